@@ -1,0 +1,13 @@
+//! Kasar CRM use cases and the ports they need. Knows the domain, not the
+//! adapters: the PostgreSQL and HTTP crates plug in through `ports`.
+
+pub mod admin;
+pub mod bulk;
+pub mod duplicates;
+pub mod error;
+pub mod ports;
+pub mod records;
+mod services;
+
+pub use error::{AppError, StoreError};
+pub use services::{Limits, Services};

@@ -1,0 +1,197 @@
+//! The ports the use cases need, implemented by adapters (PostgreSQL) and by
+//! `mockall` mocks in unit tests (feature `mocks` for other crates).
+//!
+//! Every method may fail with `StoreError::Unavailable` when the database cannot
+//! be reached and `StoreError::Unexpected` on a bug; other errors are listed on
+//! the method.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kasar_domain::{Caller, Catalog, ObjectDef, Record, Role, Value};
+use uuid::Uuid;
+
+use crate::error::StoreError;
+
+/// The organization a request works in: its id and PostgreSQL schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    pub organization_id: Uuid,
+    pub schema: String,
+}
+
+impl From<&Caller> for Tenant {
+    fn from(c: &Caller) -> Self {
+        Self { organization_id: c.organization_id, schema: c.organization_schema.clone() }
+    }
+}
+
+/// A position in the newest-first order of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+/// One page of records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub records: Vec<Record>,
+    pub total: i64,
+    pub next: Option<Cursor>,
+}
+
+/// One scanned record for duplicate detection: only the columns asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScannedRow {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub texts: Vec<Option<String>>,
+}
+
+/// What re-linking moved during a merge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RelinkCounts {
+    /// BELONGS_TO_ONE references re-pointed at the master.
+    pub references_moved: u64,
+    /// Junction rows moved to the master.
+    pub links_moved: u64,
+    /// Junction rows dropped because the master already had that link.
+    pub links_dropped: u64,
+}
+
+/// Reads and units of work in an organization's schema.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// The organization's catalog (cached by adapters; it changes only when the
+    /// organization is provisioned).
+    async fn catalog(&self, tenant: &Tenant) -> Result<Arc<Catalog>, StoreError>;
+
+    /// A page of records, newest first, after `cursor`.
+    async fn list(&self, tenant: &Tenant, object: &ObjectDef, limit: u32, cursor: Option<Cursor>) -> Result<Page, StoreError>;
+
+    /// Records by id, in no particular order; missing ids are skipped.
+    async fn get_many(&self, tenant: &Tenant, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<Record>, StoreError>;
+
+    /// The `limit` most recently created records, newest first, with only `columns`.
+    async fn scan(&self, tenant: &Tenant, object: &ObjectDef, columns: &[String], limit: u32) -> Result<Vec<ScannedRow>, StoreError>;
+
+    /// Starts a unit of work (one transaction). Dropping it without `commit`
+    /// rolls it back, and its connection never returns to the pool mid-transaction.
+    async fn begin(&self, tenant: &Tenant) -> Result<Box<dyn Tx>, StoreError>;
+}
+
+/// One transaction in an organization's schema. Every write sets `updated_at`
+/// of the records whose fields or links it changes.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait Tx: Send {
+    /// Locks the records (`FOR UPDATE`, in id order) and returns their owners
+    /// (`None` when the object has no owner field or it is null). Missing ids are absent.
+    async fn lock_owners(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<(Uuid, Option<Uuid>)>, StoreError>;
+
+    /// Locks the records (`FOR UPDATE`, in id order) and returns them whole.
+    async fn lock_records(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<Record>, StoreError>;
+
+    /// Which of `ids` are not records of `object`.
+    async fn missing_records(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<Uuid>, StoreError>;
+
+    /// Which of `ids` are not workspace users of the tenant's organization.
+    async fn missing_users(&mut self, ids: &[Uuid]) -> Result<Vec<Uuid>, StoreError>;
+
+    /// Inserts a record with the given column values and links; returns its id.
+    async fn insert(&mut self, object: &ObjectDef, values: &BTreeMap<String, Value>) -> Result<Uuid, StoreError>;
+
+    /// Sets column values (and replaces MANY_TO_MANY links) of the records;
+    /// returns how many records were updated.
+    async fn update(&mut self, object: &ObjectDef, ids: &[Uuid], values: &BTreeMap<String, Value>) -> Result<u64, StoreError>;
+
+    /// Links every record to every target through `field`; returns the links
+    /// inserted (existing links are left alone).
+    async fn add_links(&mut self, object: &ObjectDef, field: &str, ids: &[Uuid], targets: &[Uuid]) -> Result<u64, StoreError>;
+
+    /// Unlinks every record from every target through `field`; returns the
+    /// links removed.
+    async fn remove_links(&mut self, object: &ObjectDef, field: &str, ids: &[Uuid], targets: &[Uuid]) -> Result<u64, StoreError>;
+
+    /// Points every reference and junction row of `duplicates` at `master`,
+    /// dropping junction rows the master already has.
+    async fn relink(&mut self, catalog: &Catalog, object: &ObjectDef, master: Uuid, duplicates: &[Uuid]) -> Result<RelinkCounts, StoreError>;
+
+    /// Deletes records; returns how many were deleted.
+    async fn delete(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<u64, StoreError>;
+
+    /// One record as it stands inside the transaction.
+    async fn get(&mut self, object: &ObjectDef, id: Uuid) -> Result<Option<Record>, StoreError>;
+
+    /// Commits. On error nothing was written.
+    async fn commit(&mut self) -> Result<(), StoreError>;
+
+    /// Rolls back explicitly (dropping does too).
+    async fn rollback(&mut self) -> Result<(), StoreError>;
+}
+
+/// A workspace user as the operator CLI shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceUser {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub role: Role,
+}
+
+/// A new API token to store (only its digest and display prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken {
+    pub workspace_user_id: Uuid,
+    pub name: String,
+    pub prefix: String,
+    pub digest: Vec<u8>,
+    pub scopes: Vec<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Why a token could not be revoked.
+#[derive(Debug, thiserror::Error)]
+pub enum RevokeError {
+    #[error("no token matches '{0}'")]
+    NotFound(String),
+    #[error("'{0}' matches more than one token; use the token id")]
+    Ambiguous(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The control plane: organizations, users, tokens.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait Directory: Send + Sync {
+    /// Whether the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The caller a token digest belongs to, if the token exists, is not
+    /// revoked and has not expired.
+    async fn authenticate(&self, digest: &[u8]) -> Result<Option<Caller>, StoreError>;
+
+    /// Creates an organization with its own schema holding `objects`, all in one
+    /// transaction. `StoreError::Constraint` when the slug is taken.
+    async fn create_organization(&self, slug: &str, name: &str, objects: &[ObjectDef]) -> Result<Tenant, StoreError>;
+
+    /// An organization by slug.
+    async fn find_organization(&self, slug: &str) -> Result<Option<Tenant>, StoreError>;
+
+    /// Adds (or finds) the user by email and makes them a workspace user of the
+    /// organization with `role`. Returns the workspace user.
+    async fn add_user(&self, organization_id: Uuid, email: &str, full_name: &str, role: Role) -> Result<WorkspaceUser, StoreError>;
+
+    /// A workspace user of an organization by email.
+    async fn find_user(&self, organization_id: Uuid, email: &str) -> Result<Option<WorkspaceUser>, StoreError>;
+
+    /// Stores a token; returns its id.
+    async fn create_token(&self, token: &NewToken) -> Result<Uuid, StoreError>;
+
+    /// Revokes a token by id or display prefix.
+    async fn revoke_token(&self, id_or_prefix: &str) -> Result<Uuid, RevokeError>;
+}

@@ -1,0 +1,218 @@
+//! The object/field catalog of an organization: which objects exist, which fields
+//! they have and of what type. Everything that works on objects is driven by it.
+
+/// The type of a field, as the API and the catalog name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldType {
+    Text,
+    Email,
+    Phone,
+    Linkedin,
+    Number,
+    Boolean,
+    Date,
+    Select,
+    Owner,
+    BelongsToOne,
+    ManyToMany,
+}
+
+impl FieldType {
+    /// Every type, in the order the catalog documents them.
+    pub const ALL: [FieldType; 11] = [
+        Self::Text,
+        Self::Email,
+        Self::Phone,
+        Self::Linkedin,
+        Self::Number,
+        Self::Boolean,
+        Self::Date,
+        Self::Select,
+        Self::Owner,
+        Self::BelongsToOne,
+        Self::ManyToMany,
+    ];
+
+    /// The catalog / API name of the type (`TEXT`, `BELONGS_TO_ONE`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "TEXT",
+            Self::Email => "EMAIL",
+            Self::Phone => "PHONE",
+            Self::Linkedin => "LINKEDIN",
+            Self::Number => "NUMBER",
+            Self::Boolean => "BOOLEAN",
+            Self::Date => "DATE",
+            Self::Select => "SELECT",
+            Self::Owner => "OWNER",
+            Self::BelongsToOne => "BELONGS_TO_ONE",
+            Self::ManyToMany => "MANY_TO_MANY",
+        }
+    }
+
+    /// Parses a catalog type name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Whether values of this type are stored as text.
+    pub fn is_textual(self) -> bool {
+        matches!(
+            self,
+            Self::Text | Self::Email | Self::Phone | Self::Linkedin | Self::Select
+        )
+    }
+}
+
+/// One field of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    pub name: String,
+    pub field_type: FieldType,
+    pub required: bool,
+    /// Allowed values of a SELECT field, in display order.
+    pub options: Vec<String>,
+    /// Default of a SELECT field on create.
+    pub default_value: Option<String>,
+    /// Target object of a BELONGS_TO_ONE or MANY_TO_MANY field.
+    pub target: Option<String>,
+}
+
+impl FieldDef {
+    /// Whether the field is a column of the object's own table (everything but
+    /// MANY_TO_MANY, which lives in a junction table).
+    pub fn is_column(&self) -> bool {
+        self.field_type != FieldType::ManyToMany
+    }
+
+    /// Junction table name of a MANY_TO_MANY field: `<object>_<field>`.
+    pub fn junction_table(&self, object: &str) -> String {
+        format!("{object}_{}", self.name)
+    }
+}
+
+/// One object (a table of records) of an organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectDef {
+    pub name: String,
+    pub fields: Vec<FieldDef>,
+}
+
+impl ObjectDef {
+    /// A field by name.
+    pub fn field(&self, name: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Fields stored as columns of the object's table, in catalog order.
+    pub fn column_fields(&self) -> impl Iterator<Item = &FieldDef> {
+        self.fields.iter().filter(|f| f.is_column())
+    }
+
+    /// MANY_TO_MANY fields, in catalog order.
+    pub fn many_to_many_fields(&self) -> impl Iterator<Item = &FieldDef> {
+        self.fields.iter().filter(|f| !f.is_column())
+    }
+
+    /// Fields of one type, in catalog order.
+    pub fn fields_of(&self, t: FieldType) -> impl Iterator<Item = &FieldDef> {
+        self.fields.iter().filter(move |f| f.field_type == t)
+    }
+}
+
+/// The whole catalog of one organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    pub objects: Vec<ObjectDef>,
+}
+
+/// A relation that points at an object: the column or junction to re-link when
+/// records of that object are merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InboundRelation {
+    /// `source_object.field` is a BELONGS_TO_ONE column pointing at the object.
+    Column {
+        source_object: String,
+        field: String,
+    },
+    /// A junction table whose `column` (`source_id` or `target_id`) holds ids of
+    /// the object.
+    Junction { table: String, column: JunctionSide },
+}
+
+/// Which side of a junction table holds the ids in question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JunctionSide {
+    Source,
+    Target,
+}
+
+impl JunctionSide {
+    /// The column name of this side.
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::Source => "source_id",
+            Self::Target => "target_id",
+        }
+    }
+
+    /// The column name of the other side.
+    pub fn other(self) -> &'static str {
+        match self {
+            Self::Source => "target_id",
+            Self::Target => "source_id",
+        }
+    }
+}
+
+impl Catalog {
+    /// An object by name.
+    pub fn object(&self, name: &str) -> Option<&ObjectDef> {
+        self.objects.iter().find(|o| o.name == name)
+    }
+
+    /// Every relation, in any object, that holds ids of `object`: BELONGS_TO_ONE
+    /// columns targeting it, junctions targeting it, and its own junctions.
+    pub fn inbound_relations(&self, object: &str) -> Vec<InboundRelation> {
+        let mut out = Vec::new();
+        for source in &self.objects {
+            for f in &source.fields {
+                match f.field_type {
+                    FieldType::BelongsToOne if f.target.as_deref() == Some(object) => {
+                        out.push(InboundRelation::Column {
+                            source_object: source.name.clone(),
+                            field: f.name.clone(),
+                        });
+                    }
+                    FieldType::ManyToMany => {
+                        let table = f.junction_table(&source.name);
+                        if source.name == object {
+                            out.push(InboundRelation::Junction {
+                                table: table.clone(),
+                                column: JunctionSide::Source,
+                            });
+                        }
+                        if f.target.as_deref() == Some(object) {
+                            out.push(InboundRelation::Junction {
+                                table,
+                                column: JunctionSide::Target,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether a catalog name is a safe SQL identifier: lowercase ASCII letter, then
+/// lowercase letters, digits or `_`, at most 48 characters (room for the
+/// `<object>_<field>` junction names under PostgreSQL's 63-byte limit).
+pub fn is_catalog_name(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z'))
+        && s.len() <= 48
+        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'))
+}

@@ -1,0 +1,25 @@
+//! Duplicate detection and merge rules (`spec/duplicates.md`): match keys per
+//! criterion, the columns a scan reads, grouping of records that share a key,
+//! and the field values a merge gives the master. Pure, no I/O.
+
+mod criterion;
+mod email;
+mod grouping;
+#[cfg(test)]
+mod grouping_tests;
+mod linkedin;
+mod merge;
+mod name;
+mod phone;
+mod plan;
+mod region;
+
+pub use criterion::Criterion;
+pub use email::normalize_email;
+pub use grouping::{group_duplicates, Candidate, DuplicateGroup};
+pub use linkedin::normalize_linkedin;
+pub use merge::{resolve_fields, MergeStrategy};
+pub use name::normalize_name;
+pub use phone::normalize_phone;
+pub use plan::MatchPlan;
+pub use region::{PhoneRegion, UnknownRegion};

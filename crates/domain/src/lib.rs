@@ -1,0 +1,16 @@
+//! Kasar CRM domain: the catalog of objects and fields, records and their
+//! values, callers and the record-level write rule, API tokens, and the rules
+//! for finding and merging duplicates. Pure: no I/O.
+
+pub mod access;
+pub mod catalog;
+pub mod duplicates;
+pub mod record;
+pub mod standard;
+pub mod token;
+pub mod value;
+
+pub use access::{Caller, Role, Scope};
+pub use catalog::{Catalog, FieldDef, FieldType, ObjectDef};
+pub use record::Record;
+pub use value::{Value, ValueError};

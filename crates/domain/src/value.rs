@@ -1,0 +1,262 @@
+//! Field values: the typed form of what a record holds, parsed from and written
+//! to JSON by the rules of `objects.md`.
+
+use chrono::NaiveDate;
+use serde_json::Value as Json;
+use uuid::Uuid;
+
+use crate::catalog::{FieldDef, FieldType};
+
+/// A value of one field of one record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    Date(NaiveDate),
+    /// OWNER (workspace user id) or BELONGS_TO_ONE (target record id).
+    Id(Uuid),
+    /// MANY_TO_MANY: target record ids.
+    Ids(Vec<Uuid>),
+}
+
+/// Why a JSON value does not fit a field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("field '{0}' is required and cannot be null")]
+    Required(String),
+    #[error("field '{field}' expects {expected}")]
+    WrongType {
+        field: String,
+        expected: &'static str,
+    },
+    #[error("field '{field}' must be one of: {options}")]
+    NotAnOption { field: String, options: String },
+    #[error("field '{0}' must be an email address with text on both sides of one '@'")]
+    BadEmail(String),
+    #[error("field '{0}' must be a date in YYYY-MM-DD format")]
+    BadDate(String),
+    #[error("field '{0}' must be a UUID")]
+    BadId(String),
+}
+
+impl Value {
+    /// Whether the value counts as blank for `fill_blanks`: null, an empty or
+    /// whitespace-only string, or an empty relation.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Self::Null => true,
+            Self::Text(s) => s.trim().is_empty(),
+            Self::Ids(ids) => ids.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Parses a JSON value for `field`. Null is accepted for every field that is
+    /// not required (a MANY_TO_MANY null means "no links"). Existence of ids is
+    /// checked elsewhere, against the database.
+    pub fn from_json(field: &FieldDef, json: &Json) -> Result<Self, ValueError> {
+        let name = || field.name.clone();
+        if json.is_null() {
+            if field.required {
+                return Err(ValueError::Required(name()));
+            }
+            return Ok(match field.field_type {
+                FieldType::ManyToMany => Self::Ids(Vec::new()),
+                _ => Self::Null,
+            });
+        }
+        let wrong = |expected| ValueError::WrongType {
+            field: name(),
+            expected,
+        };
+        match field.field_type {
+            FieldType::Text | FieldType::Phone | FieldType::Linkedin => json
+                .as_str()
+                .map(|s| Self::Text(s.to_owned()))
+                .ok_or_else(|| wrong("a string")),
+            FieldType::Email => {
+                let s = json.as_str().ok_or_else(|| wrong("a string"))?.trim();
+                if !is_email(s) {
+                    return Err(ValueError::BadEmail(name()));
+                }
+                Ok(Self::Text(s.to_owned()))
+            }
+            FieldType::Select => {
+                let s = json.as_str().ok_or_else(|| wrong("a string"))?;
+                if !field.options.iter().any(|o| o == s) {
+                    return Err(ValueError::NotAnOption {
+                        field: name(),
+                        options: field.options.join(", "),
+                    });
+                }
+                Ok(Self::Text(s.to_owned()))
+            }
+            FieldType::Number => json
+                .as_f64()
+                .filter(|n| n.is_finite())
+                .map(Self::Number)
+                .ok_or_else(|| wrong("a number")),
+            FieldType::Boolean => json
+                .as_bool()
+                .map(Self::Bool)
+                .ok_or_else(|| wrong("a boolean")),
+            FieldType::Date => {
+                let s = json.as_str().ok_or_else(|| wrong("a string"))?;
+                parse_date(s)
+                    .map(Self::Date)
+                    .ok_or_else(|| ValueError::BadDate(name()))
+            }
+            FieldType::Owner | FieldType::BelongsToOne => {
+                let s = json.as_str().ok_or_else(|| wrong("a UUID string"))?;
+                Uuid::parse_str(s)
+                    .map(Self::Id)
+                    .map_err(|_| ValueError::BadId(name()))
+            }
+            FieldType::ManyToMany => {
+                let items = json.as_array().ok_or_else(|| wrong("an array of UUIDs"))?;
+                let mut ids = Vec::with_capacity(items.len());
+                for item in items {
+                    let id = item
+                        .as_str()
+                        .and_then(|s| Uuid::parse_str(s).ok())
+                        .ok_or_else(|| ValueError::BadId(name()))?;
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+                Ok(Self::Ids(ids))
+            }
+        }
+    }
+
+    /// The JSON form of the value, as the records API returns it.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Self::Null => Json::Null,
+            Self::Text(s) => Json::String(s.clone()),
+            Self::Number(n) => number_to_json(*n),
+            Self::Bool(b) => Json::Bool(*b),
+            Self::Date(d) => Json::String(d.format("%Y-%m-%d").to_string()),
+            Self::Id(id) => Json::String(id.to_string()),
+            Self::Ids(ids) => {
+                Json::Array(ids.iter().map(|i| Json::String(i.to_string())).collect())
+            }
+        }
+    }
+}
+
+/// Integral numbers are written without a fraction (`1000`, not `1000.0`).
+fn number_to_json(n: f64) -> Json {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if n.fract() == 0.0 && n.abs() < EXACT {
+        // The guard above makes the conversion exact.
+        #[allow(clippy::cast_possible_truncation)]
+        return Json::from(n as i64);
+    }
+    serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number)
+}
+
+/// One `@` with text on both sides, no whitespace inside.
+pub fn is_email(s: &str) -> bool {
+    let mut parts = s.split('@');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(local), Some(domain), None) => {
+            !local.is_empty() && !domain.is_empty() && !s.chars().any(char::is_whitespace)
+        }
+        _ => false,
+    }
+}
+
+/// A strict `YYYY-MM-DD` date.
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    if s.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn field(t: FieldType, required: bool) -> FieldDef {
+        FieldDef {
+            name: "f".into(),
+            field_type: t,
+            required,
+            options: vec!["a".into(), "b".into()],
+            default_value: None,
+            target: None,
+        }
+    }
+
+    #[test]
+    fn values_are_parsed_by_type() {
+        let cases: Vec<(FieldType, Json, Result<Value, ()>)> = vec![
+            (FieldType::Text, json!("x"), Ok(Value::Text("x".into()))),
+            (FieldType::Text, json!(1), Err(())),
+            (
+                FieldType::Email,
+                json!(" a@b.c "),
+                Ok(Value::Text("a@b.c".into())),
+            ),
+            (FieldType::Email, json!("a@"), Err(())),
+            (FieldType::Email, json!("a@b@c"), Err(())),
+            (FieldType::Email, json!("@b"), Err(())),
+            (FieldType::Number, json!(12.5), Ok(Value::Number(12.5))),
+            (FieldType::Number, json!("12"), Err(())),
+            (FieldType::Boolean, json!(true), Ok(Value::Bool(true))),
+            (FieldType::Boolean, json!(0), Err(())),
+            (FieldType::Select, json!("b"), Ok(Value::Text("b".into()))),
+            (FieldType::Select, json!("c"), Err(())),
+            (
+                FieldType::Date,
+                json!("2025-02-28"),
+                Ok(Value::Date(
+                    NaiveDate::from_ymd_opt(2025, 2, 28).unwrap_or_default(),
+                )),
+            ),
+            (FieldType::Date, json!("2025-02-30"), Err(())),
+            (FieldType::Date, json!("2025-2-3"), Err(())),
+            (FieldType::Owner, json!("not-a-uuid"), Err(())),
+            (FieldType::ManyToMany, json!("x"), Err(())),
+            (FieldType::ManyToMany, json!(null), Ok(Value::Ids(vec![]))),
+            (FieldType::Text, json!(null), Ok(Value::Null)),
+        ];
+        for (t, input, expected) in cases {
+            let got = Value::from_json(&field(t, false), &input).map_err(|_| ());
+            assert_eq!(got, expected, "{t:?} {input}");
+        }
+    }
+
+    #[test]
+    fn required_fields_reject_null() {
+        let err = Value::from_json(&field(FieldType::Text, true), &Json::Null);
+        assert_eq!(err, Err(ValueError::Required("f".into())));
+    }
+
+    #[test]
+    fn repeated_ids_are_kept_once() {
+        let id = Uuid::new_v4().to_string();
+        let v = Value::from_json(&field(FieldType::ManyToMany, false), &json!([id, id]));
+        assert!(matches!(v, Ok(Value::Ids(ref ids)) if ids.len() == 1));
+    }
+
+    #[test]
+    fn integral_numbers_are_written_without_fraction() {
+        assert_eq!(Value::Number(1000.0).to_json(), json!(1000));
+        assert_eq!(Value::Number(2.5).to_json(), json!(2.5));
+    }
+
+    #[test]
+    fn blank_values() {
+        assert!(Value::Text("  \t".into()).is_blank());
+        assert!(Value::Null.is_blank());
+        assert!(Value::Ids(vec![]).is_blank());
+        assert!(!Value::Bool(false).is_blank());
+        assert!(!Value::Text("x".into()).is_blank());
+    }
+}

@@ -1,0 +1,5 @@
+//! Request and response bodies of the API, with their OpenAPI schemas.
+
+pub mod bulk;
+pub mod common;
+pub mod duplicates;

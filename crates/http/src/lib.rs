@@ -1,0 +1,61 @@
+//! The actix-web adapter of the Kasar CRM API: routes, DTOs, authentication,
+//! error mapping and the OpenAPI document. `configure` mounts everything on
+//! an `App`; the server crate owns the `HttpServer`.
+
+mod auth;
+mod body;
+pub mod dto;
+pub mod error;
+mod observe;
+pub mod routes;
+mod state;
+
+use actix_web::middleware::from_fn;
+use actix_web::web;
+
+pub use error::ApiError;
+pub use observe::request_log;
+pub use routes::openapi::ApiDoc;
+pub use state::HttpState;
+
+/// Mounts every route, the authentication of `/api/v1`, and the JSON 404/405.
+pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        let query_errors = web::QueryConfig::default().error_handler(|e, _| ApiError::validation(format!("Invalid query: {e}")).into());
+        let path_errors = web::PathConfig::default().error_handler(|e, _| ApiError::validation(format!("Invalid path: {e}")).into());
+        cfg.app_data(web::Data::new(state))
+            .app_data(query_errors)
+            .app_data(path_errors)
+            .service(resource("/health").route(web::get().to(routes::health::health)))
+            .service(resource("/ready").route(web::get().to(routes::health::ready)))
+            .service(resource("/api/v1/openapi.json").route(web::get().to(routes::openapi::openapi)))
+            .service(
+                web::scope("/api/v1")
+                    .wrap(from_fn(auth::authenticate))
+                    .service(resource("/me").route(web::get().to(routes::me::me)))
+                    .service(resource("/schema").route(web::get().to(routes::schema::list_schema)))
+                    .service(resource("/schema/{object}").route(web::get().to(routes::schema::get_schema)))
+                    .service(
+                        resource("/records/{object}")
+                            .route(web::get().to(routes::records::list::list))
+                            .route(web::post().to(routes::records::create::create)),
+                    )
+                    .service(
+                        resource("/records/{object}/{id}")
+                            .route(web::get().to(routes::records::get::get))
+                            .route(web::patch().to(routes::records::update::update))
+                            .route(web::put().to(routes::records::update::update))
+                            .route(web::delete().to(routes::records::delete::delete)),
+                    )
+                    .service(resource("/duplicates").route(web::post().to(routes::duplicates::duplicates)))
+                    .service(resource("/bulk").route(web::post().to(routes::bulk::bulk)))
+                    .default_service(web::to(routes::fallback::not_found)),
+            )
+            .default_service(web::to(routes::fallback::not_found));
+    }
+}
+
+/// A resource answering 405 in the envelope for methods it has no route for.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(routes::fallback::method_not_allowed))
+}

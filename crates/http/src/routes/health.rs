@@ -1,0 +1,24 @@
+//! `GET /health` (the process is up) and `GET /ready` (the database answers).
+
+use actix_web::{web, HttpResponse};
+use kasar_application::AppError;
+
+use crate::dto::common::StatusResponse;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::HttpState;
+
+/// The process is up.
+#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, body = StatusResponse)))]
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(StatusResponse { status: "ok".into() })
+}
+
+/// The database is reachable.
+#[utoipa::path(get, path = "/ready", tag = "operations", responses(
+    (status = 200, body = StatusResponse),
+    (status = 503, body = ErrorBody, description = "UNAVAILABLE"),
+))]
+pub async fn ready(state: web::Data<HttpState>) -> Result<HttpResponse, ApiError> {
+    state.services.directory.ping().await.map_err(|e| ApiError::from(AppError::from(e)))?;
+    Ok(HttpResponse::Ok().json(StatusResponse { status: "ready".into() }))
+}

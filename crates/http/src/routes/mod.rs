@@ -1,0 +1,10 @@
+//! Routes: one handler per file.
+
+pub mod bulk;
+pub mod duplicates;
+pub mod fallback;
+pub mod health;
+pub mod me;
+pub mod openapi;
+pub mod records;
+pub mod schema;

@@ -1,0 +1,36 @@
+//! `POST /api/v1/records/{object}`: create a record.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use kasar_application::records;
+use serde_json::Value as Json;
+
+use crate::auth::Auth;
+use crate::body::json_body;
+use crate::dto::common::RecordBody;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::HttpState;
+
+/// Creates a record; 201 with the record.
+#[utoipa::path(post, path = "/api/v1/records/{object}", tag = "records", security(("bearer" = [])),
+    params(("object" = String, Path)),
+    request_body = RecordBody,
+    responses(
+        (status = 201, body = RecordBody),
+        (status = 400, body = ErrorBody, description = "VALIDATION_ERROR or INVALID_OBJECT"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+    ))]
+pub async fn create(
+    state: web::Data<HttpState>,
+    Auth(caller): Auth,
+    path: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    if !caller.can_write() {
+        return Err(ApiError::new("PERMISSION_DENIED", "This token's scopes do not allow writes"));
+    }
+    let body: Json = json_body(&req, payload, state.body_limit).await?;
+    let (object, record) = records::create(&state.services, &caller, &path, &body).await?;
+    Ok(HttpResponse::Created().json(RecordBody::of(&object, &record)))
+}

@@ -1,0 +1,23 @@
+//! `DELETE /api/v1/records/{object}/{id}`: delete a record; 204.
+
+use actix_web::{web, HttpResponse};
+use kasar_application::records;
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::HttpState;
+
+/// Deletes a record.
+#[utoipa::path(delete, path = "/api/v1/records/{object}/{id}", tag = "records", security(("bearer" = [])),
+    params(("object" = String, Path), ("id" = String, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, body = ErrorBody, description = "INVALID_OBJECT"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
+    ))]
+pub async fn delete(state: web::Data<HttpState>, Auth(caller): Auth, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+    let (object, id) = path.into_inner();
+    records::delete(&state.services, &caller, &object, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

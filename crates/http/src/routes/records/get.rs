@@ -1,0 +1,24 @@
+//! `GET /api/v1/records/{object}/{id}`: one record.
+
+use actix_web::{web, HttpResponse};
+use kasar_application::records;
+
+use crate::auth::Auth;
+use crate::dto::common::RecordBody;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::HttpState;
+
+/// One record.
+#[utoipa::path(get, path = "/api/v1/records/{object}/{id}", tag = "records", security(("bearer" = [])),
+    params(("object" = String, Path), ("id" = String, Path, description = "Record id (UUID)")),
+    responses(
+        (status = 200, body = RecordBody),
+        (status = 400, body = ErrorBody, description = "INVALID_OBJECT"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
+    ))]
+pub async fn get(state: web::Data<HttpState>, Auth(caller): Auth, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+    let (object, id) = path.into_inner();
+    let (object, record) = records::get(&state.services, &caller, &object, &id).await?;
+    Ok(HttpResponse::Ok().json(RecordBody::of(&object, &record)))
+}

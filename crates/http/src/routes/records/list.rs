@@ -1,0 +1,33 @@
+//! `GET /api/v1/records/{object}`: a page of records, newest first.
+
+use actix_web::{web, HttpResponse};
+use kasar_application::records::{self, ListQuery};
+
+use crate::auth::Auth;
+use crate::dto::common::{decode_cursor, encode_cursor, ListParams, ListResponse, RecordBody};
+use crate::error::{ApiError, ErrorBody};
+use crate::state::HttpState;
+
+/// A page of records, newest first.
+#[utoipa::path(get, path = "/api/v1/records/{object}", tag = "records", security(("bearer" = [])),
+    params(("object" = String, Path, description = "Object name"), ListParams),
+    responses(
+        (status = 200, body = ListResponse),
+        (status = 400, body = ErrorBody, description = "VALIDATION_ERROR or INVALID_OBJECT"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    ))]
+pub async fn list(
+    state: web::Data<HttpState>,
+    Auth(caller): Auth,
+    path: web::Path<String>,
+    query: web::Query<ListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let cursor = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let (object, page) = records::list(&state.services, &caller, &path, ListQuery { limit: query.limit, cursor }).await?;
+    Ok(HttpResponse::Ok().json(ListResponse {
+        data: page.records.iter().map(|r| RecordBody::of(&object, r)).collect(),
+        total: page.total,
+        next_cursor: page.next.as_ref().map(encode_cursor),
+    }))
+}

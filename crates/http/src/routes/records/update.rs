@@ -1,0 +1,38 @@
+//! `PATCH` (and `PUT`, an alias) `/api/v1/records/{object}/{id}`: partial update.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use kasar_application::records;
+use serde_json::Value as Json;
+
+use crate::auth::Auth;
+use crate::body::json_body;
+use crate::dto::common::RecordBody;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::HttpState;
+
+/// Sets the given fields; 200 with the record.
+#[utoipa::path(patch, path = "/api/v1/records/{object}/{id}", tag = "records", security(("bearer" = [])),
+    params(("object" = String, Path), ("id" = String, Path)),
+    request_body = RecordBody,
+    responses(
+        (status = 200, body = RecordBody),
+        (status = 400, body = ErrorBody, description = "VALIDATION_ERROR or INVALID_OBJECT"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+    ))]
+pub async fn update(
+    state: web::Data<HttpState>,
+    Auth(caller): Auth,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    if !caller.can_write() {
+        return Err(ApiError::new("PERMISSION_DENIED", "This token's scopes do not allow writes"));
+    }
+    let body: Json = json_body(&req, payload, state.body_limit).await?;
+    let (object, id) = path.into_inner();
+    let (object, record) = records::update(&state.services, &caller, &object, &id, &body).await?;
+    Ok(HttpResponse::Ok().json(RecordBody::of(&object, &record)))
+}

@@ -1,0 +1,119 @@
+//! DDL of an organization's schema, generated from its catalog: one table per
+//! object with typed columns, real foreign keys for BELONGS_TO_ONE and OWNER,
+//! junction tables for MANY_TO_MANY, and the indexes the API's queries use.
+
+use kasar_domain::catalog::is_catalog_name;
+use kasar_domain::{FieldType, ObjectDef};
+
+use crate::sql::{column_type, ident, table};
+
+/// Why a catalog cannot be turned into tables.
+#[derive(Debug, thiserror::Error)]
+#[error("catalog name '{0}' is not a safe identifier")]
+pub struct UnsafeName(pub String);
+
+/// Every statement creating the schema `schema` with `objects` (which come in
+/// dependency order: targets before the objects pointing at them).
+pub fn provision(schema: &str, objects: &[ObjectDef]) -> Result<Vec<String>, UnsafeName> {
+    check_names(schema, objects)?;
+    let mut out = vec![format!("CREATE SCHEMA {}", ident(schema))];
+    for o in objects {
+        out.extend(object_tables(schema, o));
+    }
+    for o in objects {
+        out.extend(junctions(schema, o));
+    }
+    Ok(out)
+}
+
+fn check_names(schema: &str, objects: &[ObjectDef]) -> Result<(), UnsafeName> {
+    let names = std::iter::once(schema)
+        .chain(objects.iter().map(|o| o.name.as_str()))
+        .chain(objects.iter().flat_map(|o| o.fields.iter().map(|f| f.name.as_str())))
+        .chain(objects.iter().flat_map(|o| o.fields.iter().filter_map(|f| f.target.as_deref())));
+    for n in names {
+        if !is_catalog_name(n) {
+            return Err(UnsafeName(n.to_owned()));
+        }
+    }
+    Ok(())
+}
+
+fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
+    let t = table(schema, &o.name);
+    let mut cols = vec![
+        "id uuid PRIMARY KEY DEFAULT gen_random_uuid()".to_owned(),
+        "created_at timestamptz NOT NULL DEFAULT clock_timestamp()".to_owned(),
+        "updated_at timestamptz NOT NULL DEFAULT clock_timestamp()".to_owned(),
+    ];
+    let mut indexes = vec![format!(
+        "CREATE INDEX {} ON {t} (created_at DESC, id DESC)",
+        ident(&format!("{}_newest", o.name))
+    )];
+    for f in o.column_fields() {
+        let mut col = format!("{} {}", ident(&f.name), column_type(f.field_type));
+        if f.required {
+            col.push_str(" NOT NULL");
+        }
+        match (f.field_type, f.target.as_deref()) {
+            (FieldType::Owner, _) => col.push_str(" REFERENCES kasar.workspace_users (id) ON DELETE SET NULL"),
+            (FieldType::BelongsToOne, Some(target)) => {
+                col.push_str(&format!(" REFERENCES {} (id) ON DELETE SET NULL", table(schema, target)));
+            }
+            _ => {}
+        }
+        if matches!(f.field_type, FieldType::Owner | FieldType::BelongsToOne) {
+            indexes.push(format!(
+                "CREATE INDEX {} ON {t} ({})",
+                ident(&format!("{}_{}", o.name, f.name)),
+                ident(&f.name)
+            ));
+        }
+        cols.push(col);
+    }
+    let mut out = vec![format!("CREATE TABLE {t} (\n    {}\n)", cols.join(",\n    "))];
+    out.extend(indexes);
+    out
+}
+
+fn junctions(schema: &str, o: &ObjectDef) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in o.many_to_many_fields() {
+        let Some(target) = f.target.as_deref() else { continue };
+        let name = f.junction_table(&o.name);
+        let j = table(schema, &name);
+        out.push(format!(
+            "CREATE TABLE {j} (\n    source_id uuid NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
+             target_id uuid NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
+             created_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n    PRIMARY KEY (source_id, target_id)\n)",
+            table(schema, &o.name),
+            table(schema, target)
+        ));
+        out.push(format!("CREATE INDEX {} ON {j} (target_id)", ident(&format!("{name}_target"))));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kasar_domain::standard::standard_objects;
+
+    #[test]
+    fn standard_objects_give_tables_junctions_and_indexes() {
+        let sql = provision("org_acme", &standard_objects()).unwrap().join(";\n");
+        assert!(sql.contains("CREATE TABLE \"org_acme\".\"contacts\""));
+        assert!(sql.contains("\"company\" uuid REFERENCES \"org_acme\".\"companies\" (id) ON DELETE SET NULL"));
+        assert!(sql.contains("CREATE TABLE \"org_acme\".\"contacts_tags\""));
+        assert!(sql.contains("\"name\" text NOT NULL"));
+        assert!(sql.contains("ON \"org_acme\".\"contacts\" (created_at DESC, id DESC)"));
+    }
+
+    #[test]
+    fn unsafe_names_are_refused() {
+        let mut objects = standard_objects();
+        objects[0].name = "tags\"; DROP SCHEMA kasar; --".into();
+        assert!(provision("org_acme", &objects).is_err());
+        assert!(provision("org acme", &standard_objects()).is_err());
+    }
+}

@@ -1,0 +1,48 @@
+//! Translation of driver and pool errors into the ports' `StoreError`.
+
+use deadpool_postgres::PoolError;
+use kasar_application::StoreError;
+use tokio_postgres::error::SqlState;
+
+/// Maps a driver error: conflicts are retryable, lost connections are
+/// "unavailable", constraint violations are reported without SQL detail.
+pub fn db(e: tokio_postgres::Error) -> StoreError {
+    if let Some(code) = e.code() {
+        if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED {
+            return StoreError::Conflict;
+        }
+        if *code == SqlState::FOREIGN_KEY_VIOLATION {
+            return StoreError::Constraint("a referenced record does not exist (or no longer exists)".into());
+        }
+        if *code == SqlState::UNIQUE_VIOLATION {
+            return StoreError::Constraint("a value that must be unique already exists".into());
+        }
+        if *code == SqlState::NOT_NULL_VIOLATION {
+            return StoreError::Constraint("a required field cannot be null".into());
+        }
+        if *code == SqlState::ADMIN_SHUTDOWN
+            || *code == SqlState::CRASH_SHUTDOWN
+            || *code == SqlState::CANNOT_CONNECT_NOW
+            || *code == SqlState::CONNECTION_FAILURE
+            || *code == SqlState::TOO_MANY_CONNECTIONS
+        {
+            return StoreError::Unavailable(e.to_string());
+        }
+        return StoreError::Unexpected(anyhow::Error::new(e));
+    }
+    if e.is_closed() || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) {
+        return StoreError::Unavailable(e.to_string());
+    }
+    StoreError::Unexpected(anyhow::Error::new(e))
+}
+
+/// Maps a pool error: every way of not getting a connection is "unavailable".
+pub fn pool(e: PoolError) -> StoreError {
+    match e {
+        PoolError::Backend(e) => match db(e) {
+            StoreError::Unexpected(e) => StoreError::Unavailable(e.to_string()),
+            other => other,
+        },
+        other => StoreError::Unavailable(other.to_string()),
+    }
+}

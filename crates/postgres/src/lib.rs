@@ -1,0 +1,96 @@
+//! The PostgreSQL adapter: implements the application's `Store` and
+//! `Directory` ports with tokio-postgres over a deadpool pool, provisions
+//! organization schemas from the catalog, and runs the embedded migrations.
+
+mod ddl;
+mod directory;
+mod error;
+mod relink;
+mod sql;
+mod store;
+mod tx;
+
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod, Runtime, Timeouts};
+use tokio_postgres::NoTls;
+
+pub use deadpool_postgres::Pool;
+pub use directory::PgDirectory;
+pub use store::PgStore;
+
+mod embedded {
+    refinery::embed_migrations!("../../migrations");
+}
+
+/// Connection settings of the pool.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub url: String,
+    pub max_size: usize,
+    /// How long a request waits for a connection (or to connect) before the
+    /// database counts as unavailable.
+    pub timeout: Duration,
+    /// `statement_timeout` of every connection, if any.
+    pub statement_timeout: Option<Duration>,
+}
+
+/// Why the database could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("invalid database URL: {0}")]
+    Url(#[source] tokio_postgres::Error),
+    #[error("could not build the connection pool: {0}")]
+    Pool(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+/// Builds the pool (connections are opened lazily).
+pub fn pool(settings: &PoolSettings) -> Result<Pool, SetupError> {
+    let mut config: tokio_postgres::Config = settings.url.parse().map_err(SetupError::Url)?;
+    config.connect_timeout(settings.timeout);
+    config.application_name("kasar");
+    if let Some(t) = settings.statement_timeout {
+        config.options(format!("-c statement_timeout={}", t.as_millis()));
+    }
+    let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    Pool::builder(manager)
+        .max_size(settings.max_size)
+        .runtime(Runtime::Tokio1)
+        .timeouts(Timeouts { wait: Some(settings.timeout), create: Some(settings.timeout), recycle: Some(settings.timeout) })
+        .build()
+        .map_err(|e| SetupError::Pool(e.to_string()))
+}
+
+/// Runs the embedded migrations (idempotent). Returns the versions applied now.
+pub async fn migrate(pool: &Pool) -> Result<Vec<String>, SetupError> {
+    let mut client = pool.get().await.map_err(|e| SetupError::Unavailable(e.to_string()))?;
+    let report = embedded::migrations::runner()
+        .run_async(&mut **client)
+        .await
+        .map_err(|e| SetupError::Migration(e.to_string()))?;
+    Ok(report.applied_migrations().iter().map(|m| format!("V{}__{}", m.version(), m.name())).collect())
+}
+
+/// Whether every embedded migration has been applied.
+pub async fn is_migrated(pool: &Pool) -> Result<bool, SetupError> {
+    let client = pool.get().await.map_err(|e| SetupError::Unavailable(e.to_string()))?;
+    let latest = embedded::migrations::runner().get_migrations().iter().map(|m| i64::from(m.version())).max().unwrap_or(0);
+    let exists: bool = client
+        .query_one("SELECT to_regclass('public.refinery_schema_history') IS NOT NULL", &[])
+        .await
+        .map_err(|e| SetupError::Unavailable(e.to_string()))?
+        .get(0);
+    if !exists {
+        return Ok(false);
+    }
+    let applied: Option<i32> = client
+        .query_one("SELECT max(version) FROM refinery_schema_history", &[])
+        .await
+        .map_err(|e| SetupError::Unavailable(e.to_string()))?
+        .get(0);
+    Ok(applied.map(i64::from).unwrap_or(0) >= latest)
+}

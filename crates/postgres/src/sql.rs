@@ -1,0 +1,110 @@
+//! SQL text built from the catalog: identifiers come only from catalog names
+//! (checked by `is_catalog_name` when provisioned) and are quoted by `ident`;
+//! values are always parameters, typed by their field's type.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kasar_domain::{FieldDef, FieldType, ObjectDef, Record, Value};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+/// A boxed query parameter.
+pub type Param = Box<dyn ToSql + Sync + Send>;
+
+/// Quotes an identifier (doubling any `"`, though catalog names never hold one).
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `"schema"."table"`.
+pub fn table(schema: &str, name: &str) -> String {
+    format!("{}.{}", ident(schema), ident(name))
+}
+
+/// The SQL column type of a field stored as a column.
+pub fn column_type(t: FieldType) -> &'static str {
+    match t {
+        FieldType::Number => "double precision",
+        FieldType::Boolean => "boolean",
+        FieldType::Date => "date",
+        FieldType::Owner | FieldType::BelongsToOne | FieldType::ManyToMany => "uuid",
+        _ => "text",
+    }
+}
+
+/// The select list of a whole record, the table aliased `t`: system columns,
+/// every column field, and every MANY_TO_MANY field as a sorted id array.
+pub fn select_list(schema: &str, object: &ObjectDef) -> String {
+    let mut cols = vec!["t.id".to_owned(), "t.created_at".to_owned(), "t.updated_at".to_owned()];
+    for f in &object.fields {
+        if f.is_column() {
+            cols.push(format!("t.{}", ident(&f.name)));
+        } else {
+            cols.push(format!(
+                "ARRAY(SELECT j.target_id FROM {} j WHERE j.source_id = t.id ORDER BY j.target_id)",
+                table(schema, &f.junction_table(&object.name))
+            ));
+        }
+    }
+    cols.join(", ")
+}
+
+/// Decodes a row selected with `select_list`.
+pub fn decode_record(object: &ObjectDef, row: &Row) -> Result<Record, tokio_postgres::Error> {
+    let mut values = BTreeMap::new();
+    for (i, f) in object.fields.iter().enumerate() {
+        let idx = i + 3;
+        let value = match f.field_type {
+            FieldType::Number => row.try_get::<_, Option<f64>>(idx)?.map_or(Value::Null, Value::Number),
+            FieldType::Boolean => row.try_get::<_, Option<bool>>(idx)?.map_or(Value::Null, Value::Bool),
+            FieldType::Date => row.try_get::<_, Option<NaiveDate>>(idx)?.map_or(Value::Null, Value::Date),
+            FieldType::Owner | FieldType::BelongsToOne => row.try_get::<_, Option<Uuid>>(idx)?.map_or(Value::Null, Value::Id),
+            FieldType::ManyToMany => Value::Ids(row.try_get::<_, Vec<Uuid>>(idx)?),
+            _ => row.try_get::<_, Option<String>>(idx)?.map_or(Value::Null, Value::Text),
+        };
+        values.insert(f.name.clone(), value);
+    }
+    Ok(Record {
+        id: row.try_get(0)?,
+        created_at: row.try_get::<_, DateTime<Utc>>(1)?,
+        updated_at: row.try_get::<_, DateTime<Utc>>(2)?,
+        values,
+    })
+}
+
+/// A value as a parameter of its field's column type (nulls typed too, so
+/// the driver accepts them for any column).
+pub fn param(field: &FieldDef, value: &Value) -> Param {
+    match (field.field_type, value) {
+        (_, Value::Text(s)) => Box::new(s.clone()),
+        (_, Value::Number(n)) => Box::new(*n),
+        (_, Value::Bool(b)) => Box::new(*b),
+        (_, Value::Date(d)) => Box::new(*d),
+        (_, Value::Id(id)) => Box::new(*id),
+        (_, Value::Ids(ids)) => Box::new(ids.clone()),
+        (FieldType::Number, Value::Null) => Box::new(None::<f64>),
+        (FieldType::Boolean, Value::Null) => Box::new(None::<bool>),
+        (FieldType::Date, Value::Null) => Box::new(None::<NaiveDate>),
+        (FieldType::Owner | FieldType::BelongsToOne | FieldType::ManyToMany, Value::Null) => Box::new(None::<Uuid>),
+        (_, Value::Null) => Box::new(None::<String>),
+    }
+}
+
+/// Borrowed parameter slice for the driver.
+pub fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_quoted() {
+        assert_eq!(ident("contacts"), "\"contacts\"");
+        assert_eq!(ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(table("org_a", "tags"), "\"org_a\".\"tags\"");
+    }
+}

@@ -1,0 +1,161 @@
+//! `Store` over PostgreSQL: catalog (cached per organization), reads, and
+//! units of work.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use async_trait::async_trait;
+use deadpool_postgres::Pool;
+use kasar_application::ports::{Cursor, Page, ScannedRow, Store, Tenant, Tx};
+use kasar_application::StoreError;
+use kasar_domain::{Catalog, FieldDef, FieldType, ObjectDef, Record};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::error::{db, pool};
+use crate::sql::{decode_record, ident, select_list, table};
+use crate::tx::PgTx;
+
+/// The PostgreSQL store.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+    catalogs: Arc<RwLock<HashMap<Uuid, Arc<Catalog>>>>,
+}
+
+impl PgStore {
+    /// A store over `pool`.
+    pub fn new(pool: Pool) -> Self {
+        Self { pool, catalogs: Arc::default() }
+    }
+
+    async fn load_catalog(&self, organization_id: Uuid) -> Result<Catalog, StoreError> {
+        let client = self.pool.get().await.map_err(pool)?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT o.name, f.name, f.field_type, f.required, f.options, f.default_value, f.target_object \
+                 FROM kasar.objects o JOIN kasar.fields f ON f.object_id = o.id \
+                 WHERE o.organization_id = $1 ORDER BY o.position, f.position",
+            )
+            .await
+            .map_err(db)?;
+        let rows = client.query(&stmt, &[&organization_id]).await.map_err(db)?;
+        let mut objects: Vec<ObjectDef> = Vec::new();
+        for row in rows {
+            let object: String = row.get(0);
+            let type_name: String = row.get(2);
+            let field_type = FieldType::parse(&type_name)
+                .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("unknown field type {type_name} in catalog")))?;
+            let field = FieldDef {
+                name: row.get(1),
+                field_type,
+                required: row.get(3),
+                options: row.get(4),
+                default_value: row.get(5),
+                target: row.get(6),
+            };
+            match objects.last_mut() {
+                Some(o) if o.name == object => o.fields.push(field),
+                _ => objects.push(ObjectDef { name: object, fields: vec![field] }),
+            }
+        }
+        Ok(Catalog { objects })
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    #[instrument(skip_all, fields(org = %tenant.organization_id))]
+    async fn catalog(&self, tenant: &Tenant) -> Result<Arc<Catalog>, StoreError> {
+        if let Some(c) = self.catalogs.read().ok().and_then(|m| m.get(&tenant.organization_id).cloned()) {
+            return Ok(c);
+        }
+        let catalog = Arc::new(self.load_catalog(tenant.organization_id).await?);
+        if let Ok(mut m) = self.catalogs.write() {
+            m.insert(tenant.organization_id, catalog.clone());
+        }
+        Ok(catalog)
+    }
+
+    #[instrument(skip_all, fields(object = %object.name, limit))]
+    async fn list(&self, tenant: &Tenant, object: &ObjectDef, limit: u32, cursor: Option<Cursor>) -> Result<Page, StoreError> {
+        let client = self.pool.get().await.map_err(pool)?;
+        let t = table(&tenant.schema, &object.name);
+        let fetch = i64::from(limit) + 1;
+        let list = select_list(&tenant.schema, object);
+        let rows = match cursor {
+            None => {
+                let sql = format!("SELECT {list} FROM {t} t ORDER BY t.created_at DESC, t.id DESC LIMIT $1");
+                let stmt = client.prepare_cached(&sql).await.map_err(db)?;
+                client.query(&stmt, &[&fetch]).await
+            }
+            Some(c) => {
+                let sql = format!(
+                    "SELECT {list} FROM {t} t WHERE (t.created_at, t.id) < ($1, $2) \
+                     ORDER BY t.created_at DESC, t.id DESC LIMIT $3"
+                );
+                let stmt = client.prepare_cached(&sql).await.map_err(db)?;
+                client.query(&stmt, &[&c.created_at, &c.id, &fetch]).await
+            }
+        }
+        .map_err(db)?;
+        let mut records = rows.iter().map(|r| decode_record(object, r)).collect::<Result<Vec<Record>, _>>().map_err(db)?;
+        let next = if records.len() > limit as usize {
+            records.truncate(limit as usize);
+            records.last().map(|r| Cursor { created_at: r.created_at, id: r.id })
+        } else {
+            None
+        };
+        let count = client.prepare_cached(&format!("SELECT count(*) FROM {t}")).await.map_err(db)?;
+        let total: i64 = client.query_one(&count, &[]).await.map_err(db)?.get(0);
+        Ok(Page { records, total, next })
+    }
+
+    #[instrument(skip_all, fields(object = %object.name, ids = ids.len()))]
+    async fn get_many(&self, tenant: &Tenant, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<Record>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let client = self.pool.get().await.map_err(pool)?;
+        let sql = format!(
+            "SELECT {} FROM {} t WHERE t.id = ANY($1)",
+            select_list(&tenant.schema, object),
+            table(&tenant.schema, &object.name)
+        );
+        let stmt = client.prepare_cached(&sql).await.map_err(db)?;
+        let rows = client.query(&stmt, &[&ids]).await.map_err(db)?;
+        rows.iter().map(|r| decode_record(object, r)).collect::<Result<_, _>>().map_err(db)
+    }
+
+    #[instrument(skip_all, fields(object = %object.name, limit))]
+    async fn scan(&self, tenant: &Tenant, object: &ObjectDef, columns: &[String], limit: u32) -> Result<Vec<ScannedRow>, StoreError> {
+        let client = self.pool.get().await.map_err(pool)?;
+        let mut list = vec!["id".to_owned(), "created_at".to_owned()];
+        for c in columns {
+            if object.field(c).is_some_and(|f| f.field_type.is_textual()) {
+                list.push(format!("{}::text", ident(c)));
+            } else {
+                list.push("NULL::text".to_owned());
+            }
+        }
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY created_at DESC, id DESC LIMIT $1",
+            list.join(", "),
+            table(&tenant.schema, &object.name)
+        );
+        let stmt = client.prepare_cached(&sql).await.map_err(db)?;
+        let rows = client.query(&stmt, &[&i64::from(limit)]).await.map_err(db)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let texts = (0..columns.len()).map(|i| row.try_get::<_, Option<String>>(i + 2)).collect::<Result<_, _>>().map_err(db)?;
+            out.push(ScannedRow { id: row.try_get(0).map_err(db)?, created_at: row.try_get(1).map_err(db)?, texts });
+        }
+        Ok(out)
+    }
+
+    #[instrument(skip_all, fields(org = %tenant.organization_id))]
+    async fn begin(&self, tenant: &Tenant) -> Result<Box<dyn Tx>, StoreError> {
+        let client = self.pool.get().await.map_err(pool)?;
+        Ok(Box::new(PgTx::begin(client, tenant.clone()).await?))
+    }
+}

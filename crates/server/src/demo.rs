@@ -1,0 +1,149 @@
+//! Demo data for `make run`: the `demo` organization, its admin token, and a
+//! few hundred records with realistic duplicates, generated from a fixed seed
+//! through the application's own use cases.
+
+use std::path::Path;
+
+use kasar_application::admin::{self, TokenRequest};
+use kasar_application::records;
+use kasar_application::{AppError, Services};
+use kasar_domain::token::digest;
+use kasar_domain::{Caller, Role};
+use serde_json::{json, Value as Json};
+
+const ORG: &str = "demo";
+const ADMIN: &str = "admin@demo.kasar.dev";
+
+/// Ensures the demo organization, a working admin token (reused from
+/// `token_file` when still valid) and the demo data; returns the token.
+pub async fn ensure(services: &Services, token_file: &Path) -> Result<String, AppError> {
+    if services.directory.find_organization(ORG).await?.is_none() {
+        admin::create_organization(services, ORG, Some("Demo Inc.")).await?;
+    }
+    admin::add_user(services, ORG, ADMIN, Some("Demo Admin"), Role::Admin).await?;
+    let saved = std::fs::read_to_string(token_file).ok().map(|s| s.trim().to_owned());
+    let mut caller = None;
+    if let Some(t) = &saved {
+        caller = services.directory.authenticate(&digest(t)).await?;
+    }
+    let token = match (saved, caller.is_some()) {
+        (Some(t), true) => t,
+        _ => {
+            let request = TokenRequest { org: ORG.into(), email: ADMIN.into(), scopes: vec!["mcp".into()], name: Some("demo".into()), expires_in_days: None };
+            let created = admin::create_token(services, &request).await?;
+            std::fs::write(token_file, format!("{}\n", created.token)).map_err(|e| AppError::Internal(e.into()))?;
+            caller = services.directory.authenticate(&digest(&created.token)).await?;
+            created.token
+        }
+    };
+    let caller = caller.ok_or_else(|| AppError::Internal(anyhow::anyhow!("fresh demo token does not authenticate")))?;
+    let (_, page) = records::list(services, &caller, "contacts", records::ListQuery { limit: Some(1), cursor: None }).await?;
+    if page.total == 0 {
+        seed(services, &caller, 250, 42).await?;
+    }
+    Ok(token)
+}
+
+/// A small deterministic generator (SplitMix64), so every seed gives the same data.
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next number.
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
+    }
+
+    /// One item of a slice.
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const FIRST: &[&str] = &["Alice", "Bruno", "Chloé", "David", "Emma", "Farid", "Giulia", "Hugo", "Inès", "Jonas", "Karim", "Léa", "Marc", "Nora", "Oscar", "Paula"];
+const LAST: &[&str] = &["Martin", "Bernard", "Dubois", "Smith", "Müller", "García", "Rossi", "Nguyen", "Kowalski", "Okafor", "Silva", "Johansson"];
+const COMPANY: &[&str] = &["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Tyrell", "Cyberdyne", "Soylent"];
+const SUFFIX: &[&str] = &["Corp", "Labs", "Group", "Systems", "Partners"];
+const INDUSTRY: &[&str] = &["Software", "Retail", "Finance", "Health", "Energy"];
+const TAGS: &[&str] = &["vip", "newsletter", "partner", "churn-risk", "event-2025", "inbound", "outbound", "trial"];
+const STATUS: &[&str] = &["new", "contacted", "qualified", "customer", "lost"];
+const STAGE: &[&str] = &["lead", "qualified", "proposal", "negotiation", "won", "lost"];
+
+async fn create(services: &Services, caller: &Caller, object: &str, body: Json) -> Result<String, AppError> {
+    let (_, record) = records::create(services, caller, object, &body).await?;
+    Ok(record.id.to_string())
+}
+
+/// Seeds tags, companies, `contacts` contacts (about 10% of them duplicates
+/// written differently: email case, phone format, name spacing, LinkedIn URL
+/// form) and opportunities.
+pub async fn seed(services: &Services, caller: &Caller, contacts: usize, seed: u64) -> Result<(), AppError> {
+    let mut rng = Rng::new(seed);
+    let mut tags = Vec::new();
+    for t in TAGS {
+        tags.push(create(services, caller, "tags", json!({"name": t, "color": "#336699"})).await?);
+    }
+    let mut companies = Vec::new();
+    for i in 0..(contacts / 6).max(4) {
+        let name = format!("{} {} {}", rng.pick(COMPANY), rng.pick(SUFFIX), i);
+        let domain = format!("{}.example", name.to_lowercase().replace(' ', "-"));
+        let name = if i % 10 == 9 { format!("  {}  ", name.to_uppercase()) } else { name };
+        let body = json!({"name": name, "domain": domain, "industry": rng.pick(INDUSTRY), "employees": rng.below(5000),
+                          "phone": format!("+1 415 555 {:04}", rng.below(10_000)), "tags": [tags[rng.below(tags.len())]]});
+        companies.push(create(services, caller, "companies", body).await?);
+    }
+    let mut people = Vec::new();
+    for i in 0..contacts {
+        let (first, last) = (rng.pick(FIRST), rng.pick(LAST));
+        let digits = format!("{:03}{:04}", 200 + rng.below(700), rng.below(10_000));
+        let body = json!({
+            "first_name": first, "last_name": last,
+            "email": format!("{}.{}{}@example.com", first.to_lowercase(), last.to_lowercase(), i),
+            "phone": format!("(415) {}-{}", &digits[..3], &digits[3..]),
+            "linkedin": format!("https://www.linkedin.com/in/{}-{}-{i}/", first.to_lowercase(), last.to_lowercase()),
+            "job_title": "Buyer", "status": rng.pick(STATUS),
+            "company": companies[rng.below(companies.len())], "tags": [tags[rng.below(tags.len())]],
+        });
+        people.push(create(services, caller, "contacts", body.clone()).await?);
+        if i % 10 == 3 {
+            let mut dup = body;
+            let variant = rng.below(4);
+            if variant == 0 {
+                dup["email"] = json!(dup["email"].as_str().unwrap_or_default().to_uppercase());
+            } else if variant == 1 {
+                dup["email"] = Json::Null;
+                dup["phone"] = json!(format!("+1 415.{}.{}", &digits[..3], &digits[3..]));
+            } else if variant == 2 {
+                dup["email"] = json!(format!("other{i}@example.org"));
+                dup["phone"] = Json::Null;
+                dup["linkedin"] = Json::Null;
+                dup["first_name"] = json!(format!("  {first} "));
+                dup["last_name"] = json!(last.to_uppercase());
+            } else {
+                dup["email"] = Json::Null;
+                dup["linkedin"] = json!(format!("{}-{}-{i}", first.to_lowercase(), last.to_lowercase()));
+            }
+            create(services, caller, "contacts", dup).await?;
+        }
+    }
+    for i in 0..(contacts / 4).max(2) {
+        let contact = &people[rng.below(people.len())];
+        let body = json!({"name": format!("Deal {i}"), "amount": 1000 * (1 + rng.below(100)), "stage": rng.pick(STAGE),
+                          "contact": contact, "company": companies[rng.below(companies.len())], "tags": [tags[rng.below(tags.len())]]});
+        create(services, caller, "opportunities", body).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The `kasar` server: configuration, wiring of the adapters into the use
+//! cases, the HTTP application, the operator CLI and demo data.
+
+pub mod cli;
+pub mod demo;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;
+
+pub use settings::Settings;
+pub use startup::{services, Application, StartupError};

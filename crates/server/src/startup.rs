@@ -1,0 +1,82 @@
+//! Wiring: the adapters plugged into the use cases, and the HTTP server bound
+//! to its listener (port 0 picks a free port, which `port()` reports).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer};
+use kasar_postgres::Pool;
+use kasar_application::Services;
+use kasar_http::{configure, request_log, HttpState};
+use kasar_postgres::{PgDirectory, PgStore};
+
+use crate::settings::{Settings, SettingsError};
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Database(#[from] kasar_postgres::SetupError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: String, source: std::io::Error },
+    #[error("the database is not migrated: run `kasar migrate` first")]
+    NotMigrated,
+}
+
+/// The pool and the use cases' services built from settings.
+pub fn services(settings: &Settings) -> Result<(Pool, Services), StartupError> {
+    let pool = kasar_postgres::pool(&settings.pool())?;
+    let services = Services {
+        store: Arc::new(PgStore::new(pool.clone())),
+        directory: Arc::new(PgDirectory::new(pool.clone())),
+        limits: settings.limits()?,
+    };
+    Ok((pool, services))
+}
+
+/// A built, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: Pool,
+}
+
+impl Application {
+    /// Builds the server on a migrated database and binds its listener.
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        let (pool, services) = services(settings)?;
+        if !kasar_postgres::is_migrated(&pool).await? {
+            return Err(StartupError::NotMigrated);
+        }
+        let addr = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener = TcpListener::bind(&addr).map_err(|source| StartupError::Listen { addr: addr.clone(), source })?;
+        let port = listener.local_addr().map_err(|source| StartupError::Listen { addr: addr.clone(), source })?.port();
+        let state = HttpState { services, body_limit: settings.server.body_limit };
+        let mut server = HttpServer::new(move || App::new().wrap(from_fn(request_log)).configure(configure(state.clone())))
+            .shutdown_timeout(settings.server.shutdown_grace_seconds);
+        if settings.server.workers > 0 {
+            server = server.workers(settings.server.workers);
+        }
+        let server = server.listen(listener).map_err(|source| StartupError::Listen { addr, source })?.run();
+        Ok(Self { port, server, pool })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the server is stopped (SIGTERM/SIGINT stop it gracefully),
+    /// then closes the pool.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.pool.close();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        result
+    }
+}

@@ -1,0 +1,4 @@
+//! bulk tests.
+
+use crate::helpers::*;
+use serde_json::json;

@@ -1,0 +1,4 @@
+//! duplicates tests.
+
+use crate::helpers::*;
+use serde_json::json;

@@ -1,0 +1,246 @@
+//! `spawn_app`: a fresh database (random name), migrated, with an
+//! organization `acme` and admin, member and read-only tokens; the app on port
+//! 0; and typed request helpers.
+
+use kasar_application::admin::{self, TokenRequest};
+use kasar_application::ports::Tenant;
+use kasar_application::Services;
+use kasar_domain::Role;
+use kasar_server::{services, Application, Settings};
+use serde_json::Value as Json;
+use tokio_postgres::NoTls;
+use uuid::Uuid;
+
+/// A user of the test organization with a token.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub workspace_user_id: Uuid,
+    pub email: String,
+    pub token: String,
+}
+
+/// A running application on its own database.
+pub struct TestApp {
+    pub address: String,
+    pub db_url: String,
+    pub db: tokio_postgres::Client,
+    pub services: Services,
+    pub settings: Settings,
+    pub org: Tenant,
+    pub admin: TestUser,
+    pub member: TestUser,
+    pub reader: TestUser,
+    http: awc::Client,
+}
+
+/// The base URL of the throwaway cluster; missing means `make test` was not used.
+fn cluster_url() -> String {
+    std::env::var("KASAR_TEST_DATABASE_URL")
+        .expect("KASAR_TEST_DATABASE_URL is not set: run the tests with `make test`, which starts a throwaway PostgreSQL")
+}
+
+/// Creates a fresh, empty database and returns its URL.
+pub async fn fresh_database() -> String {
+    let base = cluster_url();
+    let (client, conn) = tokio_postgres::connect(&base, NoTls).await.expect("connect to the test cluster");
+    tokio::spawn(conn);
+    let name = format!("kasar_test_{}", Uuid::new_v4().simple());
+    client.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create database");
+    let (prefix, _) = base.rsplit_once('/').expect("database URL has a path");
+    format!("{prefix}/{name}")
+}
+
+/// Settings for a test: the given database, port 0, one worker, quiet logs.
+pub fn test_settings(db_url: &str) -> Settings {
+    let mut s = Settings::defaults().expect("default settings");
+    s.database.url = db_url.to_owned();
+    s.database.pool_size = 8;
+    s.server.port = 0;
+    s.server.workers = 1;
+    s
+}
+
+/// Starts the app on a fresh database with the standard organization.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like `spawn_app`, with settings adjusted first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let db_url = fresh_database().await;
+    let mut settings = test_settings(&db_url);
+    adjust(&mut settings);
+    let (pool, services) = services(&settings).expect("services");
+    kasar_postgres::migrate(&pool).await.expect("migrate");
+    let org = admin::create_organization(&services, "acme", Some("Acme")).await.expect("org");
+    let app = Application::build(&settings).await.expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    let (db, conn) = tokio_postgres::connect(&db_url, NoTls).await.expect("connect");
+    tokio::spawn(conn);
+    let mut test = TestApp {
+        address,
+        db_url,
+        db,
+        services,
+        settings,
+        org,
+        admin: placeholder(),
+        member: placeholder(),
+        reader: placeholder(),
+        http: awc::Client::builder().timeout(std::time::Duration::from_secs(60)).finish(),
+    };
+    test.admin = test.user("acme", "admin@acme.test", Role::Admin, &["mcp"]).await;
+    test.member = test.user("acme", "member@acme.test", Role::Member, &["records:write"]).await;
+    test.reader = test.user("acme", "reader@acme.test", Role::Member, &["records:read"]).await;
+    test
+}
+
+fn placeholder() -> TestUser {
+    TestUser { workspace_user_id: Uuid::nil(), email: String::new(), token: String::new() }
+}
+
+impl TestApp {
+    /// Adds a user to `org` and mints a token with `scopes`.
+    pub async fn user(&self, org: &str, email: &str, role: Role, scopes: &[&str]) -> TestUser {
+        let user = admin::add_user(&self.services, org, email, None, role).await.expect("add user");
+        let token = self.token(org, email, scopes, None).await;
+        TestUser { workspace_user_id: user.id, email: email.to_owned(), token }
+    }
+
+    /// Mints a token.
+    pub async fn token(&self, org: &str, email: &str, scopes: &[&str], expires_in_days: Option<u32>) -> String {
+        let request = TokenRequest {
+            org: org.into(),
+            email: email.into(),
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            name: None,
+            expires_in_days,
+        };
+        admin::create_token(&self.services, &request).await.expect("token").token
+    }
+
+    /// A second organization with its admin.
+    pub async fn other_org(&self) -> TestUser {
+        admin::create_organization(&self.services, "globex", None).await.expect("second org");
+        self.user("globex", "admin@globex.test", Role::Admin, &["mcp"]).await
+    }
+
+    /// Sends a request; returns status and JSON body (Null when empty).
+    pub async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Json>) -> (u16, Json) {
+        let url = format!("{}{}", self.address, path);
+        let mut req = self.http.request(method.parse().expect("method"), url);
+        if let Some(t) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        let resp = match body {
+            Some(b) => req.send_json(b).await,
+            None => req.send().await,
+        };
+        read(resp.expect("request sent")).await
+    }
+
+    /// Sends raw bytes with a content type.
+    pub async fn send_raw(&self, method: &str, path: &str, token: &str, content_type: Option<&str>, body: Vec<u8>) -> (u16, Json) {
+        let url = format!("{}{}", self.address, path);
+        let mut req = self.http.request(method.parse().expect("method"), url).insert_header(("Authorization", format!("Bearer {token}")));
+        if let Some(ct) = content_type {
+            req = req.insert_header(("Content-Type", ct));
+        }
+        read(req.send_body(body).await.expect("request sent")).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (u16, Json) {
+        self.send("GET", path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Json) -> (u16, Json) {
+        self.send("POST", path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: &Json) -> (u16, Json) {
+        self.send("PATCH", path, Some(token), Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> (u16, Json) {
+        self.send("DELETE", path, Some(token), None).await
+    }
+
+    /// Creates a record as admin; panics unless 201. Returns the record.
+    pub async fn create(&self, object: &str, body: Json) -> Json {
+        let (status, record) = self.post(&format!("/api/v1/records/{object}"), &self.admin.token, &body).await;
+        assert_eq!(status, 201, "create {object}: {record}");
+        record
+    }
+
+    /// Creates a record and returns its id.
+    pub async fn create_id(&self, object: &str, body: Json) -> String {
+        id_of(&self.create(object, body).await)
+    }
+
+    /// A record as admin sees it (None when 404).
+    pub async fn fetch(&self, object: &str, id: &str) -> Option<Json> {
+        let (status, body) = self.get(&format!("/api/v1/records/{object}/{id}"), &self.admin.token).await;
+        match status {
+            200 => Some(body),
+            404 => None,
+            other => panic!("fetch {object}/{id}: {other} {body}"),
+        }
+    }
+
+    /// POST /api/v1/duplicates as admin.
+    pub async fn duplicates(&self, body: Json) -> (u16, Json) {
+        self.post("/api/v1/duplicates", &self.admin.token, &body).await
+    }
+
+    /// POST /api/v1/bulk with a token.
+    pub async fn bulk(&self, token: &str, body: Json) -> (u16, Json) {
+        self.post("/api/v1/bulk", token, &body).await
+    }
+
+    /// One number from SQL.
+    pub async fn count(&self, sql: &str) -> i64 {
+        self.db.query_one(sql, &[]).await.expect("count query").get(0)
+    }
+
+    /// A digest of every table of the organization's schema, to prove that
+    /// nothing changed.
+    pub async fn snapshot(&self) -> String {
+        let tables = self
+            .db
+            .query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name",
+                &[&self.org.schema],
+            )
+            .await
+            .expect("tables");
+        let mut out = String::new();
+        for t in tables {
+            let name: String = t.get(0);
+            let sql = format!("SELECT coalesce(string_agg(x::text, '|' ORDER BY x::text), '') FROM \"{}\".\"{name}\" x", self.org.schema);
+            let digest: String = self.db.query_one(&sql, &[]).await.expect("snapshot").get(0);
+            out.push_str(&format!("{name}:{digest}\n"));
+        }
+        out
+    }
+}
+
+async fn read<S>(mut resp: awc::ClientResponse<S>) -> (u16, Json)
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
+{
+    let status = resp.status().as_u16();
+    let bytes = resp.body().limit(64 * 1024 * 1024).await.expect("body");
+    let json = if bytes.is_empty() { Json::Null } else { serde_json::from_slice(&bytes).unwrap_or_else(|_| Json::String(String::from_utf8_lossy(&bytes).into())) };
+    (status, json)
+}
+
+/// The `id` of a record.
+pub fn id_of(record: &Json) -> String {
+    record["id"].as_str().expect("record id").to_owned()
+}
+
+/// The error code of an error body.
+pub fn code(body: &Json) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<no code>")
+}

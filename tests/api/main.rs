@@ -1,0 +1,9 @@
+//! HTTP integration tests: each test starts the application on port 0
+//! against a fresh database of the throwaway cluster `make test` starts.
+
+mod bulk;
+mod duplicates;
+mod helpers;
+mod records;
+mod security;
+mod service;

@@ -1,0 +1,4 @@
+//! records tests.
+
+use crate::helpers::*;
+use serde_json::json;

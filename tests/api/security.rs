@@ -1,0 +1,4 @@
+//! security tests.
+
+use crate::helpers::*;
+use serde_json::json;

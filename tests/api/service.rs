@@ -1,0 +1,4 @@
+//! service tests.
+
+use crate::helpers::*;
+use serde_json::json;
