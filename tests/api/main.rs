@@ -2,6 +2,7 @@
 //! against a fresh database of the throwaway cluster `make test` starts.
 
 mod bulk;
+mod cli;
 mod duplicates;
 mod helpers;
 mod records;

@@ -8,6 +8,8 @@ pub mod error;
 pub mod ports;
 pub mod records;
 mod services;
+#[cfg(test)]
+mod test_support;
 
 pub use error::{AppError, StoreError};
 pub use services::{Limits, Services};

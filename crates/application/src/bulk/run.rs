@@ -98,3 +98,7 @@ pub async fn run(services: &Services, caller: &Caller, request: &BulkRequest) ->
         })
         .await
 }
+
+#[cfg(test)]
+#[path = "run_tests.rs"]
+mod tests;

@@ -105,3 +105,7 @@ fn validate(services: &Services, request: &MergeRequest) -> Result<(Uuid, Vec<Uu
     };
     Ok((master, duplicates, strategy))
 }
+
+#[cfg(test)]
+#[path = "merge_tests.rs"]
+mod tests;

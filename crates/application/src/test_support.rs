@@ -1,0 +1,39 @@
+//! Shared fixtures of the use cases' unit tests.
+
+use std::sync::Arc;
+
+use kasar_domain::standard::standard_objects;
+use kasar_domain::{Caller, Catalog, Role, Scope};
+use uuid::Uuid;
+
+use crate::ports::{MockDirectory, MockStore};
+use crate::{Limits, Services};
+
+/// A caller of organization `org_acme`.
+pub fn caller(role: Role, scopes: &[Scope]) -> Caller {
+    Caller {
+        user_id: Uuid::new_v4(),
+        organization_id: Uuid::new_v4(),
+        organization_schema: "org_acme".into(),
+        workspace_user_id: Uuid::new_v4(),
+        role,
+        scopes: scopes.to_vec(),
+        full_name: "Test".into(),
+        email: "t@acme.test".into(),
+        token_id: Uuid::new_v4(),
+    }
+}
+
+/// A store mock that answers `catalog` with the standard objects.
+pub fn store_with_catalog() -> MockStore {
+    let mut store = MockStore::new();
+    store
+        .expect_catalog()
+        .returning(|_| Ok(Arc::new(Catalog { objects: standard_objects() })));
+    store
+}
+
+/// Services over the given store and a directory that must not be called.
+pub fn services(store: MockStore) -> Services {
+    Services { store: Arc::new(store), directory: Arc::new(MockDirectory::new()), limits: Limits::default() }
+}
