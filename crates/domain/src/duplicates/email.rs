@@ -7,7 +7,11 @@ pub fn normalize_email(raw: &str) -> Option<String> {
     if trimmed.is_empty() {
         return None;
     }
-    Some(trimmed.to_lowercase())
+    Some(if trimmed.is_ascii() {
+        trimmed.to_ascii_lowercase()
+    } else {
+        trimmed.to_lowercase()
+    })
 }
 
 #[cfg(test)]

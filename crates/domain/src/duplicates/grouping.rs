@@ -1,6 +1,7 @@
 //! Grouping of records that share a match key.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -30,119 +31,237 @@ pub struct DuplicateGroup {
     pub record_ids: Vec<Uuid>,
 }
 
-/// The records sharing one key: the first one, then any others (most keys
-/// are held by a single record, which then costs no allocation).
-type Holders = (u32, Vec<u32>);
+/// Groups candidates that share a key, per the contract: the records are fed
+/// to a [`Grouper`] in order (see there for the rules and the order).
+pub fn group_duplicates(candidates: &[Candidate], criteria: &[Criterion]) -> Vec<DuplicateGroup> {
+    let mut grouper = Grouper::new(criteria);
+    for c in candidates {
+        grouper.add(
+            c.id,
+            c.created_at,
+            c.keys.iter().map(|(crit, key)| (*crit, key.as_str())),
+        );
+    }
+    grouper.finish()
+}
 
-/// Groups candidates that share a key, per the contract.
+/// A fast, non-cryptographic hasher (FxHash's mix) for ids and keys the
+/// grouper only uses internally: keys are always compared exactly, so its
+/// quality only affects speed.
+#[derive(Debug, Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.mix(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.mix(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.mix(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.mix(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FastHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// One (criterion, key) held by one record: the key lives in the grouper's
+/// arena, so a scan of a million records keeps only compact entries.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    hash: u64,
+    start: usize,
+    len: usize,
+    record: u32,
+    criterion: Criterion,
+}
+
+/// Incremental grouping for a streaming scan: records are added as they
+/// arrive (keys copied into one arena, no per-key allocation), and the groups
+/// are formed once at the end.
 ///
 /// For each requested criterion (always in criterion order, whatever the order
 /// of `criteria`), the distinct records that share a key form a group when
-/// there are two or more of them; a record listed twice counts once. Groups
-/// with exactly the same records are reported once, under the first criterion
-/// that found them, with `match_reasons` listing every criterion that found
-/// them (the same set found through two keys of one criterion is one group).
-/// Groups that merely overlap stay separate.
+/// there are two or more of them; a record added twice counts once (the first
+/// listing wins). Keys are compared exactly (a hash only speeds up the sort).
+/// Groups with exactly the same records are reported once, under the first
+/// criterion that found them, with `match_reasons` listing every criterion
+/// that found them (the same set found through two keys of one criterion is
+/// one group). Groups that merely overlap stay separate.
 ///
 /// Order: by `match_reason`, then by the `created_at` of the oldest record,
 /// then by its id, then by the rest of `record_ids` (compared in the same
 /// oldest-first order), which makes the order total.
 ///
-/// Runs in O(k log k) for k keys: a hash index per (criterion, key), one sort
-/// of the records and one sort of the groups.
-pub fn group_duplicates(candidates: &[Candidate], criteria: &[Criterion]) -> Vec<DuplicateGroup> {
-    // Distinct records (first listing wins), then ranked oldest first and by
-    // id: a group is the ascending list of its members' ranks.
-    let mut record_of: HashMap<Uuid, usize> = HashMap::with_capacity(candidates.len());
-    let mut records: Vec<&Candidate> = Vec::with_capacity(candidates.len());
-    for candidate in candidates {
-        record_of.entry(candidate.id).or_insert_with(|| {
-            records.push(candidate);
-            records.len() - 1
-        });
-    }
-    let Ok(count) = u32::try_from(records.len()) else {
-        return Vec::new(); // more than u32::MAX records cannot be scanned
-    };
-    let mut by_age: Vec<usize> = (0..records.len()).collect();
-    by_age.sort_unstable_by_key(|&i| (records[i].created_at, records[i].id));
-    let mut rank_of = vec![0u32; records.len()];
-    for (&record, rank) in by_age.iter().zip(0..count) {
-        rank_of[record] = rank;
+/// Runs in O(k log k) for k keys: one sort of the entries, one of the records
+/// and one of the groups.
+#[derive(Debug, Default)]
+pub struct Grouper {
+    requested: [bool; 4],
+    arena: String,
+    entries: Vec<Entry>,
+    records: Vec<(DateTime<Utc>, Uuid)>,
+    seen: HashSet<Uuid, BuildHasherDefault<FastHasher>>,
+}
+
+impl Grouper {
+    /// A grouper for the given criteria.
+    pub fn new(criteria: &[Criterion]) -> Self {
+        let mut requested = [false; 4];
+        for c in criteria {
+            requested[c.index()] = true;
+        }
+        Self {
+            requested,
+            ..Self::default()
+        }
     }
 
-    let mut requested = [false; 4];
-    for criterion in criteria {
-        requested[criterion.index()] = true;
+    /// Records added so far (distinct ids).
+    pub fn len(&self) -> usize {
+        self.records.len()
     }
 
-    // (criterion, key) -> ranks of the records holding it.
-    let mut index: HashMap<(Criterion, &str), Holders> = HashMap::new();
-    for candidate in candidates {
-        let Some(&r) = record_of.get(&candidate.id).and_then(|&i| rank_of.get(i)) else {
-            continue;
+    /// Whether no record was added.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Adds one record and its keys.
+    pub fn add<'k>(
+        &mut self,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        keys: impl IntoIterator<Item = (Criterion, &'k str)>,
+    ) {
+        let Ok(record) = u32::try_from(self.records.len()) else {
+            return; // more than u32::MAX records cannot be scanned
         };
-        for (criterion, key) in &candidate.keys {
-            if !requested[criterion.index()] || key.trim().is_empty() {
+        if !self.seen.insert(id) {
+            return;
+        }
+        self.records.push((created_at, id));
+        for (criterion, key) in keys {
+            if !self.requested[criterion.index()] || key.trim().is_empty() {
                 continue;
             }
-            index
-                .entry((*criterion, key.as_str()))
-                .and_modify(|(first, rest)| {
-                    if *first != r && rest.last() != Some(&r) {
-                        rest.push(r);
-                    }
-                })
-                .or_insert((r, Vec::new()));
+            let start = self.arena.len();
+            self.arena.push_str(key);
+            let mut hasher = FastHasher::default();
+            key.hash(&mut hasher);
+            self.entries.push(Entry {
+                hash: hasher.finish(),
+                start,
+                len: key.len(),
+                record,
+                criterion,
+            });
         }
     }
 
-    // Every (members, criterion) found, members ascending by rank.
-    let mut found: Vec<(Vec<u32>, Criterion)> = Vec::new();
-    for ((criterion, _), (first, rest)) in index {
-        if rest.is_empty() {
-            continue;
+    /// The groups, in the contract's order.
+    pub fn finish(self) -> Vec<DuplicateGroup> {
+        let Self {
+            arena,
+            mut entries,
+            records,
+            ..
+        } = self;
+        let key = |e: &Entry| &arena[e.start..e.start + e.len];
+        // Rank of each record: oldest first, then by id.
+        let mut by_age: Vec<u32> = (0..u32::try_from(records.len()).unwrap_or(u32::MAX)).collect();
+        by_age.sort_unstable_by_key(|&i| records[i as usize]);
+        let mut rank_of = vec![0u32; records.len()];
+        for (rank, &record) in (0u32..).zip(&by_age) {
+            rank_of[record as usize] = rank;
         }
-        let mut members = rest;
-        members.push(first);
-        members.sort_unstable();
-        members.dedup();
-        if members.len() >= 2 {
-            found.push((members, criterion));
-        }
-    }
 
-    // Same members: one group, reasons in criterion order.
-    found.sort_unstable();
-    let mut groups: Vec<(Vec<u32>, Vec<Criterion>)> = Vec::new();
-    for (members, criterion) in found {
-        match groups.last_mut() {
-            Some((last, reasons)) if *last == members => {
-                if reasons.last() != Some(&criterion) {
-                    reasons.push(criterion);
+        entries.sort_unstable_by(|a, b| {
+            (a.criterion, a.hash)
+                .cmp(&(b.criterion, b.hash))
+                .then_with(|| key(a).cmp(key(b)))
+                .then(a.record.cmp(&b.record))
+        });
+        // Every (members, criterion) found, members ascending by rank.
+        let mut found: Vec<(Vec<u32>, Criterion)> = Vec::new();
+        let mut i = 0;
+        while i < entries.len() {
+            let head = entries[i];
+            let mut j = i + 1;
+            while j < entries.len()
+                && entries[j].criterion == head.criterion
+                && entries[j].hash == head.hash
+                && key(&entries[j]) == key(&head)
+            {
+                j += 1;
+            }
+            if j - i >= 2 {
+                let mut members: Vec<u32> = entries[i..j]
+                    .iter()
+                    .map(|e| rank_of[e.record as usize])
+                    .collect();
+                members.sort_unstable();
+                members.dedup();
+                if members.len() >= 2 {
+                    found.push((members, head.criterion));
                 }
             }
-            _ => groups.push((members, vec![criterion])),
+            i = j;
         }
-    }
 
-    let mut groups: Vec<(Criterion, Vec<u32>, Vec<Criterion>)> = groups
-        .into_iter()
-        .filter_map(|(members, reasons)| Some((*reasons.first()?, members, reasons)))
-        .collect();
-    groups.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    groups
-        .into_iter()
-        .map(|(match_reason, members, match_reasons)| DuplicateGroup {
-            match_reason,
-            match_reasons,
-            record_ids: members
-                .iter()
-                .filter_map(|&r| by_age.get(r as usize).and_then(|&i| records.get(i)))
-                .map(|c| c.id)
-                .collect(),
-        })
-        .collect()
+        // Same members: one group, reasons in criterion order.
+        found.sort_unstable();
+        let mut groups: Vec<(Vec<u32>, Vec<Criterion>)> = Vec::new();
+        for (members, criterion) in found {
+            match groups.last_mut() {
+                Some((last, reasons)) if *last == members => {
+                    if reasons.last() != Some(&criterion) {
+                        reasons.push(criterion);
+                    }
+                }
+                _ => groups.push((members, vec![criterion])),
+            }
+        }
+        let mut groups: Vec<(Criterion, Vec<u32>, Vec<Criterion>)> = groups
+            .into_iter()
+            .filter_map(|(members, reasons)| Some((*reasons.first()?, members, reasons)))
+            .collect();
+        groups.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        groups
+            .into_iter()
+            .map(|(match_reason, members, match_reasons)| DuplicateGroup {
+                match_reason,
+                match_reasons,
+                record_ids: members
+                    .iter()
+                    .filter_map(|&r| by_age.get(r as usize))
+                    .map(|&i| records[i as usize].1)
+                    .collect(),
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

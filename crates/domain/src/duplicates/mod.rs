@@ -16,7 +16,7 @@ mod region;
 
 pub use criterion::Criterion;
 pub use email::normalize_email;
-pub use grouping::{group_duplicates, Candidate, DuplicateGroup};
+pub use grouping::{group_duplicates, Candidate, DuplicateGroup, Grouper};
 pub use linkedin::normalize_linkedin;
 pub use merge::{resolve_fields, MergeStrategy};
 pub use name::normalize_name;

@@ -7,6 +7,17 @@ use unicode_normalization::UnicodeNormalization;
 /// tabs and no-break spaces included) collapsed to one ASCII space. `None` when
 /// nothing but white space is left.
 pub fn normalize_name(raw: &str) -> Option<String> {
+    if raw.is_ascii() {
+        // ASCII is its own NFKC form: lowercase and collapse in one pass.
+        let mut out = String::with_capacity(raw.len());
+        for word in raw.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        }
+        return (!out.is_empty()).then_some(out);
+    }
     let lower = raw.nfkc().collect::<String>().to_lowercase();
     let mut out = String::with_capacity(lower.len());
     for word in lower.split_whitespace() {

@@ -75,8 +75,12 @@ impl MatchPlan {
     /// The keys of one record, in criterion order; `texts[i]` is the value of
     /// `columns()[i]` (`None` for SQL null; missing entries count as null).
     /// Keys are never blank and a (criterion, key) pair appears at most once.
-    pub fn keys(&self, texts: &[Option<String>], region: PhoneRegion) -> Vec<(Criterion, String)> {
-        let text = |i: usize| texts.get(i).and_then(Option::as_deref);
+    pub fn keys<S: AsRef<str>>(
+        &self,
+        texts: &[Option<S>],
+        region: PhoneRegion,
+    ) -> Vec<(Criterion, String)> {
+        let text = |i: usize| texts.get(i).and_then(|t| t.as_ref().map(AsRef::as_ref));
         let mut keys: Vec<(Criterion, String)> = Vec::new();
         let mut push = |criterion: Criterion, key: Option<String>| {
             if let Some(key) = key {
