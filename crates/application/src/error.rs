@@ -51,7 +51,9 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Unavailable(m) => Self::Unavailable(m),
-            StoreError::Conflict => Self::Internal(anyhow::anyhow!("transaction conflict after retries")),
+            StoreError::Conflict => {
+                Self::Internal(anyhow::anyhow!("transaction conflict after retries"))
+            }
             StoreError::Constraint(m) => Self::Validation(m),
             StoreError::Unexpected(e) => Self::Internal(e),
         }

@@ -24,7 +24,10 @@ pub struct Tenant {
 
 impl From<&Caller> for Tenant {
     fn from(c: &Caller) -> Self {
-        Self { organization_id: c.organization_id, schema: c.organization_schema.clone() }
+        Self {
+            organization_id: c.organization_id,
+            schema: c.organization_schema.clone(),
+        }
     }
 }
 
@@ -43,13 +46,9 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
-/// One scanned record for duplicate detection: only the columns asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScannedRow {
-    pub id: Uuid,
-    pub created_at: DateTime<Utc>,
-    pub texts: Vec<Option<String>>,
-}
+/// Receives each scanned record: its id, creation time and the values of the
+/// columns asked for (null as `None`), borrowed for the call only.
+pub type ScanSink<'a> = dyn FnMut(Uuid, DateTime<Utc>, &[Option<&str>]) + Send + 'a;
 
 /// What re-linking moved during a merge.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -71,13 +70,33 @@ pub trait Store: Send + Sync {
     async fn catalog(&self, tenant: &Tenant) -> Result<Arc<Catalog>, StoreError>;
 
     /// A page of records, newest first, after `cursor`.
-    async fn list(&self, tenant: &Tenant, object: &ObjectDef, limit: u32, cursor: Option<Cursor>) -> Result<Page, StoreError>;
+    async fn list(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        limit: u32,
+        cursor: Option<Cursor>,
+    ) -> Result<Page, StoreError>;
 
     /// Records by id, in no particular order; missing ids are skipped.
-    async fn get_many(&self, tenant: &Tenant, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<Record>, StoreError>;
+    async fn get_many(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<Vec<Record>, StoreError>;
 
-    /// The `limit` most recently created records, newest first, with only `columns`.
-    async fn scan(&self, tenant: &Tenant, object: &ObjectDef, columns: &[String], limit: u32) -> Result<Vec<ScannedRow>, StoreError>;
+    /// Streams the `limit` most recently created records, newest first, with
+    /// only `columns`, to `sink` as they arrive (nothing is buffered); returns
+    /// how many were read.
+    async fn scan<'a>(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        columns: &[String],
+        limit: u32,
+        sink: &mut ScanSink<'a>,
+    ) -> Result<usize, StoreError>;
 
     /// Starts a unit of work (one transaction). Dropping it without `commit`
     /// rolls it back, and its connection never returns to the pool mid-transaction.
@@ -91,35 +110,74 @@ pub trait Store: Send + Sync {
 pub trait Tx: Send {
     /// Locks the records (`FOR UPDATE`, in id order) and returns their owners
     /// (`None` when the object has no owner field or it is null). Missing ids are absent.
-    async fn lock_owners(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<(Uuid, Option<Uuid>)>, StoreError>;
+    async fn lock_owners(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<Vec<(Uuid, Option<Uuid>)>, StoreError>;
 
     /// Locks the records (`FOR UPDATE`, in id order) and returns them whole.
-    async fn lock_records(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<Record>, StoreError>;
+    async fn lock_records(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<Vec<Record>, StoreError>;
 
     /// Which of `ids` are not records of `object`.
-    async fn missing_records(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<Uuid>, StoreError>;
+    async fn missing_records(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<Vec<Uuid>, StoreError>;
 
     /// Which of `ids` are not workspace users of the tenant's organization.
     async fn missing_users(&mut self, ids: &[Uuid]) -> Result<Vec<Uuid>, StoreError>;
 
     /// Inserts a record with the given column values and links; returns its id.
-    async fn insert(&mut self, object: &ObjectDef, values: &BTreeMap<String, Value>) -> Result<Uuid, StoreError>;
+    async fn insert(
+        &mut self,
+        object: &ObjectDef,
+        values: &BTreeMap<String, Value>,
+    ) -> Result<Uuid, StoreError>;
 
     /// Sets column values (and replaces MANY_TO_MANY links) of the records;
     /// returns how many records were updated.
-    async fn update(&mut self, object: &ObjectDef, ids: &[Uuid], values: &BTreeMap<String, Value>) -> Result<u64, StoreError>;
+    async fn update(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+        values: &BTreeMap<String, Value>,
+    ) -> Result<u64, StoreError>;
 
     /// Links every record to every target through `field`; returns the links
     /// inserted (existing links are left alone).
-    async fn add_links(&mut self, object: &ObjectDef, field: &str, ids: &[Uuid], targets: &[Uuid]) -> Result<u64, StoreError>;
+    async fn add_links(
+        &mut self,
+        object: &ObjectDef,
+        field: &str,
+        ids: &[Uuid],
+        targets: &[Uuid],
+    ) -> Result<u64, StoreError>;
 
     /// Unlinks every record from every target through `field`; returns the
     /// links removed.
-    async fn remove_links(&mut self, object: &ObjectDef, field: &str, ids: &[Uuid], targets: &[Uuid]) -> Result<u64, StoreError>;
+    async fn remove_links(
+        &mut self,
+        object: &ObjectDef,
+        field: &str,
+        ids: &[Uuid],
+        targets: &[Uuid],
+    ) -> Result<u64, StoreError>;
 
     /// Points every reference and junction row of `duplicates` at `master`,
     /// dropping junction rows the master already has.
-    async fn relink(&mut self, catalog: &Catalog, object: &ObjectDef, master: Uuid, duplicates: &[Uuid]) -> Result<RelinkCounts, StoreError>;
+    async fn relink(
+        &mut self,
+        catalog: &Catalog,
+        object: &ObjectDef,
+        master: Uuid,
+        duplicates: &[Uuid],
+    ) -> Result<RelinkCounts, StoreError>;
 
     /// Deletes records; returns how many were deleted.
     async fn delete(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<u64, StoreError>;
@@ -177,17 +235,32 @@ pub trait Directory: Send + Sync {
 
     /// Creates an organization with its own schema holding `objects`, all in one
     /// transaction. `StoreError::Constraint` when the slug is taken.
-    async fn create_organization(&self, slug: &str, name: &str, objects: &[ObjectDef]) -> Result<Tenant, StoreError>;
+    async fn create_organization(
+        &self,
+        slug: &str,
+        name: &str,
+        objects: &[ObjectDef],
+    ) -> Result<Tenant, StoreError>;
 
     /// An organization by slug.
     async fn find_organization(&self, slug: &str) -> Result<Option<Tenant>, StoreError>;
 
     /// Adds (or finds) the user by email and makes them a workspace user of the
     /// organization with `role`. Returns the workspace user.
-    async fn add_user(&self, organization_id: Uuid, email: &str, full_name: &str, role: Role) -> Result<WorkspaceUser, StoreError>;
+    async fn add_user(
+        &self,
+        organization_id: Uuid,
+        email: &str,
+        full_name: &str,
+        role: Role,
+    ) -> Result<WorkspaceUser, StoreError>;
 
     /// A workspace user of an organization by email.
-    async fn find_user(&self, organization_id: Uuid, email: &str) -> Result<Option<WorkspaceUser>, StoreError>;
+    async fn find_user(
+        &self,
+        organization_id: Uuid,
+        email: &str,
+    ) -> Result<Option<WorkspaceUser>, StoreError>;
 
     /// Stores a token; returns its id.
     async fn create_token(&self, token: &NewToken) -> Result<Uuid, StoreError>;

@@ -49,7 +49,11 @@ pub struct Services {
 
 impl Services {
     /// The caller's catalog and the named object in it, or INVALID_OBJECT.
-    pub async fn object(&self, caller: &Caller, name: &str) -> Result<(Arc<Catalog>, ObjectDef), AppError> {
+    pub async fn object(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> Result<(Arc<Catalog>, ObjectDef), AppError> {
         let catalog = self.store.catalog(&Tenant::from(caller)).await?;
         let object = catalog
             .object(name)
@@ -68,7 +72,9 @@ impl Services {
         let mut attempt = 0;
         loop {
             match op().await {
-                Err(AppError::Internal(e)) if is_conflict(&e) && attempt < self.limits.conflict_retries => {
+                Err(AppError::Internal(e))
+                    if is_conflict(&e) && attempt < self.limits.conflict_retries =>
+                {
                     attempt += 1;
                     tracing::warn!(attempt, "transaction conflict, retrying");
                 }

@@ -27,13 +27,19 @@ pub fn caller(role: Role, scopes: &[Scope]) -> Caller {
 /// A store mock that answers `catalog` with the standard objects.
 pub fn store_with_catalog() -> MockStore {
     let mut store = MockStore::new();
-    store
-        .expect_catalog()
-        .returning(|_| Ok(Arc::new(Catalog { objects: standard_objects() })));
+    store.expect_catalog().returning(|_| {
+        Ok(Arc::new(Catalog {
+            objects: standard_objects(),
+        }))
+    });
     store
 }
 
 /// Services over the given store and a directory that must not be called.
 pub fn services(store: MockStore) -> Services {
-    Services { store: Arc::new(store), directory: Arc::new(MockDirectory::new()), limits: Limits::default() }
+    Services {
+        store: Arc::new(store),
+        directory: Arc::new(MockDirectory::new()),
+        limits: Limits::default(),
+    }
 }

@@ -15,7 +15,10 @@ use crate::error::ApiError;
 use crate::state::HttpState;
 
 /// Authenticates every request of the scope it wraps.
-pub async fn authenticate(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     match resolve(&req).await {
         Ok(caller) => {
             tracing::Span::current().record("org", tracing::field::display(caller.organization_id));
@@ -46,7 +49,10 @@ async fn resolve(req: &ServiceRequest) -> Result<Caller, ApiError> {
         .map_err(|e| ApiError::from(kasar_application::AppError::from(e)))?
         .ok_or_else(ApiError::unauthenticated)?;
     if !caller.can_read() {
-        return Err(ApiError::new("PERMISSION_DENIED", "This token has no valid scope"));
+        return Err(ApiError::new(
+            "PERMISSION_DENIED",
+            "This token has no valid scope",
+        ));
     }
     Ok(caller)
 }
@@ -59,6 +65,12 @@ impl FromRequest for Auth {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(req.extensions().get::<Caller>().cloned().map(Auth).ok_or_else(ApiError::unauthenticated))
+        ready(
+            req.extensions()
+                .get::<Caller>()
+                .cloned()
+                .map(Auth)
+                .ok_or_else(ApiError::unauthenticated),
+        )
     }
 }

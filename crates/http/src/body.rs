@@ -9,7 +9,11 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 
 /// Reads and parses the body as `T`.
-pub async fn json_body<T: DeserializeOwned>(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<T, ApiError> {
+pub async fn json_body<T: DeserializeOwned>(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<T, ApiError> {
     let is_json = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
@@ -17,9 +21,17 @@ pub async fn json_body<T: DeserializeOwned>(req: &HttpRequest, mut payload: web:
         .and_then(|v| v.split(';').next())
         .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
     if !is_json {
-        return Err(ApiError::new("UNSUPPORTED_MEDIA_TYPE", "The body must be application/json"));
+        return Err(ApiError::new(
+            "UNSUPPORTED_MEDIA_TYPE",
+            "The body must be application/json",
+        ));
     }
-    let too_large = || ApiError::new("PAYLOAD_TOO_LARGE", format!("The body is larger than {limit} bytes"));
+    let too_large = || {
+        ApiError::new(
+            "PAYLOAD_TOO_LARGE",
+            format!("The body is larger than {limit} bytes"),
+        )
+    };
     let declared = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)
@@ -36,5 +48,6 @@ pub async fn json_body<T: DeserializeOwned>(req: &HttpRequest, mut payload: web:
         }
         body.extend_from_slice(&chunk);
     }
-    serde_json::from_slice(&body).map_err(|e| ApiError::validation(format!("Invalid JSON body: {e}")))
+    serde_json::from_slice(&body)
+        .map_err(|e| ApiError::validation(format!("Invalid JSON body: {e}")))
 }

@@ -34,7 +34,10 @@ pub fn status_of(code: &str) -> StatusCode {
 impl ApiError {
     /// An error with a code of the table and a message for people.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 
     /// 400 VALIDATION_ERROR.
@@ -91,8 +94,12 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code())
-            .json(ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message.clone() } })
+        HttpResponse::build(self.status_code()).json(ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message.clone(),
+            },
+        })
     }
 }
 

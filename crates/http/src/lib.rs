@@ -21,20 +21,27 @@ pub use state::HttpState;
 /// Mounts every route, the authentication of `/api/v1`, and the JSON 404/405.
 pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
-        let query_errors = web::QueryConfig::default().error_handler(|e, _| ApiError::validation(format!("Invalid query: {e}")).into());
-        let path_errors = web::PathConfig::default().error_handler(|e, _| ApiError::validation(format!("Invalid path: {e}")).into());
+        let query_errors = web::QueryConfig::default()
+            .error_handler(|e, _| ApiError::validation(format!("Invalid query: {e}")).into());
+        let path_errors = web::PathConfig::default()
+            .error_handler(|e, _| ApiError::validation(format!("Invalid path: {e}")).into());
         cfg.app_data(web::Data::new(state))
             .app_data(query_errors)
             .app_data(path_errors)
             .service(resource("/health").route(web::get().to(routes::health::health)))
             .service(resource("/ready").route(web::get().to(routes::health::ready)))
-            .service(resource("/api/v1/openapi.json").route(web::get().to(routes::openapi::openapi)))
+            .service(
+                resource("/api/v1/openapi.json").route(web::get().to(routes::openapi::openapi)),
+            )
             .service(
                 web::scope("/api/v1")
                     .wrap(from_fn(auth::authenticate))
                     .service(resource("/me").route(web::get().to(routes::me::me)))
                     .service(resource("/schema").route(web::get().to(routes::schema::list_schema)))
-                    .service(resource("/schema/{object}").route(web::get().to(routes::schema::get_schema)))
+                    .service(
+                        resource("/schema/{object}")
+                            .route(web::get().to(routes::schema::get_schema)),
+                    )
                     .service(
                         resource("/records/{object}")
                             .route(web::get().to(routes::records::list::list))
@@ -47,7 +54,10 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
                             .route(web::put().to(routes::records::update::update))
                             .route(web::delete().to(routes::records::delete::delete)),
                     )
-                    .service(resource("/duplicates").route(web::post().to(routes::duplicates::duplicates)))
+                    .service(
+                        resource("/duplicates")
+                            .route(web::post().to(routes::duplicates::duplicates)),
+                    )
                     .service(resource("/bulk").route(web::post().to(routes::bulk::bulk)))
                     .default_service(web::to(routes::fallback::not_found)),
             )

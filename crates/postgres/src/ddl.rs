@@ -29,8 +29,16 @@ pub fn provision(schema: &str, objects: &[ObjectDef]) -> Result<Vec<String>, Uns
 fn check_names(schema: &str, objects: &[ObjectDef]) -> Result<(), UnsafeName> {
     let names = std::iter::once(schema)
         .chain(objects.iter().map(|o| o.name.as_str()))
-        .chain(objects.iter().flat_map(|o| o.fields.iter().map(|f| f.name.as_str())))
-        .chain(objects.iter().flat_map(|o| o.fields.iter().filter_map(|f| f.target.as_deref())));
+        .chain(
+            objects
+                .iter()
+                .flat_map(|o| o.fields.iter().map(|f| f.name.as_str())),
+        )
+        .chain(
+            objects
+                .iter()
+                .flat_map(|o| o.fields.iter().filter_map(|f| f.target.as_deref())),
+        );
     for n in names {
         if !is_catalog_name(n) {
             return Err(UnsafeName(n.to_owned()));
@@ -56,9 +64,14 @@ fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
             col.push_str(" NOT NULL");
         }
         match (f.field_type, f.target.as_deref()) {
-            (FieldType::Owner, _) => col.push_str(" REFERENCES kasar.workspace_users (id) ON DELETE SET NULL"),
+            (FieldType::Owner, _) => {
+                col.push_str(" REFERENCES kasar.workspace_users (id) ON DELETE SET NULL")
+            }
             (FieldType::BelongsToOne, Some(target)) => {
-                col.push_str(&format!(" REFERENCES {} (id) ON DELETE SET NULL", table(schema, target)));
+                col.push_str(&format!(
+                    " REFERENCES {} (id) ON DELETE SET NULL",
+                    table(schema, target)
+                ));
             }
             _ => {}
         }
@@ -71,7 +84,10 @@ fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
         }
         cols.push(col);
     }
-    let mut out = vec![format!("CREATE TABLE {t} (\n    {}\n)", cols.join(",\n    "))];
+    let mut out = vec![format!(
+        "CREATE TABLE {t} (\n    {}\n)",
+        cols.join(",\n    ")
+    )];
     out.extend(indexes);
     out
 }
@@ -79,7 +95,9 @@ fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
 fn junctions(schema: &str, o: &ObjectDef) -> Vec<String> {
     let mut out = Vec::new();
     for f in o.many_to_many_fields() {
-        let Some(target) = f.target.as_deref() else { continue };
+        let Some(target) = f.target.as_deref() else {
+            continue;
+        };
         let name = f.junction_table(&o.name);
         let j = table(schema, &name);
         out.push(format!(
@@ -89,7 +107,10 @@ fn junctions(schema: &str, o: &ObjectDef) -> Vec<String> {
             table(schema, &o.name),
             table(schema, target)
         ));
-        out.push(format!("CREATE INDEX {} ON {j} (target_id)", ident(&format!("{name}_target"))));
+        out.push(format!(
+            "CREATE INDEX {} ON {j} (target_id)",
+            ident(&format!("{name}_target"))
+        ));
     }
     out
 }
@@ -101,9 +122,13 @@ mod tests {
 
     #[test]
     fn standard_objects_give_tables_junctions_and_indexes() {
-        let sql = provision("org_acme", &standard_objects()).unwrap().join(";\n");
+        let sql = provision("org_acme", &standard_objects())
+            .unwrap()
+            .join(";\n");
         assert!(sql.contains("CREATE TABLE \"org_acme\".\"contacts\""));
-        assert!(sql.contains("\"company\" uuid REFERENCES \"org_acme\".\"companies\" (id) ON DELETE SET NULL"));
+        assert!(sql.contains(
+            "\"company\" uuid REFERENCES \"org_acme\".\"companies\" (id) ON DELETE SET NULL"
+        ));
         assert!(sql.contains("CREATE TABLE \"org_acme\".\"contacts_tags\""));
         assert!(sql.contains("\"name\" text NOT NULL"));
         assert!(sql.contains("ON \"org_acme\".\"contacts\" (created_at DESC, id DESC)"));

@@ -68,7 +68,12 @@ impl Directory for PgDirectory {
     }
 
     #[instrument(skip(self, objects))]
-    async fn create_organization(&self, slug: &str, name: &str, objects: &[ObjectDef]) -> Result<Tenant, StoreError> {
+    async fn create_organization(
+        &self,
+        slug: &str,
+        name: &str,
+        objects: &[ObjectDef],
+    ) -> Result<Tenant, StoreError> {
         let schema = format!("org_{slug}");
         let ddl = provision(&schema, objects).map_err(|e| StoreError::Unexpected(e.into()))?;
         let mut client = self.pool.get().await.map_err(pool)?;
@@ -102,20 +107,35 @@ impl Directory for PgDirectory {
         }
         tx.batch_execute(&ddl.join(";\n")).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
-        Ok(Tenant { organization_id, schema })
+        Ok(Tenant {
+            organization_id,
+            schema,
+        })
     }
 
     async fn find_organization(&self, slug: &str) -> Result<Option<Tenant>, StoreError> {
         let client = self.pool.get().await.map_err(pool)?;
         let row = client
-            .query_opt("SELECT id, schema_name FROM kasar.organizations WHERE slug = $1", &[&slug])
+            .query_opt(
+                "SELECT id, schema_name FROM kasar.organizations WHERE slug = $1",
+                &[&slug],
+            )
             .await
             .map_err(db)?;
-        Ok(row.map(|r| Tenant { organization_id: r.get(0), schema: r.get(1) }))
+        Ok(row.map(|r| Tenant {
+            organization_id: r.get(0),
+            schema: r.get(1),
+        }))
     }
 
     #[instrument(skip(self))]
-    async fn add_user(&self, organization_id: Uuid, email: &str, full_name: &str, role_: Role) -> Result<WorkspaceUser, StoreError> {
+    async fn add_user(
+        &self,
+        organization_id: Uuid,
+        email: &str,
+        full_name: &str,
+        role_: Role,
+    ) -> Result<WorkspaceUser, StoreError> {
         let client = self.pool.get().await.map_err(pool)?;
         let row = client
             .query_one(
@@ -128,10 +148,18 @@ impl Directory for PgDirectory {
             )
             .await
             .map_err(db)?;
-        Ok(WorkspaceUser { id: row.get(0), user_id: row.get(1), role: role(row.get(2))? })
+        Ok(WorkspaceUser {
+            id: row.get(0),
+            user_id: row.get(1),
+            role: role(row.get(2))?,
+        })
     }
 
-    async fn find_user(&self, organization_id: Uuid, email: &str) -> Result<Option<WorkspaceUser>, StoreError> {
+    async fn find_user(
+        &self,
+        organization_id: Uuid,
+        email: &str,
+    ) -> Result<Option<WorkspaceUser>, StoreError> {
         let client = self.pool.get().await.map_err(pool)?;
         let row = client
             .query_opt(
@@ -141,7 +169,14 @@ impl Directory for PgDirectory {
             )
             .await
             .map_err(db)?;
-        row.map(|r| Ok(WorkspaceUser { id: r.get(0), user_id: r.get(1), role: role(r.get(2))? })).transpose()
+        row.map(|r| {
+            Ok(WorkspaceUser {
+                id: r.get(0),
+                user_id: r.get(1),
+                role: role(r.get(2))?,
+            })
+        })
+        .transpose()
     }
 
     #[instrument(skip_all, fields(workspace_user = %token.workspace_user_id))]
@@ -162,8 +197,19 @@ impl Directory for PgDirectory {
     async fn revoke_token(&self, id_or_prefix: &str) -> Result<Uuid, RevokeError> {
         let client = self.pool.get().await.map_err(pool)?;
         let rows = match Uuid::parse_str(id_or_prefix) {
-            Ok(id) => client.query("SELECT id FROM kasar.api_tokens WHERE id = $1", &[&id]).await,
-            Err(_) => client.query("SELECT id FROM kasar.api_tokens WHERE prefix = $1", &[&id_or_prefix]).await,
+            Ok(id) => {
+                client
+                    .query("SELECT id FROM kasar.api_tokens WHERE id = $1", &[&id])
+                    .await
+            }
+            Err(_) => {
+                client
+                    .query(
+                        "SELECT id FROM kasar.api_tokens WHERE prefix = $1",
+                        &[&id_or_prefix],
+                    )
+                    .await
+            }
         }
         .map_err(db)?;
         match rows.as_slice() {

@@ -8,11 +8,14 @@ use tokio_postgres::error::SqlState;
 /// "unavailable", constraint violations are reported without SQL detail.
 pub fn db(e: tokio_postgres::Error) -> StoreError {
     if let Some(code) = e.code() {
-        if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED {
+        if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
+        {
             return StoreError::Conflict;
         }
         if *code == SqlState::FOREIGN_KEY_VIOLATION {
-            return StoreError::Constraint("a referenced record does not exist (or no longer exists)".into());
+            return StoreError::Constraint(
+                "a referenced record does not exist (or no longer exists)".into(),
+            );
         }
         if *code == SqlState::UNIQUE_VIOLATION {
             return StoreError::Constraint("a value that must be unique already exists".into());

@@ -56,31 +56,59 @@ pub fn pool(settings: &PoolSettings) -> Result<Pool, SetupError> {
     if let Some(t) = settings.statement_timeout {
         config.options(format!("-c statement_timeout={}", t.as_millis()));
     }
-    let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
     Pool::builder(manager)
         .max_size(settings.max_size)
         .runtime(Runtime::Tokio1)
-        .timeouts(Timeouts { wait: Some(settings.timeout), create: Some(settings.timeout), recycle: Some(settings.timeout) })
+        .timeouts(Timeouts {
+            wait: Some(settings.timeout),
+            create: Some(settings.timeout),
+            recycle: Some(settings.timeout),
+        })
         .build()
         .map_err(|e| SetupError::Pool(e.to_string()))
 }
 
 /// Runs the embedded migrations (idempotent). Returns the versions applied now.
 pub async fn migrate(pool: &Pool) -> Result<Vec<String>, SetupError> {
-    let mut client = pool.get().await.map_err(|e| SetupError::Unavailable(e.to_string()))?;
+    let mut client = pool
+        .get()
+        .await
+        .map_err(|e| SetupError::Unavailable(e.to_string()))?;
     let report = embedded::migrations::runner()
         .run_async(&mut **client)
         .await
         .map_err(|e| SetupError::Migration(e.to_string()))?;
-    Ok(report.applied_migrations().iter().map(|m| format!("V{}__{}", m.version(), m.name())).collect())
+    Ok(report
+        .applied_migrations()
+        .iter()
+        .map(|m| format!("V{}__{}", m.version(), m.name()))
+        .collect())
 }
 
 /// Whether every embedded migration has been applied.
 pub async fn is_migrated(pool: &Pool) -> Result<bool, SetupError> {
-    let client = pool.get().await.map_err(|e| SetupError::Unavailable(e.to_string()))?;
-    let latest = embedded::migrations::runner().get_migrations().iter().map(|m| i64::from(m.version())).max().unwrap_or(0);
+    let client = pool
+        .get()
+        .await
+        .map_err(|e| SetupError::Unavailable(e.to_string()))?;
+    let latest = embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0);
     let exists: bool = client
-        .query_one("SELECT to_regclass('public.refinery_schema_history') IS NOT NULL", &[])
+        .query_one(
+            "SELECT to_regclass('public.refinery_schema_history') IS NOT NULL",
+            &[],
+        )
         .await
         .map_err(|e| SetupError::Unavailable(e.to_string()))?
         .get(0);

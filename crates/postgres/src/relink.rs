@@ -15,12 +15,21 @@ use crate::tx::PgTx;
 
 /// Re-links `duplicates` to `master` inside `tx`.
 #[instrument(skip_all, fields(object = %object.name, duplicates = duplicates.len()))]
-pub async fn relink(tx: &PgTx, catalog: &Catalog, object: &ObjectDef, master: Uuid, duplicates: &[Uuid]) -> Result<RelinkCounts, StoreError> {
+pub async fn relink(
+    tx: &PgTx,
+    catalog: &Catalog,
+    object: &ObjectDef,
+    master: Uuid,
+    duplicates: &[Uuid],
+) -> Result<RelinkCounts, StoreError> {
     let schema = &tx.tenant.schema;
     let mut counts = RelinkCounts::default();
     for relation in catalog.inbound_relations(&object.name) {
         match relation {
-            InboundRelation::Column { source_object, field } => {
+            InboundRelation::Column {
+                source_object,
+                field,
+            } => {
                 let col = ident(&field);
                 let sql = format!(
                     "UPDATE {} SET {col} = $1, updated_at = clock_timestamp() WHERE {col} = ANY($2)",
@@ -28,7 +37,10 @@ pub async fn relink(tx: &PgTx, catalog: &Catalog, object: &ObjectDef, master: Uu
                 );
                 counts.references_moved += tx.exec(&sql, &[&master, &duplicates]).await?;
             }
-            InboundRelation::Junction { table: junction, column } => {
+            InboundRelation::Junction {
+                table: junction,
+                column,
+            } => {
                 let (side, other) = (column.column(), column.other());
                 let j = table(schema, &junction);
                 let sql = format!(

@@ -37,7 +37,11 @@ pub fn column_type(t: FieldType) -> &'static str {
 /// The select list of a whole record, the table aliased `t`: system columns,
 /// every column field, and every MANY_TO_MANY field as a sorted id array.
 pub fn select_list(schema: &str, object: &ObjectDef) -> String {
-    let mut cols = vec!["t.id".to_owned(), "t.created_at".to_owned(), "t.updated_at".to_owned()];
+    let mut cols = vec![
+        "t.id".to_owned(),
+        "t.created_at".to_owned(),
+        "t.updated_at".to_owned(),
+    ];
     for f in &object.fields {
         if f.is_column() {
             cols.push(format!("t.{}", ident(&f.name)));
@@ -57,12 +61,22 @@ pub fn decode_record(object: &ObjectDef, row: &Row) -> Result<Record, tokio_post
     for (i, f) in object.fields.iter().enumerate() {
         let idx = i + 3;
         let value = match f.field_type {
-            FieldType::Number => row.try_get::<_, Option<f64>>(idx)?.map_or(Value::Null, Value::Number),
-            FieldType::Boolean => row.try_get::<_, Option<bool>>(idx)?.map_or(Value::Null, Value::Bool),
-            FieldType::Date => row.try_get::<_, Option<NaiveDate>>(idx)?.map_or(Value::Null, Value::Date),
-            FieldType::Owner | FieldType::BelongsToOne => row.try_get::<_, Option<Uuid>>(idx)?.map_or(Value::Null, Value::Id),
+            FieldType::Number => row
+                .try_get::<_, Option<f64>>(idx)?
+                .map_or(Value::Null, Value::Number),
+            FieldType::Boolean => row
+                .try_get::<_, Option<bool>>(idx)?
+                .map_or(Value::Null, Value::Bool),
+            FieldType::Date => row
+                .try_get::<_, Option<NaiveDate>>(idx)?
+                .map_or(Value::Null, Value::Date),
+            FieldType::Owner | FieldType::BelongsToOne => row
+                .try_get::<_, Option<Uuid>>(idx)?
+                .map_or(Value::Null, Value::Id),
             FieldType::ManyToMany => Value::Ids(row.try_get::<_, Vec<Uuid>>(idx)?),
-            _ => row.try_get::<_, Option<String>>(idx)?.map_or(Value::Null, Value::Text),
+            _ => row
+                .try_get::<_, Option<String>>(idx)?
+                .map_or(Value::Null, Value::Text),
         };
         values.insert(f.name.clone(), value);
     }
@@ -87,14 +101,19 @@ pub fn param(field: &FieldDef, value: &Value) -> Param {
         (FieldType::Number, Value::Null) => Box::new(None::<f64>),
         (FieldType::Boolean, Value::Null) => Box::new(None::<bool>),
         (FieldType::Date, Value::Null) => Box::new(None::<NaiveDate>),
-        (FieldType::Owner | FieldType::BelongsToOne | FieldType::ManyToMany, Value::Null) => Box::new(None::<Uuid>),
+        (FieldType::Owner | FieldType::BelongsToOne | FieldType::ManyToMany, Value::Null) => {
+            Box::new(None::<Uuid>)
+        }
         (_, Value::Null) => Box::new(None::<String>),
     }
 }
 
 /// Borrowed parameter slice for the driver.
 pub fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
-    params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect()
+    params
+        .iter()
+        .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+        .collect()
 }
 
 #[cfg(test)]

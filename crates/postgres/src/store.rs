@@ -6,7 +6,8 @@ use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 use deadpool_postgres::Pool;
-use kasar_application::ports::{Cursor, Page, ScannedRow, Store, Tenant, Tx};
+use futures_util::TryStreamExt;
+use kasar_application::ports::{Cursor, Page, ScanSink, Store, Tenant, Tx};
 use kasar_application::StoreError;
 use kasar_domain::{Catalog, FieldDef, FieldType, ObjectDef, Record};
 use tracing::instrument;
@@ -26,7 +27,10 @@ pub struct PgStore {
 impl PgStore {
     /// A store over `pool`.
     pub fn new(pool: Pool) -> Self {
-        Self { pool, catalogs: Arc::default() }
+        Self {
+            pool,
+            catalogs: Arc::default(),
+        }
     }
 
     async fn load_catalog(&self, organization_id: Uuid) -> Result<Catalog, StoreError> {
@@ -44,8 +48,9 @@ impl PgStore {
         for row in rows {
             let object: String = row.get(0);
             let type_name: String = row.get(2);
-            let field_type = FieldType::parse(&type_name)
-                .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("unknown field type {type_name} in catalog")))?;
+            let field_type = FieldType::parse(&type_name).ok_or_else(|| {
+                StoreError::Unexpected(anyhow::anyhow!("unknown field type {type_name} in catalog"))
+            })?;
             let field = FieldDef {
                 name: row.get(1),
                 field_type,
@@ -56,7 +61,10 @@ impl PgStore {
             };
             match objects.last_mut() {
                 Some(o) if o.name == object => o.fields.push(field),
-                _ => objects.push(ObjectDef { name: object, fields: vec![field] }),
+                _ => objects.push(ObjectDef {
+                    name: object,
+                    fields: vec![field],
+                }),
             }
         }
         Ok(Catalog { objects })
@@ -67,7 +75,12 @@ impl PgStore {
 impl Store for PgStore {
     #[instrument(skip_all, fields(org = %tenant.organization_id))]
     async fn catalog(&self, tenant: &Tenant) -> Result<Arc<Catalog>, StoreError> {
-        if let Some(c) = self.catalogs.read().ok().and_then(|m| m.get(&tenant.organization_id).cloned()) {
+        if let Some(c) = self
+            .catalogs
+            .read()
+            .ok()
+            .and_then(|m| m.get(&tenant.organization_id).cloned())
+        {
             return Ok(c);
         }
         let catalog = Arc::new(self.load_catalog(tenant.organization_id).await?);
@@ -78,14 +91,22 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all, fields(object = %object.name, limit))]
-    async fn list(&self, tenant: &Tenant, object: &ObjectDef, limit: u32, cursor: Option<Cursor>) -> Result<Page, StoreError> {
+    async fn list(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        limit: u32,
+        cursor: Option<Cursor>,
+    ) -> Result<Page, StoreError> {
         let client = self.pool.get().await.map_err(pool)?;
         let t = table(&tenant.schema, &object.name);
         let fetch = i64::from(limit) + 1;
         let list = select_list(&tenant.schema, object);
         let rows = match cursor {
             None => {
-                let sql = format!("SELECT {list} FROM {t} t ORDER BY t.created_at DESC, t.id DESC LIMIT $1");
+                let sql = format!(
+                    "SELECT {list} FROM {t} t ORDER BY t.created_at DESC, t.id DESC LIMIT $1"
+                );
                 let stmt = client.prepare_cached(&sql).await.map_err(db)?;
                 client.query(&stmt, &[&fetch]).await
             }
@@ -99,20 +120,39 @@ impl Store for PgStore {
             }
         }
         .map_err(db)?;
-        let mut records = rows.iter().map(|r| decode_record(object, r)).collect::<Result<Vec<Record>, _>>().map_err(db)?;
+        let mut records = rows
+            .iter()
+            .map(|r| decode_record(object, r))
+            .collect::<Result<Vec<Record>, _>>()
+            .map_err(db)?;
         let next = if records.len() > limit as usize {
             records.truncate(limit as usize);
-            records.last().map(|r| Cursor { created_at: r.created_at, id: r.id })
+            records.last().map(|r| Cursor {
+                created_at: r.created_at,
+                id: r.id,
+            })
         } else {
             None
         };
-        let count = client.prepare_cached(&format!("SELECT count(*) FROM {t}")).await.map_err(db)?;
+        let count = client
+            .prepare_cached(&format!("SELECT count(*) FROM {t}"))
+            .await
+            .map_err(db)?;
         let total: i64 = client.query_one(&count, &[]).await.map_err(db)?.get(0);
-        Ok(Page { records, total, next })
+        Ok(Page {
+            records,
+            total,
+            next,
+        })
     }
 
     #[instrument(skip_all, fields(object = %object.name, ids = ids.len()))]
-    async fn get_many(&self, tenant: &Tenant, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<Record>, StoreError> {
+    async fn get_many(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<Vec<Record>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -124,16 +164,26 @@ impl Store for PgStore {
         );
         let stmt = client.prepare_cached(&sql).await.map_err(db)?;
         let rows = client.query(&stmt, &[&ids]).await.map_err(db)?;
-        rows.iter().map(|r| decode_record(object, r)).collect::<Result<_, _>>().map_err(db)
+        rows.iter()
+            .map(|r| decode_record(object, r))
+            .collect::<Result<_, _>>()
+            .map_err(db)
     }
 
     #[instrument(skip_all, fields(object = %object.name, limit))]
-    async fn scan(&self, tenant: &Tenant, object: &ObjectDef, columns: &[String], limit: u32) -> Result<Vec<ScannedRow>, StoreError> {
+    async fn scan<'a>(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        columns: &[String],
+        limit: u32,
+        sink: &mut ScanSink<'a>,
+    ) -> Result<usize, StoreError> {
         let client = self.pool.get().await.map_err(pool)?;
         let mut list = vec!["id".to_owned(), "created_at".to_owned()];
         for c in columns {
             if object.field(c).is_some_and(|f| f.field_type.is_textual()) {
-                list.push(format!("{}::text", ident(c)));
+                list.push(ident(c));
             } else {
                 list.push("NULL::text".to_owned());
             }
@@ -144,13 +194,25 @@ impl Store for PgStore {
             table(&tenant.schema, &object.name)
         );
         let stmt = client.prepare_cached(&sql).await.map_err(db)?;
-        let rows = client.query(&stmt, &[&i64::from(limit)]).await.map_err(db)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let texts = (0..columns.len()).map(|i| row.try_get::<_, Option<String>>(i + 2)).collect::<Result<_, _>>().map_err(db)?;
-            out.push(ScannedRow { id: row.try_get(0).map_err(db)?, created_at: row.try_get(1).map_err(db)?, texts });
+        let rows = client
+            .query_raw(&stmt, [i64::from(limit)])
+            .await
+            .map_err(db)?;
+        futures_util::pin_mut!(rows);
+        let mut count = 0;
+        while let Some(row) = rows.try_next().await.map_err(db)? {
+            let texts = (0..columns.len())
+                .map(|i| row.try_get(i + 2))
+                .collect::<Result<Vec<Option<&str>>, _>>()
+                .map_err(db)?;
+            sink(
+                row.try_get(0).map_err(db)?,
+                row.try_get(1).map_err(db)?,
+                &texts,
+            );
+            count += 1;
         }
-        Ok(out)
+        Ok(count)
     }
 
     #[instrument(skip_all, fields(org = %tenant.organization_id))]

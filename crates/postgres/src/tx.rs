@@ -26,20 +26,33 @@ impl PgTx {
     /// Opens a transaction on `client`.
     pub async fn begin(client: Object, tenant: Tenant) -> Result<Self, StoreError> {
         client.batch_execute("BEGIN").await.map_err(db)?;
-        Ok(Self { client: Some(client), tenant })
+        Ok(Self {
+            client: Some(client),
+            tenant,
+        })
     }
 
     pub(crate) fn client(&self) -> Result<&Object, StoreError> {
-        self.client.as_ref().ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("transaction already ended")))
+        self.client
+            .as_ref()
+            .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("transaction already ended")))
     }
 
-    pub(crate) async fn exec(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
+    pub(crate) async fn exec(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, StoreError> {
         let c = self.client()?;
         let stmt = c.prepare_cached(sql).await.map_err(db)?;
         c.execute(&stmt, params).await.map_err(db)
     }
 
-    pub(crate) async fn rows(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<tokio_postgres::Row>, StoreError> {
+    pub(crate) async fn rows(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<tokio_postgres::Row>, StoreError> {
         let c = self.client()?;
         let stmt = c.prepare_cached(sql).await.map_err(db)?;
         c.query(&stmt, params).await.map_err(db)
@@ -50,7 +63,10 @@ impl PgTx {
     }
 
     async fn end(&mut self, sql: &str) -> Result<(), StoreError> {
-        let client = self.client.take().ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("transaction already ended")))?;
+        let client = self
+            .client
+            .take()
+            .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("transaction already ended")))?;
         match client.batch_execute(sql).await {
             Ok(()) => Ok(()),
             Err(e) => {
@@ -62,11 +78,22 @@ impl PgTx {
     }
 
     /// Replaces the links of `field` of the records with `targets`.
-    async fn replace_links(&self, object: &ObjectDef, field: &str, ids: &[Uuid], targets: &[Uuid]) -> Result<(), StoreError> {
-        let Some(f) = object.field(field) else { return Ok(()) };
+    async fn replace_links(
+        &self,
+        object: &ObjectDef,
+        field: &str,
+        ids: &[Uuid],
+        targets: &[Uuid],
+    ) -> Result<(), StoreError> {
+        let Some(f) = object.field(field) else {
+            return Ok(());
+        };
         let j = self.t(&f.junction_table(&object.name));
-        self.exec(&format!("DELETE FROM {j} WHERE source_id = ANY($1) AND NOT (target_id = ANY($2))"), &[&ids, &targets])
-            .await?;
+        self.exec(
+            &format!("DELETE FROM {j} WHERE source_id = ANY($1) AND NOT (target_id = ANY($2))"),
+            &[&ids, &targets],
+        )
+        .await?;
         self.exec(
             &format!("INSERT INTO {j} (source_id, target_id) SELECT s, g FROM unnest($1::uuid[]) s CROSS JOIN unnest($2::uuid[]) g ON CONFLICT DO NOTHING"),
             &[&ids, &targets],
@@ -78,7 +105,9 @@ impl PgTx {
 
 impl Drop for PgTx {
     fn drop(&mut self) {
-        let Some(client) = self.client.take() else { return };
+        let Some(client) = self.client.take() else {
+            return;
+        };
         match tokio::runtime::Handle::try_current() {
             Ok(handle) => {
                 handle.spawn(async move {
@@ -97,26 +126,53 @@ impl Drop for PgTx {
 #[async_trait]
 impl Tx for PgTx {
     #[instrument(skip_all, fields(object = %object.name, ids = ids.len()))]
-    async fn lock_owners(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<(Uuid, Option<Uuid>)>, StoreError> {
-        let owner = if object.field("owner").is_some() { "owner" } else { "NULL::uuid" };
-        let owner = if owner == "owner" { ident("owner") } else { owner.to_owned() };
-        let sql = format!("SELECT id, {owner} FROM {} WHERE id = ANY($1) ORDER BY id FOR UPDATE", self.t(&object.name));
+    async fn lock_owners(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<Vec<(Uuid, Option<Uuid>)>, StoreError> {
+        let owner = if object.field("owner").is_some() {
+            "owner"
+        } else {
+            "NULL::uuid"
+        };
+        let owner = if owner == "owner" {
+            ident("owner")
+        } else {
+            owner.to_owned()
+        };
+        let sql = format!(
+            "SELECT id, {owner} FROM {} WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+            self.t(&object.name)
+        );
         let rows = self.rows(&sql, &[&ids]).await?;
-        rows.iter().map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?))).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?)))
+            .collect()
     }
 
     #[instrument(skip_all, fields(object = %object.name, ids = ids.len()))]
-    async fn lock_records(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<Record>, StoreError> {
+    async fn lock_records(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<Vec<Record>, StoreError> {
         let sql = format!(
             "SELECT {} FROM {} t WHERE t.id = ANY($1) ORDER BY t.id FOR UPDATE OF t",
             select_list(&self.tenant.schema, object),
             self.t(&object.name)
         );
         let rows = self.rows(&sql, &[&ids]).await?;
-        rows.iter().map(|r| decode_record(object, r).map_err(db)).collect()
+        rows.iter()
+            .map(|r| decode_record(object, r).map_err(db))
+            .collect()
     }
 
-    async fn missing_records(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {
+    async fn missing_records(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<Vec<Uuid>, StoreError> {
         let sql = format!(
             "SELECT i FROM unnest($1::uuid[]) i WHERE NOT EXISTS (SELECT 1 FROM {} t WHERE t.id = i)",
             self.t(&object.name)
@@ -137,7 +193,11 @@ impl Tx for PgTx {
     }
 
     #[instrument(skip_all, fields(object = %object.name))]
-    async fn insert(&mut self, object: &ObjectDef, values: &BTreeMap<String, Value>) -> Result<Uuid, StoreError> {
+    async fn insert(
+        &mut self,
+        object: &ObjectDef,
+        values: &BTreeMap<String, Value>,
+    ) -> Result<Uuid, StoreError> {
         let mut cols = Vec::new();
         let mut params: Vec<Param> = Vec::new();
         for f in object.column_fields() {
@@ -151,10 +211,17 @@ impl Tx for PgTx {
             format!("INSERT INTO {t} DEFAULT VALUES RETURNING id")
         } else {
             let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-            format!("INSERT INTO {t} ({}) VALUES ({}) RETURNING id", cols.join(", "), placeholders.join(", "))
+            format!(
+                "INSERT INTO {t} ({}) VALUES ({}) RETURNING id",
+                cols.join(", "),
+                placeholders.join(", ")
+            )
         };
         let rows = self.rows(&sql, &refs(&params)).await?;
-        let id: Uuid = rows.first().ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("insert returned no id")))?.get(0);
+        let id: Uuid = rows
+            .first()
+            .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("insert returned no id")))?
+            .get(0);
         for f in object.many_to_many_fields() {
             if let Some(Value::Ids(targets)) = values.get(&f.name) {
                 self.replace_links(object, &f.name, &[id], targets).await?;
@@ -164,7 +231,12 @@ impl Tx for PgTx {
     }
 
     #[instrument(skip_all, fields(object = %object.name, ids = ids.len()))]
-    async fn update(&mut self, object: &ObjectDef, ids: &[Uuid], values: &BTreeMap<String, Value>) -> Result<u64, StoreError> {
+    async fn update(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+        values: &BTreeMap<String, Value>,
+    ) -> Result<u64, StoreError> {
         let t = self.t(&object.name);
         let mut sets = Vec::new();
         let mut differs = Vec::new();
@@ -187,16 +259,34 @@ impl Tx for PgTx {
         // Only rows whose value really changes get a new updated_at, unless
         // links changed or nothing but a touch was asked for.
         sets.push("updated_at = clock_timestamp()".to_owned());
-        let filter = if differs.is_empty() || links_changed { String::new() } else { format!(" AND ({})", differs.join(" OR ")) };
-        let sql = format!("UPDATE {t} SET {} WHERE id = ANY($1){filter}", sets.join(", "));
+        let filter = if differs.is_empty() || links_changed {
+            String::new()
+        } else {
+            format!(" AND ({})", differs.join(" OR "))
+        };
+        let sql = format!(
+            "UPDATE {t} SET {} WHERE id = ANY($1){filter}",
+            sets.join(", ")
+        );
         self.exec(&sql, &refs(&params)).await?;
         Ok(ids.len() as u64)
     }
 
     #[instrument(skip_all, fields(object = %object.name, ids = ids.len(), targets = targets.len()))]
-    async fn add_links(&mut self, object: &ObjectDef, field: &str, ids: &[Uuid], targets: &[Uuid]) -> Result<u64, StoreError> {
-        let Some(f) = object.field(field) else { return Ok(0) };
-        let (j, t) = (self.t(&f.junction_table(&object.name)), self.t(&object.name));
+    async fn add_links(
+        &mut self,
+        object: &ObjectDef,
+        field: &str,
+        ids: &[Uuid],
+        targets: &[Uuid],
+    ) -> Result<u64, StoreError> {
+        let Some(f) = object.field(field) else {
+            return Ok(0);
+        };
+        let (j, t) = (
+            self.t(&f.junction_table(&object.name)),
+            self.t(&object.name),
+        );
         let sql = format!(
             "WITH ins AS (INSERT INTO {j} (source_id, target_id) \
                SELECT s, g FROM unnest($1::uuid[]) s CROSS JOIN unnest($2::uuid[]) g \
@@ -205,35 +295,68 @@ impl Tx for PgTx {
              SELECT count(*) FROM ins"
         );
         let rows = self.rows(&sql, &[&ids, &targets]).await?;
-        Ok(rows.first().map_or(0, |r| r.get::<_, i64>(0)).unsigned_abs())
+        Ok(rows
+            .first()
+            .map_or(0, |r| r.get::<_, i64>(0))
+            .unsigned_abs())
     }
 
     #[instrument(skip_all, fields(object = %object.name, ids = ids.len(), targets = targets.len()))]
-    async fn remove_links(&mut self, object: &ObjectDef, field: &str, ids: &[Uuid], targets: &[Uuid]) -> Result<u64, StoreError> {
-        let Some(f) = object.field(field) else { return Ok(0) };
-        let (j, t) = (self.t(&f.junction_table(&object.name)), self.t(&object.name));
+    async fn remove_links(
+        &mut self,
+        object: &ObjectDef,
+        field: &str,
+        ids: &[Uuid],
+        targets: &[Uuid],
+    ) -> Result<u64, StoreError> {
+        let Some(f) = object.field(field) else {
+            return Ok(0);
+        };
+        let (j, t) = (
+            self.t(&f.junction_table(&object.name)),
+            self.t(&object.name),
+        );
         let sql = format!(
             "WITH del AS (DELETE FROM {j} WHERE source_id = ANY($1) AND target_id = ANY($2) RETURNING source_id), \
              touched AS (UPDATE {t} SET updated_at = clock_timestamp() WHERE id IN (SELECT source_id FROM del)) \
              SELECT count(*) FROM del"
         );
         let rows = self.rows(&sql, &[&ids, &targets]).await?;
-        Ok(rows.first().map_or(0, |r| r.get::<_, i64>(0)).unsigned_abs())
+        Ok(rows
+            .first()
+            .map_or(0, |r| r.get::<_, i64>(0))
+            .unsigned_abs())
     }
 
-    async fn relink(&mut self, catalog: &Catalog, object: &ObjectDef, master: Uuid, duplicates: &[Uuid]) -> Result<RelinkCounts, StoreError> {
+    async fn relink(
+        &mut self,
+        catalog: &Catalog,
+        object: &ObjectDef,
+        master: Uuid,
+        duplicates: &[Uuid],
+    ) -> Result<RelinkCounts, StoreError> {
         crate::relink::relink(self, catalog, object, master, duplicates).await
     }
 
     #[instrument(skip_all, fields(object = %object.name, ids = ids.len()))]
     async fn delete(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<u64, StoreError> {
-        self.exec(&format!("DELETE FROM {} WHERE id = ANY($1)", self.t(&object.name)), &[&ids]).await
+        self.exec(
+            &format!("DELETE FROM {} WHERE id = ANY($1)", self.t(&object.name)),
+            &[&ids],
+        )
+        .await
     }
 
     async fn get(&mut self, object: &ObjectDef, id: Uuid) -> Result<Option<Record>, StoreError> {
-        let sql = format!("SELECT {} FROM {} t WHERE t.id = $1", select_list(&self.tenant.schema, object), self.t(&object.name));
+        let sql = format!(
+            "SELECT {} FROM {} t WHERE t.id = $1",
+            select_list(&self.tenant.schema, object),
+            self.t(&object.name)
+        );
         let rows = self.rows(&sql, &[&id]).await?;
-        rows.first().map(|r| decode_record(object, r).map_err(db)).transpose()
+        rows.first()
+            .map(|r| decode_record(object, r).map_err(db))
+            .transpose()
     }
 
     async fn commit(&mut self) -> Result<(), StoreError> {

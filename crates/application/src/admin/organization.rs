@@ -10,7 +10,11 @@ use crate::Services;
 
 /// Creates the organization `slug` and provisions its schema.
 #[tracing::instrument(skip(services))]
-pub async fn create_organization(services: &Services, slug: &str, name: Option<&str>) -> Result<Tenant, AppError> {
+pub async fn create_organization(
+    services: &Services,
+    slug: &str,
+    name: Option<&str>,
+) -> Result<Tenant, AppError> {
     if !is_valid_slug(slug) {
         return Err(AppError::Validation(
             "the slug must start with a lowercase letter and hold only lowercase letters, digits and '_' (at most 40)".into(),
@@ -22,7 +26,9 @@ pub async fn create_organization(services: &Services, slug: &str, name: Option<&
         .create_organization(slug, name, &standard_objects())
         .await
         .map_err(|e| match e {
-            StoreError::Constraint(_) => AppError::Conflict(format!("organization '{slug}' already exists")),
+            StoreError::Constraint(_) => {
+                AppError::Conflict(format!("organization '{slug}' already exists"))
+            }
             other => other.into(),
         })
 }

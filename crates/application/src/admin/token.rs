@@ -29,10 +29,17 @@ pub struct CreatedToken {
 
 /// Mints a token for a workspace user. Scopes default to `mcp`.
 #[tracing::instrument(skip(services, request), fields(org = %request.org))]
-pub async fn create_token(services: &Services, request: &TokenRequest) -> Result<CreatedToken, AppError> {
+pub async fn create_token(
+    services: &Services,
+    request: &TokenRequest,
+) -> Result<CreatedToken, AppError> {
     let mut scopes = Vec::new();
     for s in &request.scopes {
-        let scope = Scope::parse(s).ok_or_else(|| AppError::Validation(format!("unknown scope '{s}' (mcp, records:write, records:read)")))?;
+        let scope = Scope::parse(s).ok_or_else(|| {
+            AppError::Validation(format!(
+                "unknown scope '{s}' (mcp, records:write, records:read)"
+            ))
+        })?;
         if !scopes.contains(&scope.as_str().to_owned()) {
             scopes.push(scope.as_str().to_owned());
         }
@@ -50,7 +57,9 @@ pub async fn create_token(services: &Services, request: &TokenRequest) -> Result
         .directory
         .find_user(tenant.organization_id, &email)
         .await?
-        .ok_or_else(|| AppError::RecordNotFound(format!("no user '{email}' in '{}'", request.org)))?;
+        .ok_or_else(|| {
+            AppError::RecordNotFound(format!("no user '{email}' in '{}'", request.org))
+        })?;
     let secret: [u8; SECRET_BYTES] = rand::random();
     let token = encode_token(&secret);
     let new = NewToken {
@@ -59,7 +68,9 @@ pub async fn create_token(services: &Services, request: &TokenRequest) -> Result
         prefix: display_prefix(&token),
         digest: digest(&token),
         scopes,
-        expires_at: request.expires_in_days.map(|d| Utc::now() + Duration::days(i64::from(d))),
+        expires_at: request
+            .expires_in_days
+            .map(|d| Utc::now() + Duration::days(i64::from(d))),
     };
     let id = services.directory.create_token(&new).await?;
     Ok(CreatedToken { id, token })
@@ -68,8 +79,12 @@ pub async fn create_token(services: &Services, request: &TokenRequest) -> Result
 /// Revokes a token by id or display prefix.
 #[tracing::instrument(skip(services))]
 pub async fn revoke_token(services: &Services, id_or_prefix: &str) -> Result<Uuid, AppError> {
-    services.directory.revoke_token(id_or_prefix).await.map_err(|e| match e {
-        RevokeError::Store(s) => s.into(),
-        other => AppError::RecordNotFound(other.to_string()),
-    })
+    services
+        .directory
+        .revoke_token(id_or_prefix)
+        .await
+        .map_err(|e| match e {
+            RevokeError::Store(s) => s.into(),
+            other => AppError::RecordNotFound(other.to_string()),
+        })
 }

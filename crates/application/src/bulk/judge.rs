@@ -17,14 +17,20 @@ pub struct Verdicts {
 /// Judges every requested id: missing (`RECORD_NOT_FOUND`), not allowed
 /// (`PERMISSION_DENIED`), or allowed. `owners` are the found records with their
 /// owners; `new_owner` is the owner the write sets, if it sets one.
-pub fn judge(caller: &Caller, requested: &[Uuid], owners: &[(Uuid, Option<Uuid>)], new_owner: Option<Option<Uuid>>) -> Verdicts {
+pub fn judge(
+    caller: &Caller,
+    requested: &[Uuid],
+    owners: &[(Uuid, Option<Uuid>)],
+    new_owner: Option<Option<Uuid>>,
+) -> Verdicts {
     let found: std::collections::HashMap<Uuid, Option<Uuid>> = owners.iter().copied().collect();
     let mut v = Verdicts::default();
     for id in requested {
         match found.get(id) {
             None => v.failed.push((*id, "RECORD_NOT_FOUND", "Record not found")),
             Some(owner) if !caller.may_change(*owner, new_owner) => {
-                v.failed.push((*id, "PERMISSION_DENIED", NO_PERMISSION_ON_RECORD));
+                v.failed
+                    .push((*id, "PERMISSION_DENIED", NO_PERMISSION_ON_RECORD));
             }
             Some(_) => v.allowed.push(*id),
         }
@@ -54,11 +60,26 @@ mod tests {
     #[test]
     fn mixed_records_are_judged_one_by_one() {
         let me = member();
-        let (mine, free, theirs, missing) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
-        let owners = [(mine, Some(me.workspace_user_id)), (free, None), (theirs, Some(Uuid::new_v4()))];
+        let (mine, free, theirs, missing) = (
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+        );
+        let owners = [
+            (mine, Some(me.workspace_user_id)),
+            (free, None),
+            (theirs, Some(Uuid::new_v4())),
+        ];
         let v = judge(&me, &[mine, free, theirs, missing], &owners, None);
         assert_eq!(v.allowed, vec![mine, free]);
-        assert_eq!(v.failed, vec![(theirs, "PERMISSION_DENIED", NO_PERMISSION_ON_RECORD), (missing, "RECORD_NOT_FOUND", "Record not found")]);
+        assert_eq!(
+            v.failed,
+            vec![
+                (theirs, "PERMISSION_DENIED", NO_PERMISSION_ON_RECORD),
+                (missing, "RECORD_NOT_FOUND", "Record not found")
+            ]
+        );
     }
 
     #[test]

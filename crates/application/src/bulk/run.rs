@@ -34,9 +34,15 @@ pub struct BulkOutcome {
 
 /// Runs the request.
 #[tracing::instrument(skip(services, caller, request), fields(org = %caller.organization_id, object = %request.object, action = request.action.as_str(), records = request.record_ids.len()))]
-pub async fn run(services: &Services, caller: &Caller, request: &BulkRequest) -> Result<BulkOutcome, AppError> {
+pub async fn run(
+    services: &Services,
+    caller: &Caller,
+    request: &BulkRequest,
+) -> Result<BulkOutcome, AppError> {
     if !caller.can_write() {
-        return Err(AppError::PermissionDenied("this token's scopes do not allow bulk writes".into()));
+        return Err(AppError::PermissionDenied(
+            "this token's scopes do not allow bulk writes".into(),
+        ));
     }
     let (catalog, object) = services.object(caller, &request.object).await?;
     let ids = check_ids(&services.limits, &request.record_ids)?;
@@ -58,10 +64,18 @@ pub async fn run(services: &Services, caller: &Caller, request: &BulkRequest) ->
                         });
                     (owner, 1)
                 }
-                Checked::Links { target, targets, .. } => {
-                    let missing = tx.missing_records(target, targets).await.map_err(conflict)?;
+                Checked::Links {
+                    target, targets, ..
+                } => {
+                    let missing = tx
+                        .missing_records(target, targets)
+                        .await
+                        .map_err(conflict)?;
                     if let Some(id) = missing.first() {
-                        return Err(AppError::Validation(format!("target_ids: {} record {id} does not exist", target.name)));
+                        return Err(AppError::Validation(format!(
+                            "target_ids: {} record {id} does not exist",
+                            target.name
+                        )));
                     }
                     (None, targets.len() as u64)
                 }
@@ -72,13 +86,29 @@ pub async fn run(services: &Services, caller: &Caller, request: &BulkRequest) ->
                 match &checked {
                     Checked::Update { field, value } => {
                         let values = BTreeMap::from([(field.clone(), value.clone())]);
-                        tx.update(&object, &verdicts.allowed, &values).await.map_err(conflict)?;
+                        tx.update(&object, &verdicts.allowed, &values)
+                            .await
+                            .map_err(conflict)?;
                     }
-                    Checked::Links { field, targets, add: true, .. } => {
-                        tx.add_links(&object, field, &verdicts.allowed, targets).await.map_err(conflict)?;
+                    Checked::Links {
+                        field,
+                        targets,
+                        add: true,
+                        ..
+                    } => {
+                        tx.add_links(&object, field, &verdicts.allowed, targets)
+                            .await
+                            .map_err(conflict)?;
                     }
-                    Checked::Links { field, targets, add: false, .. } => {
-                        tx.remove_links(&object, field, &verdicts.allowed, targets).await.map_err(conflict)?;
+                    Checked::Links {
+                        field,
+                        targets,
+                        add: false,
+                        ..
+                    } => {
+                        tx.remove_links(&object, field, &verdicts.allowed, targets)
+                            .await
+                            .map_err(conflict)?;
                     }
                 }
             }
@@ -92,7 +122,11 @@ pub async fn run(services: &Services, caller: &Caller, request: &BulkRequest) ->
                 errors: verdicts
                     .failed
                     .into_iter()
-                    .map(|(record_id, code, message)| BulkFailure { record_id, code, message })
+                    .map(|(record_id, code, message)| BulkFailure {
+                        record_id,
+                        code,
+                        message,
+                    })
                     .collect(),
             })
         })

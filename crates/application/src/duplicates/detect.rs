@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use kasar_domain::duplicates::{group_duplicates, Candidate, Criterion, DuplicateGroup, MatchPlan};
+use kasar_domain::duplicates::{Criterion, DuplicateGroup, Grouper, MatchPlan};
 use kasar_domain::{Caller, ObjectDef, Record};
 
 use super::require_admin;
@@ -41,29 +41,45 @@ pub const MAX_LIMIT: i64 = 1000;
 
 /// Scans the newest records of the object and groups those that match.
 #[tracing::instrument(skip(services, caller), fields(org = %caller.organization_id))]
-pub async fn detect(services: &Services, caller: &Caller, request: &DetectRequest) -> Result<DetectOutcome, AppError> {
+pub async fn detect(
+    services: &Services,
+    caller: &Caller,
+    request: &DetectRequest,
+) -> Result<DetectOutcome, AppError> {
     require_admin(caller)?;
     let criteria = parse_criteria(request.fields.as_deref())?;
     let limit = request.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(AppError::Validation(format!("limit must be an integer between 1 and {MAX_LIMIT}")));
+        return Err(AppError::Validation(format!(
+            "limit must be an integer between 1 and {MAX_LIMIT}"
+        )));
     }
     let (_, object) = services.object(caller, &request.object).await?;
     let tenant = Tenant::from(caller);
     let plan = MatchPlan::new(&object, &criteria);
-    let rows = services.store.scan(&tenant, &object, plan.columns(), services.limits.scan_limit).await?;
-    let records_scanned = rows.len();
     let region = services.limits.phone_region;
-    let candidates: Vec<Candidate> = rows
-        .into_iter()
-        .map(|r| Candidate { keys: plan.keys(&r.texts, region), id: r.id, created_at: r.created_at })
-        .collect();
-    let mut groups = group_duplicates(&candidates, &criteria);
-    drop(candidates);
+    let mut grouper = Grouper::new(&criteria);
+    let records_scanned = services
+        .store
+        .scan(
+            &tenant,
+            &object,
+            plan.columns(),
+            services.limits.scan_limit,
+            &mut |id, created_at, texts| {
+                let keys = plan.keys(texts, region);
+                grouper.add(id, created_at, keys.iter().map(|(c, k)| (*c, k.as_str())));
+            },
+        )
+        .await?;
+    let mut groups = grouper.finish();
     let total_groups = groups.len();
     groups.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
 
-    let mut ids: Vec<_> = groups.iter().flat_map(|g| g.record_ids.iter().copied()).collect();
+    let mut ids: Vec<_> = groups
+        .iter()
+        .flat_map(|g| g.record_ids.iter().copied())
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     let by_id: HashMap<_, _> = services
@@ -77,11 +93,20 @@ pub async fn detect(services: &Services, caller: &Caller, request: &DetectReques
     let groups = groups
         .into_iter()
         .map(|group| {
-            let records = group.record_ids.iter().filter_map(|id| by_id.get(id).cloned()).collect();
+            let records = group
+                .record_ids
+                .iter()
+                .filter_map(|id| by_id.get(id).cloned())
+                .collect();
             FoundGroup { group, records }
         })
         .collect();
-    Ok(DetectOutcome { object, groups, total_groups, records_scanned })
+    Ok(DetectOutcome {
+        object,
+        groups,
+        total_groups,
+        records_scanned,
+    })
 }
 
 /// `fields`: a non-empty subset of the criteria; default all.
@@ -90,12 +115,17 @@ fn parse_criteria(fields: Option<&[String]>) -> Result<Vec<Criterion>, AppError>
         return Ok(Criterion::ALL.to_vec());
     };
     if fields.is_empty() {
-        return Err(AppError::Validation("fields must not be empty (email, phone, linkedin, name)".into()));
+        return Err(AppError::Validation(
+            "fields must not be empty (email, phone, linkedin, name)".into(),
+        ));
     }
     let mut out = Vec::new();
     for f in fields {
         let c = Criterion::parse(f).ok_or_else(|| {
-            AppError::Validation(format!("unknown match field '{}' (email, phone, linkedin, name)", crate::services::shorten(f)))
+            AppError::Validation(format!(
+                "unknown match field '{}' (email, phone, linkedin, name)",
+                crate::services::shorten(f)
+            ))
         })?;
         if !out.contains(&c) {
             out.push(c);
@@ -114,6 +144,9 @@ mod tests {
         assert_eq!(parse_criteria(None).unwrap().len(), 4);
         assert!(parse_criteria(Some(&[])).is_err());
         assert!(parse_criteria(Some(&["mail".into()])).is_err());
-        assert_eq!(parse_criteria(Some(&["name".into(), "email".into()])).unwrap(), vec![Criterion::Email, Criterion::Name]);
+        assert_eq!(
+            parse_criteria(Some(&["name".into(), "email".into()])).unwrap(),
+            vec![Criterion::Email, Criterion::Name]
+        );
     }
 }

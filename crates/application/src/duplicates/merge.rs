@@ -38,8 +38,18 @@ pub struct MergeOutcome {
 
 /// Merges `duplicate_ids` into `master_id`.
 #[tracing::instrument(skip(services, caller), fields(org = %caller.organization_id))]
-pub async fn merge(services: &Services, caller: &Caller, request: &MergeRequest) -> Result<MergeOutcome, AppError> {
+pub async fn merge(
+    services: &Services,
+    caller: &Caller,
+    request: &MergeRequest,
+) -> Result<MergeOutcome, AppError> {
     require_admin(caller)?;
+    // A merge writes (and deletes) records: a read-only token may only detect.
+    if !caller.can_write() {
+        return Err(AppError::PermissionDenied(
+            "merging duplicates needs a token with a write scope".into(),
+        ));
+    }
     let (catalog, object) = services.object(caller, &request.object).await?;
     let (master, duplicates, strategy) = validate(services, request)?;
     let tenant = Tenant::from(caller);
@@ -51,19 +61,34 @@ pub async fn merge(services: &Services, caller: &Caller, request: &MergeRequest)
             let locked = tx.lock_records(&object, &all).await.map_err(conflict)?;
             if locked.len() < all.len() {
                 let found: HashSet<Uuid> = locked.iter().map(|r| r.id).collect();
-                let missing: Vec<String> = all.iter().filter(|id| !found.contains(id)).map(Uuid::to_string).collect();
-                return Err(AppError::RecordNotFound(format!("{} record(s) not found: {}", object.name, missing.join(", "))));
+                let missing: Vec<String> = all
+                    .iter()
+                    .filter(|id| !found.contains(id))
+                    .map(Uuid::to_string)
+                    .collect();
+                return Err(AppError::RecordNotFound(format!(
+                    "{} record(s) not found: {}",
+                    object.name,
+                    missing.join(", ")
+                )));
             }
             let by_id: BTreeMap<Uuid, &Record> = locked.iter().map(|r| (r.id, r)).collect();
             let master_record = by_id[&master];
             let dup_records: Vec<&Record> = duplicates.iter().map(|id| by_id[id]).collect();
             let changes = resolve_fields(&object, strategy, master_record, &dup_records);
             if !changes.is_empty() {
-                tx.update(&object, &[master], &changes).await.map_err(conflict)?;
+                tx.update(&object, &[master], &changes)
+                    .await
+                    .map_err(conflict)?;
             }
-            let relinked = tx.relink(&catalog, &object, master, &duplicates).await.map_err(conflict)?;
+            let relinked = tx
+                .relink(&catalog, &object, master, &duplicates)
+                .await
+                .map_err(conflict)?;
             let deleted = tx.delete(&object, &duplicates).await.map_err(conflict)?;
-            tx.update(&object, &[master], &BTreeMap::new()).await.map_err(conflict)?;
+            tx.update(&object, &[master], &BTreeMap::new())
+                .await
+                .map_err(conflict)?;
             let preview = if request.dry_run {
                 let after = tx.get(&object, master).await.map_err(conflict)?;
                 tx.rollback().await.map_err(conflict)?;
@@ -72,20 +97,34 @@ pub async fn merge(services: &Services, caller: &Caller, request: &MergeRequest)
                 tx.commit().await.map_err(conflict)?;
                 None
             };
-            Ok(MergeOutcome { master_id: master, duplicates_deleted: deleted, strategy, relinked, dry_run: request.dry_run, preview })
+            Ok(MergeOutcome {
+                master_id: master,
+                duplicates_deleted: deleted,
+                strategy,
+                relinked,
+                dry_run: request.dry_run,
+                preview,
+            })
         })
         .await
 }
 
 /// The request checks that need no database.
-fn validate(services: &Services, request: &MergeRequest) -> Result<(Uuid, Vec<Uuid>, MergeStrategy), AppError> {
+fn validate(
+    services: &Services,
+    request: &MergeRequest,
+) -> Result<(Uuid, Vec<Uuid>, MergeStrategy), AppError> {
     let master = parse_ids("master_id", std::slice::from_ref(&request.master_id))?[0];
     if request.duplicate_ids.is_empty() {
-        return Err(AppError::Validation("duplicate_ids must not be empty".into()));
+        return Err(AppError::Validation(
+            "duplicate_ids must not be empty".into(),
+        ));
     }
     let max = services.limits.merge_duplicates;
     if request.duplicate_ids.len() > max {
-        return Err(AppError::Validation(format!("duplicate_ids holds more than {max} ids")));
+        return Err(AppError::Validation(format!(
+            "duplicate_ids holds more than {max} ids"
+        )));
     }
     let duplicates = parse_ids("duplicate_ids", &request.duplicate_ids)?;
     let mut seen = HashSet::new();
@@ -95,12 +134,17 @@ fn validate(services: &Services, request: &MergeRequest) -> Result<(Uuid, Vec<Uu
         }
     }
     if seen.contains(&master) {
-        return Err(AppError::Validation("master_id appears in duplicate_ids".into()));
+        return Err(AppError::Validation(
+            "master_id appears in duplicate_ids".into(),
+        ));
     }
     let strategy = match request.strategy.as_deref() {
         None => MergeStrategy::KeepMaster,
         Some(s) => MergeStrategy::parse(s).ok_or_else(|| {
-            AppError::Validation(format!("unknown merge_strategy '{}' (keep_master, fill_blanks)", crate::services::shorten(s)))
+            AppError::Validation(format!(
+                "unknown merge_strategy '{}' (keep_master, fill_blanks)",
+                crate::services::shorten(s)
+            ))
         })?,
     };
     Ok((master, duplicates, strategy))

@@ -13,8 +13,16 @@ use crate::test_support::{caller, services, store_with_catalog};
 
 fn record(id: Uuid, first_name: Option<&str>) -> Record {
     let mut values = std::collections::BTreeMap::new();
-    values.insert("first_name".into(), first_name.map_or(Value::Null, |s| Value::Text(s.into())));
-    Record { id, created_at: Utc::now(), updated_at: Utc::now(), values }
+    values.insert(
+        "first_name".into(),
+        first_name.map_or(Value::Null, |s| Value::Text(s.into())),
+    );
+    Record {
+        id,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+        values,
+    }
 }
 
 fn request(master: Uuid, duplicates: &[Uuid], strategy: Option<&str>) -> MergeRequest {
@@ -37,13 +45,23 @@ async fn invalid_requests_never_open_a_transaction() {
         request(m, &[], None),
         request(m, &[d, d], None),
         request(m, &[d], Some("newest_wins")),
-        MergeRequest { master_id: "nope".into(), ..request(m, &[d], None) },
-        request(m, &(0..101).map(|_| Uuid::new_v4()).collect::<Vec<_>>(), None),
+        MergeRequest {
+            master_id: "nope".into(),
+            ..request(m, &[d], None)
+        },
+        request(
+            m,
+            &(0..101).map(|_| Uuid::new_v4()).collect::<Vec<_>>(),
+            None,
+        ),
     ];
     for r in cases {
         // A store whose `begin` is never expected: calling it would panic.
         let s = services(store_with_catalog());
-        assert!(matches!(merge(&s, &admin, &r).await, Err(AppError::Validation(_))), "{r:?}");
+        assert!(
+            matches!(merge(&s, &admin, &r).await, Err(AppError::Validation(_))),
+            "{r:?}"
+        );
     }
 }
 
@@ -51,7 +69,12 @@ async fn invalid_requests_never_open_a_transaction() {
 async fn members_are_refused_before_anything_is_read() {
     let s = services(crate::ports::MockStore::new());
     let member = caller(Role::Member, &[Scope::Mcp]);
-    let out = merge(&s, &member, &request(Uuid::new_v4(), &[Uuid::new_v4()], None)).await;
+    let out = merge(
+        &s,
+        &member,
+        &request(Uuid::new_v4(), &[Uuid::new_v4()], None),
+    )
+    .await;
     assert!(matches!(out, Err(AppError::PermissionDenied(_))));
 }
 
@@ -61,11 +84,17 @@ async fn a_missing_record_is_404_and_nothing_is_committed() {
     let mut store = store_with_catalog();
     store.expect_begin().returning(move |_| {
         let mut tx = MockTx::new();
-        tx.expect_lock_records().returning(move |_, _| Ok(vec![record(m, Some("A"))]));
+        tx.expect_lock_records()
+            .returning(move |_, _| Ok(vec![record(m, Some("A"))]));
         // No expect_commit / expect_delete: the use case must not call them.
         Ok(Box::new(tx))
     });
-    let out = merge(&services(store), &caller(Role::Admin, &[Scope::Mcp]), &request(m, &[d], None)).await;
+    let out = merge(
+        &services(store),
+        &caller(Role::Admin, &[Scope::Mcp]),
+        &request(m, &[d], None),
+    )
+    .await;
     match out {
         Err(AppError::RecordNotFound(msg)) => assert!(msg.contains(&d.to_string())),
         other => panic!("{other:?}"),
@@ -84,32 +113,69 @@ async fn fill_blanks_updates_relinks_deletes_and_commits_in_order() {
         tx.expect_lock_records()
             .times(1)
             .in_sequence(&mut seq)
-            .returning(move |_, _| Ok(vec![record(m, Some("  ")), record(d1, None), record(d2, Some("Alice"))]));
+            .returning(move |_, _| {
+                Ok(vec![
+                    record(m, Some("  ")),
+                    record(d1, None),
+                    record(d2, Some("Alice")),
+                ])
+            });
         let log = seen.clone();
-        tx.expect_update().times(1).in_sequence(&mut seq).returning(move |_, ids, values| {
-            log.lock().unwrap().push((ids.to_vec(), values.clone()));
-            Ok(1)
-        });
-        tx.expect_relink().times(1).in_sequence(&mut seq).returning(|_, _, _, dups| {
-            assert_eq!(dups.len(), 2);
-            Ok(RelinkCounts { references_moved: 3, links_moved: 2, links_dropped: 1 })
-        });
-        tx.expect_delete().times(1).in_sequence(&mut seq).returning(|_, ids| Ok(ids.len() as u64));
+        tx.expect_update()
+            .times(1)
+            .in_sequence(&mut seq)
+            .returning(move |_, ids, values| {
+                log.lock().unwrap().push((ids.to_vec(), values.clone()));
+                Ok(1)
+            });
+        tx.expect_relink()
+            .times(1)
+            .in_sequence(&mut seq)
+            .returning(|_, _, _, dups| {
+                assert_eq!(dups.len(), 2);
+                Ok(RelinkCounts {
+                    references_moved: 3,
+                    links_moved: 2,
+                    links_dropped: 1,
+                })
+            });
+        tx.expect_delete()
+            .times(1)
+            .in_sequence(&mut seq)
+            .returning(|_, ids| Ok(ids.len() as u64));
         let log = seen.clone();
-        tx.expect_update().times(1).in_sequence(&mut seq).returning(move |_, ids, values| {
-            log.lock().unwrap().push((ids.to_vec(), values.clone()));
-            Ok(1)
-        });
-        tx.expect_commit().times(1).in_sequence(&mut seq).returning(|| Ok(()));
+        tx.expect_update()
+            .times(1)
+            .in_sequence(&mut seq)
+            .returning(move |_, ids, values| {
+                log.lock().unwrap().push((ids.to_vec(), values.clone()));
+                Ok(1)
+            });
+        tx.expect_commit()
+            .times(1)
+            .in_sequence(&mut seq)
+            .returning(|| Ok(()));
         Ok(Box::new(tx))
     });
-    let out = merge(&services(store), &caller(Role::Admin, &[Scope::Mcp]), &request(m, &[d1, d2], Some("fill_blanks"))).await.unwrap();
+    let out = merge(
+        &services(store),
+        &caller(Role::Admin, &[Scope::Mcp]),
+        &request(m, &[d1, d2], Some("fill_blanks")),
+    )
+    .await
+    .unwrap();
     assert_eq!(out.duplicates_deleted, 2);
     assert_eq!(out.relinked.references_moved, 3);
     let updates = updates.lock().unwrap();
     assert_eq!(updates[0].0, vec![m]);
-    assert_eq!(updates[0].1.get("first_name"), Some(&Value::Text("Alice".into())));
-    assert!(updates[1].1.is_empty(), "the last update only bumps updated_at");
+    assert_eq!(
+        updates[0].1.get("first_name"),
+        Some(&Value::Text("Alice".into()))
+    );
+    assert!(
+        updates[1].1.is_empty(),
+        "the last update only bumps updated_at"
+    );
 }
 
 #[tokio::test]
@@ -130,13 +196,20 @@ async fn a_conflict_is_retried_then_succeeds() {
                 Ok(vec![record(m, Some("A")), record(d, Some("B"))])
             }
         });
-        tx.expect_relink().returning(|_, _, _, _| Ok(RelinkCounts::default()));
+        tx.expect_relink()
+            .returning(|_, _, _, _| Ok(RelinkCounts::default()));
         tx.expect_delete().returning(|_, ids| Ok(ids.len() as u64));
         tx.expect_update().returning(|_, _, _| Ok(1));
         tx.expect_commit().returning(|| Ok(()));
         Ok(Box::new(tx))
     });
-    let out = merge(&services(store), &caller(Role::Admin, &[Scope::Mcp]), &request(m, &[d], None)).await.unwrap();
+    let out = merge(
+        &services(store),
+        &caller(Role::Admin, &[Scope::Mcp]),
+        &request(m, &[d], None),
+    )
+    .await
+    .unwrap();
     assert_eq!(out.duplicates_deleted, 1);
     assert_eq!(*attempts.lock().unwrap(), 2);
 }

@@ -15,7 +15,9 @@ pub(crate) fn require_admin(caller: &Caller) -> Result<(), AppError> {
     if caller.is_admin() && caller.can_read() {
         Ok(())
     } else {
-        Err(AppError::PermissionDenied("duplicates are for admins only".into()))
+        Err(AppError::PermissionDenied(
+            "duplicates are for admins only".into(),
+        ))
     }
 }
 
@@ -23,8 +25,12 @@ pub(crate) fn require_admin(caller: &Caller) -> Result<(), AppError> {
 pub(crate) fn parse_ids(what: &str, raw: &[String]) -> Result<Vec<uuid::Uuid>, AppError> {
     raw.iter()
         .map(|s| {
-            uuid::Uuid::parse_str(s)
-                .map_err(|_| AppError::Validation(format!("{what}: '{}' is not a UUID", crate::services::shorten(s))))
+            uuid::Uuid::parse_str(s).map_err(|_| {
+                AppError::Validation(format!(
+                    "{what}: '{}' is not a UUID",
+                    crate::services::shorten(s)
+                ))
+            })
         })
         .collect()
 }

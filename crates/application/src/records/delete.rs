@@ -12,7 +12,12 @@ use crate::Services;
 /// Deletes one record, under the record-level write rule. References to it are
 /// cleared and its links removed by the database.
 #[tracing::instrument(skip(services, caller), fields(org = %caller.organization_id))]
-pub async fn delete(services: &Services, caller: &Caller, object: &str, id: &str) -> Result<(), AppError> {
+pub async fn delete(
+    services: &Services,
+    caller: &Caller,
+    object: &str,
+    id: &str,
+) -> Result<(), AppError> {
     require_write(caller)?;
     let (_, object) = services.object(caller, object).await?;
     let id = Uuid::parse_str(id).map_err(|_| AppError::not_found(&object.name, shorten(id)))?;

@@ -16,19 +16,30 @@ const SYSTEM_FIELDS: [&str; 3] = ["id", "created_at", "updated_at"];
 /// Parses a record body: a JSON object of field name to value. Unknown fields,
 /// system fields, wrong types and bad values are VALIDATION_ERROR. On create,
 /// required fields must be present and SELECT defaults are filled in.
-pub fn parse_values(object: &ObjectDef, body: &Json, creating: bool) -> Result<BTreeMap<String, Value>, AppError> {
-    let map = body
-        .as_object()
-        .ok_or_else(|| AppError::Validation("the body must be a JSON object of field values".into()))?;
+pub fn parse_values(
+    object: &ObjectDef,
+    body: &Json,
+    creating: bool,
+) -> Result<BTreeMap<String, Value>, AppError> {
+    let map = body.as_object().ok_or_else(|| {
+        AppError::Validation("the body must be a JSON object of field values".into())
+    })?;
     let mut values = BTreeMap::new();
     for (key, json) in map {
         if SYSTEM_FIELDS.contains(&key.as_str()) {
-            return Err(AppError::Validation(format!("field '{key}' is set by the server")));
+            return Err(AppError::Validation(format!(
+                "field '{key}' is set by the server"
+            )));
         }
         let field = object.field(key).ok_or_else(|| {
-            AppError::Validation(format!("unknown field '{}' for object '{}'", shorten(key), object.name))
+            AppError::Validation(format!(
+                "unknown field '{}' for object '{}'",
+                shorten(key),
+                object.name
+            ))
         })?;
-        let value = Value::from_json(field, json).map_err(|e| AppError::Validation(e.to_string()))?;
+        let value =
+            Value::from_json(field, json).map_err(|e| AppError::Validation(e.to_string()))?;
         values.insert(field.name.clone(), value);
     }
     if creating {
@@ -37,7 +48,10 @@ pub fn parse_values(object: &ObjectDef, body: &Json, creating: bool) -> Result<B
                 continue;
             }
             if field.required {
-                return Err(AppError::Validation(format!("field '{}' is required", field.name)));
+                return Err(AppError::Validation(format!(
+                    "field '{}' is required",
+                    field.name
+                )));
             }
             if let Some(default) = &field.default_value {
                 values.insert(field.name.clone(), Value::Text(default.clone()));
@@ -56,7 +70,9 @@ pub async fn check_references(
     values: &BTreeMap<String, Value>,
 ) -> Result<(), AppError> {
     for (name, value) in values {
-        let Some(field) = object.field(name) else { continue };
+        let Some(field) = object.field(name) else {
+            continue;
+        };
         let ids: Vec<Uuid> = match value {
             Value::Id(id) => vec![*id],
             Value::Ids(ids) => ids.clone(),
@@ -72,14 +88,22 @@ pub async fn check_references(
                     .target
                     .as_deref()
                     .and_then(|t| catalog.object(t))
-                    .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("field {name} has no target")))?;
+                    .ok_or_else(|| {
+                        StoreError::Unexpected(anyhow::anyhow!("field {name} has no target"))
+                    })?;
                 tx.missing_records(target, &ids).await?
             }
             _ => continue,
         };
         if let Some(id) = missing.first() {
-            let what = if field.field_type == FieldType::Owner { "workspace user" } else { "record" };
-            return Err(AppError::Validation(format!("field '{name}': {what} {id} does not exist")));
+            let what = if field.field_type == FieldType::Owner {
+                "workspace user"
+            } else {
+                "record"
+            };
+            return Err(AppError::Validation(format!(
+                "field '{name}': {what} {id} does not exist"
+            )));
         }
     }
     Ok(())
@@ -100,7 +124,10 @@ mod tests {
     use serde_json::json;
 
     fn contacts() -> ObjectDef {
-        standard_objects().into_iter().find(|o| o.name == "contacts").unwrap()
+        standard_objects()
+            .into_iter()
+            .find(|o| o.name == "contacts")
+            .unwrap()
     }
 
     #[test]
@@ -111,14 +138,29 @@ mod tests {
 
     #[test]
     fn bad_bodies_are_validation_errors() {
-        for body in [json!([]), json!({"nope": 1}), json!({"id": "x"}), json!({"status": "won"}), json!({"email": "x"})] {
-            assert!(matches!(parse_values(&contacts(), &body, false), Err(AppError::Validation(_))), "{body}");
+        for body in [
+            json!([]),
+            json!({"nope": 1}),
+            json!({"id": "x"}),
+            json!({"status": "won"}),
+            json!({"email": "x"}),
+        ] {
+            assert!(
+                matches!(
+                    parse_values(&contacts(), &body, false),
+                    Err(AppError::Validation(_))
+                ),
+                "{body}"
+            );
         }
     }
 
     #[test]
     fn required_fields_are_required_on_create_only() {
-        let tags = standard_objects().into_iter().find(|o| o.name == "tags").unwrap();
+        let tags = standard_objects()
+            .into_iter()
+            .find(|o| o.name == "tags")
+            .unwrap();
         assert!(parse_values(&tags, &json!({"color": "red"}), true).is_err());
         assert!(parse_values(&tags, &json!({"color": "red"}), false).is_ok());
     }

@@ -19,12 +19,22 @@ pub const MAX_LIMIT: u32 = 100;
 
 /// A page of records of `object`.
 #[tracing::instrument(skip(services, caller), fields(org = %caller.organization_id))]
-pub async fn list(services: &Services, caller: &Caller, object: &str, query: ListQuery) -> Result<(kasar_domain::ObjectDef, Page), AppError> {
+pub async fn list(
+    services: &Services,
+    caller: &Caller,
+    object: &str,
+    query: ListQuery,
+) -> Result<(kasar_domain::ObjectDef, Page), AppError> {
     let (_, object) = services.object(caller, object).await?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(AppError::Validation(format!("limit must be between 1 and {MAX_LIMIT}")));
+        return Err(AppError::Validation(format!(
+            "limit must be between 1 and {MAX_LIMIT}"
+        )));
     }
-    let page = services.store.list(&Tenant::from(caller), &object, limit, query.cursor).await?;
+    let page = services
+        .store
+        .list(&Tenant::from(caller), &object, limit, query.cursor)
+        .await?;
     Ok((object, page))
 }

@@ -13,7 +13,13 @@ use crate::Services;
 
 /// Sets the given fields of one record, under the record-level write rule.
 #[tracing::instrument(skip(services, caller, body), fields(org = %caller.organization_id))]
-pub async fn update(services: &Services, caller: &Caller, object: &str, id: &str, body: &Json) -> Result<(ObjectDef, Record), AppError> {
+pub async fn update(
+    services: &Services,
+    caller: &Caller,
+    object: &str,
+    id: &str,
+    body: &Json,
+) -> Result<(ObjectDef, Record), AppError> {
     require_write(caller)?;
     let (catalog, object) = services.object(caller, object).await?;
     let values = parse_values(&object, body, false)?;

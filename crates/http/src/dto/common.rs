@@ -158,9 +158,18 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        let c = Cursor { created_at: DateTime::<Utc>::from_timestamp_micros(1_700_000_000_123_456).unwrap(), id: Uuid::new_v4() };
+        let c = Cursor {
+            created_at: DateTime::<Utc>::from_timestamp_micros(1_700_000_000_123_456).unwrap(),
+            id: Uuid::new_v4(),
+        };
         assert_eq!(decode_cursor(&encode_cursor(&c)).unwrap(), c);
-        for bad in ["", "x", "1_x", "abc_00000000000000000000000000000000", "'; DROP TABLE x; --"] {
+        for bad in [
+            "",
+            "x",
+            "1_x",
+            "abc_00000000000000000000000000000000",
+            "'; DROP TABLE x; --",
+        ] {
             assert!(decode_cursor(bad).is_err());
         }
     }

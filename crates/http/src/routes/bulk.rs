@@ -18,9 +18,17 @@ use crate::state::HttpState;
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "read-only token"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
     ))]
-pub async fn bulk(state: web::Data<HttpState>, Auth(caller): Auth, req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
+pub async fn bulk(
+    state: web::Data<HttpState>,
+    Auth(caller): Auth,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
     if !caller.can_write() {
-        return Err(ApiError::new("PERMISSION_DENIED", "This token's scopes do not allow bulk writes"));
+        return Err(ApiError::new(
+            "PERMISSION_DENIED",
+            "This token's scopes do not allow bulk writes",
+        ));
     }
     let body: BulkBody = json_body(&req, payload, state.body_limit).await?;
     let request = to_request(body)?;
@@ -34,10 +42,22 @@ pub async fn bulk(state: web::Data<HttpState>, Auth(caller): Auth, req: HttpRequ
     let errors = (!out.errors.is_empty()).then(|| {
         out.errors
             .iter()
-            .map(|e| BulkError { record_id: e.record_id, code: e.code.to_owned(), message: e.message.to_owned() })
+            .map(|e| BulkError {
+                record_id: e.record_id,
+                code: e.code.to_owned(),
+                message: e.message.to_owned(),
+            })
             .collect()
     });
-    Ok(HttpResponse::Ok().json(BulkResponse { action: out.action.to_owned(), updated, added, removed, failed: out.failed, errors, total: out.total }))
+    Ok(HttpResponse::Ok().json(BulkResponse {
+        action: out.action.to_owned(),
+        updated,
+        added,
+        removed,
+        failed: out.failed,
+        errors,
+        total: out.total,
+    }))
 }
 
 /// Checks which fields the action needs and that no other action's fields are present.
@@ -62,12 +82,22 @@ fn to_request(b: BulkBody) -> Result<BulkRequest, ApiError> {
             let relation_field = b.relation_field.ok_or_else(|| missing("relation_field"))?;
             let target_ids = b.target_ids.ok_or_else(|| missing("target_ids"))?;
             if action_name == "add_relation" {
-                BulkAction::AddRelation { relation_field, target_ids }
+                BulkAction::AddRelation {
+                    relation_field,
+                    target_ids,
+                }
             } else {
-                BulkAction::RemoveRelation { relation_field, target_ids }
+                BulkAction::RemoveRelation {
+                    relation_field,
+                    target_ids,
+                }
             }
         }
-        _ => return Err(ApiError::validation("action must be one of update_field, add_relation, remove_relation")),
+        _ => {
+            return Err(ApiError::validation(
+                "action must be one of update_field, add_relation, remove_relation",
+            ))
+        }
     };
     Ok(BulkRequest {
         object: b.object_name.ok_or_else(|| missing("object_name"))?,

@@ -7,7 +7,10 @@ use serde_json::Value as Json;
 use crate::auth::Auth;
 use crate::body::json_body;
 use crate::dto::common::RecordBody;
-use crate::dto::duplicates::{DetectBody, DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeBody, MergeResponse};
+use crate::dto::duplicates::{
+    DetectBody, DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeBody,
+    MergeResponse,
+};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
@@ -21,26 +24,53 @@ use crate::state::HttpState;
         (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
     ))]
-pub async fn duplicates(state: web::Data<HttpState>, Auth(caller): Auth, req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
+pub async fn duplicates(
+    state: web::Data<HttpState>,
+    Auth(caller): Auth,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
     if !caller.is_admin() {
-        return Err(ApiError::new("PERMISSION_DENIED", "Duplicates are for admins only"));
+        return Err(ApiError::new(
+            "PERMISSION_DENIED",
+            "Duplicates are for admins only",
+        ));
     }
     let body: Json = json_body(&req, payload, state.body_limit).await?;
     let action = body.get("action").and_then(Json::as_str).map(str::to_owned);
+    if action.as_deref() == Some("merge") && !caller.can_write() {
+        return Err(ApiError::new(
+            "PERMISSION_DENIED",
+            "This token's scopes do not allow merges",
+        ));
+    }
     let invalid = |e: serde_json::Error| ApiError::validation(format!("Invalid request: {e}"));
     let response = match action.as_deref() {
         Some("detect") => {
             let b: DetectBody = serde_json::from_value(body).map_err(invalid)?;
-            let request = DetectRequest { object: b.object_name, fields: b.fields, limit: b.limit };
+            let request = DetectRequest {
+                object: b.object_name,
+                fields: b.fields,
+                limit: b.limit,
+            };
             let out = duplicates::detect(&state.services, &caller, &request).await?;
             DuplicatesResponse::Detect(DetectResponse {
                 duplicate_groups: out
                     .groups
                     .iter()
                     .map(|g| GroupBody {
-                        records: g.records.iter().map(|r| RecordBody::of(&out.object, r)).collect(),
+                        records: g
+                            .records
+                            .iter()
+                            .map(|r| RecordBody::of(&out.object, r))
+                            .collect(),
                         match_reason: g.group.match_reason.as_str().to_owned(),
-                        match_reasons: g.group.match_reasons.iter().map(|c| c.as_str().to_owned()).collect(),
+                        match_reasons: g
+                            .group
+                            .match_reasons
+                            .iter()
+                            .map(|c| c.as_str().to_owned())
+                            .collect(),
                     })
                     .collect(),
                 total_groups: out.total_groups,

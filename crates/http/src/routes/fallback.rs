@@ -12,5 +12,9 @@ pub async fn not_found() -> HttpResponse {
 
 /// The route exists, the method does not.
 pub async fn method_not_allowed() -> HttpResponse {
-    ApiError::new("METHOD_NOT_ALLOWED", "This route does not accept this method").error_response()
+    ApiError::new(
+        "METHOD_NOT_ALLOWED",
+        "This route does not accept this method",
+    )
+    .error_response()
 }

@@ -10,7 +10,9 @@ use crate::state::HttpState;
 /// The process is up.
 #[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, body = StatusResponse)))]
 pub async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(StatusResponse { status: "ok".into() })
+    HttpResponse::Ok().json(StatusResponse {
+        status: "ok".into(),
+    })
 }
 
 /// The database is reachable.
@@ -19,6 +21,13 @@ pub async fn health() -> HttpResponse {
     (status = 503, body = ErrorBody, description = "UNAVAILABLE"),
 ))]
 pub async fn ready(state: web::Data<HttpState>) -> Result<HttpResponse, ApiError> {
-    state.services.directory.ping().await.map_err(|e| ApiError::from(AppError::from(e)))?;
-    Ok(HttpResponse::Ok().json(StatusResponse { status: "ready".into() }))
+    state
+        .services
+        .directory
+        .ping()
+        .await
+        .map_err(|e| ApiError::from(AppError::from(e)))?;
+    Ok(HttpResponse::Ok().json(StatusResponse {
+        status: "ready".into(),
+    }))
 }

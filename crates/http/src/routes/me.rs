@@ -18,7 +18,14 @@ pub async fn me(Auth(caller): Auth) -> HttpResponse {
         organization_id: caller.organization_id,
         workspace_user_id: caller.workspace_user_id,
         is_admin: caller.is_admin(),
-        scopes: caller.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
-        profile: Profile { full_name: caller.full_name, email: caller.email },
+        scopes: caller
+            .scopes
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+        profile: Profile {
+            full_name: caller.full_name,
+            email: caller.email,
+        },
     })
 }

@@ -6,8 +6,14 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::dto::bulk::{BulkBody, BulkError, BulkResponse};
-use crate::dto::common::{FieldSchema, ListResponse, MeResponse, ObjectSchema, Profile, RecordBody, SchemaResponse, StatusResponse};
-use crate::dto::duplicates::{DetectBody, DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeBody, MergeResponse};
+use crate::dto::common::{
+    FieldSchema, ListResponse, MeResponse, ObjectSchema, Profile, RecordBody, SchemaResponse,
+    StatusResponse,
+};
+use crate::dto::duplicates::{
+    DetectBody, DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeBody,
+    MergeResponse,
+};
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes;
 
@@ -44,7 +50,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(components) = openapi.components.as_mut() {
-            components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
         }
     }
 }

@@ -14,9 +14,19 @@ use crate::state::HttpState;
     (status = 200, body = SchemaResponse),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
 ))]
-pub async fn list_schema(state: web::Data<HttpState>, Auth(caller): Auth) -> Result<HttpResponse, ApiError> {
-    let catalog = state.services.store.catalog(&Tenant::from(&caller)).await.map_err(AppError::from)?;
-    Ok(HttpResponse::Ok().json(SchemaResponse { objects: catalog.objects.iter().map(ObjectSchema::from).collect() }))
+pub async fn list_schema(
+    state: web::Data<HttpState>,
+    Auth(caller): Auth,
+) -> Result<HttpResponse, ApiError> {
+    let catalog = state
+        .services
+        .store
+        .catalog(&Tenant::from(&caller))
+        .await
+        .map_err(AppError::from)?;
+    Ok(HttpResponse::Ok().json(SchemaResponse {
+        objects: catalog.objects.iter().map(ObjectSchema::from).collect(),
+    }))
 }
 
 /// One object with its fields.
@@ -27,7 +37,11 @@ pub async fn list_schema(state: web::Data<HttpState>, Auth(caller): Auth) -> Res
         (status = 400, body = ErrorBody, description = "INVALID_OBJECT"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     ))]
-pub async fn get_schema(state: web::Data<HttpState>, Auth(caller): Auth, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_schema(
+    state: web::Data<HttpState>,
+    Auth(caller): Auth,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let (_, object) = state.services.object(&caller, &path).await?;
     Ok(HttpResponse::Ok().json(ObjectSchema::from(&object)))
 }

@@ -28,7 +28,10 @@ pub async fn create(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     if !caller.can_write() {
-        return Err(ApiError::new("PERMISSION_DENIED", "This token's scopes do not allow writes"));
+        return Err(ApiError::new(
+            "PERMISSION_DENIED",
+            "This token's scopes do not allow writes",
+        ));
     }
     let body: Json = json_body(&req, payload, state.body_limit).await?;
     let (object, record) = records::create(&state.services, &caller, &path, &body).await?;

@@ -16,7 +16,11 @@ use crate::state::HttpState;
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
     ))]
-pub async fn delete(state: web::Data<HttpState>, Auth(caller): Auth, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+pub async fn delete(
+    state: web::Data<HttpState>,
+    Auth(caller): Auth,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
     let (object, id) = path.into_inner();
     records::delete(&state.services, &caller, &object, &id).await?;
     Ok(HttpResponse::NoContent().finish())

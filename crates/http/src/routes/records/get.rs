@@ -17,7 +17,11 @@ use crate::state::HttpState;
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
     ))]
-pub async fn get(state: web::Data<HttpState>, Auth(caller): Auth, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<HttpState>,
+    Auth(caller): Auth,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
     let (object, id) = path.into_inner();
     let (object, record) = records::get(&state.services, &caller, &object, &id).await?;
     Ok(HttpResponse::Ok().json(RecordBody::of(&object, &record)))

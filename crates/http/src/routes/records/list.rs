@@ -24,9 +24,22 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let cursor = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let (object, page) = records::list(&state.services, &caller, &path, ListQuery { limit: query.limit, cursor }).await?;
+    let (object, page) = records::list(
+        &state.services,
+        &caller,
+        &path,
+        ListQuery {
+            limit: query.limit,
+            cursor,
+        },
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(ListResponse {
-        data: page.records.iter().map(|r| RecordBody::of(&object, r)).collect(),
+        data: page
+            .records
+            .iter()
+            .map(|r| RecordBody::of(&object, r))
+            .collect(),
         total: page.total,
         next_cursor: page.next.as_ref().map(encode_cursor),
     }))

@@ -29,7 +29,10 @@ pub async fn update(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     if !caller.can_write() {
-        return Err(ApiError::new("PERMISSION_DENIED", "This token's scopes do not allow writes"));
+        return Err(ApiError::new(
+            "PERMISSION_DENIED",
+            "This token's scopes do not allow writes",
+        ));
     }
     let body: Json = json_body(&req, payload, state.body_limit).await?;
     let (object, id) = path.into_inner();
