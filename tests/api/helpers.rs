@@ -22,7 +22,6 @@ pub struct TestUser {
 /// A running application on its own database.
 pub struct TestApp {
     pub address: String,
-    pub db_url: String,
     pub db: tokio_postgres::Client,
     pub services: Services,
     pub settings: Settings,
@@ -42,10 +41,15 @@ fn cluster_url() -> String {
 /// Creates a fresh, empty database and returns its URL.
 pub async fn fresh_database() -> String {
     let base = cluster_url();
-    let (client, conn) = tokio_postgres::connect(&base, NoTls).await.expect("connect to the test cluster");
+    let (client, conn) = tokio_postgres::connect(&base, NoTls)
+        .await
+        .expect("connect to the test cluster");
     tokio::spawn(conn);
     let name = format!("kasar_test_{}", Uuid::new_v4().simple());
-    client.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create database");
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create database");
     let (prefix, _) = base.rsplit_once('/').expect("database URL has a path");
     format!("{prefix}/{name}")
 }
@@ -72,15 +76,18 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     adjust(&mut settings);
     let (pool, services) = services(&settings).expect("services");
     kasar_postgres::migrate(&pool).await.expect("migrate");
-    let org = admin::create_organization(&services, "acme", Some("Acme")).await.expect("org");
+    let org = admin::create_organization(&services, "acme", Some("Acme"))
+        .await
+        .expect("org");
     let app = Application::build(&settings).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
-    let (db, conn) = tokio_postgres::connect(&db_url, NoTls).await.expect("connect");
+    let (db, conn) = tokio_postgres::connect(&db_url, NoTls)
+        .await
+        .expect("connect");
     tokio::spawn(conn);
     let mut test = TestApp {
         address,
-        db_url,
         db,
         services,
         settings,
@@ -88,28 +95,52 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         admin: placeholder(),
         member: placeholder(),
         reader: placeholder(),
-        http: awc::Client::builder().timeout(std::time::Duration::from_secs(60)).finish(),
+        http: awc::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .finish(),
     };
-    test.admin = test.user("acme", "admin@acme.test", Role::Admin, &["mcp"]).await;
-    test.member = test.user("acme", "member@acme.test", Role::Member, &["records:write"]).await;
-    test.reader = test.user("acme", "reader@acme.test", Role::Member, &["records:read"]).await;
+    test.admin = test
+        .user("acme", "admin@acme.test", Role::Admin, &["mcp"])
+        .await;
+    test.member = test
+        .user("acme", "member@acme.test", Role::Member, &["records:write"])
+        .await;
+    test.reader = test
+        .user("acme", "reader@acme.test", Role::Member, &["records:read"])
+        .await;
     test
 }
 
 fn placeholder() -> TestUser {
-    TestUser { workspace_user_id: Uuid::nil(), email: String::new(), token: String::new() }
+    TestUser {
+        workspace_user_id: Uuid::nil(),
+        email: String::new(),
+        token: String::new(),
+    }
 }
 
 impl TestApp {
     /// Adds a user to `org` and mints a token with `scopes`.
     pub async fn user(&self, org: &str, email: &str, role: Role, scopes: &[&str]) -> TestUser {
-        let user = admin::add_user(&self.services, org, email, None, role).await.expect("add user");
+        let user = admin::add_user(&self.services, org, email, None, role)
+            .await
+            .expect("add user");
         let token = self.token(org, email, scopes, None).await;
-        TestUser { workspace_user_id: user.id, email: email.to_owned(), token }
+        TestUser {
+            workspace_user_id: user.id,
+            email: email.to_owned(),
+            token,
+        }
     }
 
     /// Mints a token.
-    pub async fn token(&self, org: &str, email: &str, scopes: &[&str], expires_in_days: Option<u32>) -> String {
+    pub async fn token(
+        &self,
+        org: &str,
+        email: &str,
+        scopes: &[&str],
+        expires_in_days: Option<u32>,
+    ) -> String {
         let request = TokenRequest {
             org: org.into(),
             email: email.into(),
@@ -117,17 +148,29 @@ impl TestApp {
             name: None,
             expires_in_days,
         };
-        admin::create_token(&self.services, &request).await.expect("token").token
+        admin::create_token(&self.services, &request)
+            .await
+            .expect("token")
+            .token
     }
 
     /// A second organization with its admin.
     pub async fn other_org(&self) -> TestUser {
-        admin::create_organization(&self.services, "globex", None).await.expect("second org");
-        self.user("globex", "admin@globex.test", Role::Admin, &["mcp"]).await
+        admin::create_organization(&self.services, "globex", None)
+            .await
+            .expect("second org");
+        self.user("globex", "admin@globex.test", Role::Admin, &["mcp"])
+            .await
     }
 
     /// Sends a request; returns status and JSON body (Null when empty).
-    pub async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Json>) -> (u16, Json) {
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Json>,
+    ) -> (u16, Json) {
         let url = format!("{}{}", self.address, path);
         let mut req = self.http.request(method.parse().expect("method"), url);
         if let Some(t) = token {
@@ -141,9 +184,19 @@ impl TestApp {
     }
 
     /// Sends raw bytes with a content type.
-    pub async fn send_raw(&self, method: &str, path: &str, token: &str, content_type: Option<&str>, body: Vec<u8>) -> (u16, Json) {
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> (u16, Json) {
         let url = format!("{}{}", self.address, path);
-        let mut req = self.http.request(method.parse().expect("method"), url).insert_header(("Authorization", format!("Bearer {token}")));
+        let mut req = self
+            .http
+            .request(method.parse().expect("method"), url)
+            .insert_header(("Authorization", format!("Bearer {token}")));
         if let Some(ct) = content_type {
             req = req.insert_header(("Content-Type", ct));
         }
@@ -168,7 +221,13 @@ impl TestApp {
 
     /// Creates a record as admin; panics unless 201. Returns the record.
     pub async fn create(&self, object: &str, body: Json) -> Json {
-        let (status, record) = self.post(&format!("/api/v1/records/{object}"), &self.admin.token, &body).await;
+        let (status, record) = self
+            .post(
+                &format!("/api/v1/records/{object}"),
+                &self.admin.token,
+                &body,
+            )
+            .await;
         assert_eq!(status, 201, "create {object}: {record}");
         record
     }
@@ -180,7 +239,9 @@ impl TestApp {
 
     /// A record as admin sees it (None when 404).
     pub async fn fetch(&self, object: &str, id: &str) -> Option<Json> {
-        let (status, body) = self.get(&format!("/api/v1/records/{object}/{id}"), &self.admin.token).await;
+        let (status, body) = self
+            .get(&format!("/api/v1/records/{object}/{id}"), &self.admin.token)
+            .await;
         match status {
             200 => Some(body),
             404 => None,
@@ -190,7 +251,8 @@ impl TestApp {
 
     /// POST /api/v1/duplicates as admin.
     pub async fn duplicates(&self, body: Json) -> (u16, Json) {
-        self.post("/api/v1/duplicates", &self.admin.token, &body).await
+        self.post("/api/v1/duplicates", &self.admin.token, &body)
+            .await
     }
 
     /// POST /api/v1/bulk with a token.
@@ -200,7 +262,11 @@ impl TestApp {
 
     /// One number from SQL.
     pub async fn count(&self, sql: &str) -> i64 {
-        self.db.query_one(sql, &[]).await.expect("count query").get(0)
+        self.db
+            .query_one(sql, &[])
+            .await
+            .expect("count query")
+            .get(0)
     }
 
     /// A digest of every table of the organization's schema, to prove that
@@ -231,7 +297,12 @@ where
 {
     let status = resp.status().as_u16();
     let bytes = resp.body().limit(64 * 1024 * 1024).await.expect("body");
-    let json = if bytes.is_empty() { Json::Null } else { serde_json::from_slice(&bytes).unwrap_or_else(|_| Json::String(String::from_utf8_lossy(&bytes).into())) };
+    let json = if bytes.is_empty() {
+        Json::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Json::String(String::from_utf8_lossy(&bytes).into()))
+    };
     (status, json)
 }
 

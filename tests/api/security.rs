@@ -11,7 +11,13 @@ async fn missing_malformed_and_unknown_tokens_are_401() {
     let (status, body) = app.send("GET", "/api/v1/me", None, None).await;
     assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
     let unknown = format!("ksr_{}", "0".repeat(64));
-    for bad in ["", "nope", "ksr_short", unknown.as_str(), &app.admin.token[..app.admin.token.len() - 1]] {
+    for bad in [
+        "",
+        "nope",
+        "ksr_short",
+        unknown.as_str(),
+        &app.admin.token[..app.admin.token.len() - 1],
+    ] {
         let (status, body) = app.get("/api/v1/me", bad).await;
         assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"), "{bad}");
     }
@@ -33,11 +39,15 @@ async fn revoked_and_expired_tokens_are_401() {
     let (status, _) = app.get("/api/v1/me", &app.member.token).await;
     assert_eq!(status, 200);
     let prefix: String = app.member.token.chars().take(12).collect();
-    kasar_application::admin::revoke_token(&app.services, &prefix).await.unwrap();
+    kasar_application::admin::revoke_token(&app.services, &prefix)
+        .await
+        .unwrap();
     let (status, body) = app.get("/api/v1/me", &app.member.token).await;
     assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
 
-    let token = app.token("acme", "admin@acme.test", &["mcp"], Some(1)).await;
+    let token = app
+        .token("acme", "admin@acme.test", &["mcp"], Some(1))
+        .await;
     assert_eq!(app.get("/api/v1/me", &token).await.0, 200);
     let digest = kasar_domain::token::digest(&token);
     app.db.execute("UPDATE kasar.api_tokens SET expires_at = now() - interval '1 second' WHERE digest = $1", &[&digest]).await.unwrap();
@@ -49,7 +59,13 @@ async fn revoked_and_expired_tokens_are_401() {
 async fn a_token_without_a_valid_scope_is_403_everywhere() {
     let app = spawn_app().await;
     let digest = kasar_domain::token::digest(&app.member.token);
-    app.db.execute("UPDATE kasar.api_tokens SET scopes = '{admin,superuser}' WHERE digest = $1", &[&digest]).await.unwrap();
+    app.db
+        .execute(
+            "UPDATE kasar.api_tokens SET scopes = '{admin,superuser}' WHERE digest = $1",
+            &[&digest],
+        )
+        .await
+        .unwrap();
     for path in ["/api/v1/me", "/api/v1/schema", "/api/v1/records/contacts"] {
         let (status, body) = app.get(path, &app.member.token).await;
         assert_eq!((status, code(&body)), (403, "PERMISSION_DENIED"), "{path}");
@@ -62,11 +78,28 @@ async fn a_read_only_token_reads_but_never_writes_and_403_comes_before_the_body(
     let id = app.create_id("tags", json!({"name": "vip"})).await;
     let t = app.reader.token.clone();
     assert_eq!(app.get("/api/v1/records/tags", &t).await.0, 200);
-    assert_eq!(app.get(&format!("/api/v1/records/tags/{id}"), &t).await.0, 200);
+    assert_eq!(
+        app.get(&format!("/api/v1/records/tags/{id}"), &t).await.0,
+        200
+    );
     let before = app.snapshot().await;
-    let (status, body) = app.send_raw("POST", "/api/v1/records/tags", &t, Some("application/json"), b"{not json".to_vec()).await;
+    let (status, body) = app
+        .send_raw(
+            "POST",
+            "/api/v1/records/tags",
+            &t,
+            Some("application/json"),
+            b"{not json".to_vec(),
+        )
+        .await;
     assert_eq!((status, code(&body)), (403, "PERMISSION_DENIED"));
-    let (status, _) = app.patch(&format!("/api/v1/records/tags/{id}"), &t, &json!({"name": "x"})).await;
+    let (status, _) = app
+        .patch(
+            &format!("/api/v1/records/tags/{id}"),
+            &t,
+            &json!({"name": "x"}),
+        )
+        .await;
     assert_eq!(status, 403);
     let (status, _) = app.delete(&format!("/api/v1/records/tags/{id}"), &t).await;
     assert_eq!(status, 403);
@@ -83,18 +116,38 @@ async fn another_organizations_ids_are_not_found_and_never_touched() {
     let path = format!("/api/v1/records/companies/{company}");
     let (status, body) = app.get(&path, &globex.token).await;
     assert_eq!((status, code(&body)), (404, "RECORD_NOT_FOUND"));
-    let (status, body) = app.patch(&path, &globex.token, &json!({"name": "pwned"})).await;
+    let (status, body) = app
+        .patch(&path, &globex.token, &json!({"name": "pwned"}))
+        .await;
     assert_eq!((status, code(&body)), (404, "RECORD_NOT_FOUND"));
     let (status, body) = app.delete(&path, &globex.token).await;
     assert_eq!((status, code(&body)), (404, "RECORD_NOT_FOUND"));
     let (_, list) = app.get("/api/v1/records/companies", &globex.token).await;
     assert_eq!(list["total"], 0);
     // Referencing another organization's records from one's own is a bad value.
-    let (status, body) = app.post("/api/v1/records/contacts", &globex.token, &json!({"company": company})).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/records/contacts",
+            &globex.token,
+            &json!({"company": company}),
+        )
+        .await;
     assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"));
-    let (status, body) = app.post("/api/v1/records/contacts", &globex.token, &json!({"tags": [tag]})).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/records/contacts",
+            &globex.token,
+            &json!({"tags": [tag]}),
+        )
+        .await;
     assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"));
-    let (status, body) = app.post("/api/v1/records/contacts", &globex.token, &json!({"owner": app.admin.workspace_user_id})).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/records/contacts",
+            &globex.token,
+            &json!({"owner": app.admin.workspace_user_id}),
+        )
+        .await;
     assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"));
     assert_eq!(app.snapshot().await, before);
 }
@@ -119,21 +172,40 @@ async fn object_and_field_names_crafted_as_sql_are_4xx_and_leave_the_schema_unto
     ];
     let t = app.admin.token.clone();
     for name in crafted {
-        let path = format!("/api/v1/records/{}", name.replace(' ', "%20").replace('"', "%22"));
+        let path = format!(
+            "/api/v1/records/{}",
+            name.replace(' ', "%20").replace('"', "%22")
+        );
         let (status, body) = app.get(&path, &t).await;
         assert!((400..500).contains(&status), "{name}: {status} {body}");
         let (status, _) = app.post(&path, &t, &json!({"name": "x"})).await;
         assert!((400..500).contains(&status), "{name}: {status}");
         let (status, body) = app.bulk(&t, json!({"action": "update_field", "object_name": name, "record_ids": [uuid::Uuid::new_v4()], "field_name": "name", "field_value": "x"})).await;
         assert_eq!((status, code(&body)), (400, "INVALID_OBJECT"), "{name}");
-        let (status, body) = app.duplicates(json!({"action": "detect", "object_name": name})).await;
+        let (status, body) = app
+            .duplicates(json!({"action": "detect", "object_name": name}))
+            .await;
         assert_eq!((status, code(&body)), (400, "INVALID_OBJECT"), "{name}");
         let mut field = serde_json::Map::new();
         field.insert(name.to_owned(), json!("x"));
-        let (status, body) = app.post("/api/v1/records/tags", &t, &serde_json::Value::Object(field)).await;
-        assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"), "field {name}");
+        let (status, body) = app
+            .post(
+                "/api/v1/records/tags",
+                &t,
+                &serde_json::Value::Object(field),
+            )
+            .await;
+        assert_eq!(
+            (status, code(&body)),
+            (400, "VALIDATION_ERROR"),
+            "field {name}"
+        );
         let (status, body) = app.bulk(&t, json!({"action": "update_field", "object_name": "tags", "record_ids": [uuid::Uuid::new_v4()], "field_name": name, "field_value": "x"})).await;
-        assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"), "bulk field {name}");
+        assert_eq!(
+            (status, code(&body)),
+            (400, "VALIDATION_ERROR"),
+            "bulk field {name}"
+        );
     }
     assert_eq!(app.snapshot().await, before);
     assert_eq!(app.count(tables).await, before_tables);
@@ -142,7 +214,11 @@ async fn object_and_field_names_crafted_as_sql_are_4xx_and_leave_the_schema_unto
 #[actix_web::test]
 async fn tokens_are_stored_only_as_digests() {
     let app = spawn_app().await;
-    let rows = app.db.query("SELECT t::text FROM kasar.api_tokens t", &[]).await.unwrap();
+    let rows = app
+        .db
+        .query("SELECT t::text FROM kasar.api_tokens t", &[])
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 3);
     for r in rows {
         let row: String = r.get(0);
@@ -155,7 +231,9 @@ async fn tokens_are_stored_only_as_digests() {
 #[actix_web::test]
 async fn roles_are_per_workspace_user() {
     let app = spawn_app().await;
-    let second = app.user("acme", "second@acme.test", Role::Admin, &["records:read"]).await;
+    let second = app
+        .user("acme", "second@acme.test", Role::Admin, &["records:read"])
+        .await;
     let (_, me) = app.get("/api/v1/me", &second.token).await;
     assert_eq!(me["isAdmin"], json!(true));
     assert_eq!(me["scopes"], json!(["records:read"]));

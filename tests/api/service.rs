@@ -21,21 +21,41 @@ async fn ready_says_unavailable_when_the_database_cannot_be_reached() {
     settings.database.url = "postgres://postgres@127.0.0.1:1/nothing".into();
     settings.database.timeout_ms = 500;
     let (_, services) = kasar_server::services(&settings).unwrap();
-    let state = kasar_http::HttpState { services, body_limit: 1024 };
-    let srv = actix_web::test::init_service(actix_web::App::new().configure(kasar_http::configure(state))).await;
-    let req = actix_web::test::TestRequest::get().uri("/ready").to_request();
+    let state = kasar_http::HttpState {
+        services,
+        body_limit: 1024,
+    };
+    let srv = actix_web::test::init_service(
+        actix_web::App::new().configure(kasar_http::configure(state)),
+    )
+    .await;
+    let req = actix_web::test::TestRequest::get()
+        .uri("/ready")
+        .to_request();
     let resp = actix_web::test::call_service(&srv, req).await;
     assert_eq!(resp.status().as_u16(), 503);
     let body: serde_json::Value = actix_web::test::read_body_json(resp).await;
     assert_eq!(code(&body), "UNAVAILABLE");
-    let req = actix_web::test::TestRequest::get().uri("/health").to_request();
-    assert_eq!(actix_web::test::call_service(&srv, req).await.status().as_u16(), 200);
+    let req = actix_web::test::TestRequest::get()
+        .uri("/health")
+        .to_request();
+    assert_eq!(
+        actix_web::test::call_service(&srv, req)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
     let req = actix_web::test::TestRequest::get()
         .uri("/api/v1/me")
         .insert_header(("Authorization", format!("Bearer {}", app.admin.token)))
         .to_request();
     let resp = actix_web::test::call_service(&srv, req).await;
-    assert_eq!(resp.status().as_u16(), 503, "an API request with the database down is 503");
+    assert_eq!(
+        resp.status().as_u16(),
+        503,
+        "an API request with the database down is 503"
+    );
 }
 
 #[actix_web::test]
@@ -43,8 +63,14 @@ async fn me_describes_the_caller() {
     let app = spawn_app().await;
     let (status, me) = app.get("/api/v1/me", &app.member.token).await;
     assert_eq!(status, 200);
-    assert_eq!(me["workspaceUserId"], json!(app.member.workspace_user_id.to_string()));
-    assert_eq!(me["organizationId"], json!(app.org.organization_id.to_string()));
+    assert_eq!(
+        me["workspaceUserId"],
+        json!(app.member.workspace_user_id.to_string())
+    );
+    assert_eq!(
+        me["organizationId"],
+        json!(app.org.organization_id.to_string())
+    );
     assert_eq!(me["isAdmin"], json!(false));
     assert_eq!(me["scopes"], json!(["records:write"]));
     assert_eq!(me["profile"]["email"], json!("member@acme.test"));
@@ -58,15 +84,33 @@ async fn schema_lists_the_standard_objects_from_the_catalog() {
     let app = spawn_app().await;
     let (status, schema) = app.get("/api/v1/schema", &app.reader.token).await;
     assert_eq!(status, 200);
-    let names: Vec<&str> = schema["objects"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = schema["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["tags", "companies", "contacts", "opportunities"]);
     let (status, contacts) = app.get("/api/v1/schema/contacts", &app.reader.token).await;
     assert_eq!(status, 200);
-    let company = contacts["fields"].as_array().unwrap().iter().find(|f| f["name"] == "company").unwrap();
+    let company = contacts["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "company")
+        .unwrap();
     assert_eq!(company["type"], "BELONGS_TO_ONE");
     assert_eq!(company["target"], "companies");
-    let status_field = contacts["fields"].as_array().unwrap().iter().find(|f| f["name"] == "status").unwrap();
-    assert_eq!(status_field["options"], json!(["new", "contacted", "qualified", "customer", "lost"]));
+    let status_field = contacts["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "status")
+        .unwrap();
+    assert_eq!(
+        status_field["options"],
+        json!(["new", "contacted", "qualified", "customer", "lost"])
+    );
     let (status, body) = app.get("/api/v1/schema/widgets", &app.reader.token).await;
     assert_eq!((status, code(&body)), (400, "INVALID_OBJECT"));
 }
@@ -78,8 +122,15 @@ async fn the_openapi_document_describes_every_route_and_error() {
     assert_eq!(status, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with('3'));
     for path in [
-        "/health", "/ready", "/api/v1/me", "/api/v1/schema", "/api/v1/schema/{object}", "/api/v1/records/{object}",
-        "/api/v1/records/{object}/{id}", "/api/v1/duplicates", "/api/v1/bulk",
+        "/health",
+        "/ready",
+        "/api/v1/me",
+        "/api/v1/schema",
+        "/api/v1/schema/{object}",
+        "/api/v1/records/{object}",
+        "/api/v1/records/{object}/{id}",
+        "/api/v1/duplicates",
+        "/api/v1/bulk",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
@@ -105,26 +156,73 @@ async fn unknown_routes_and_methods_get_the_envelope() {
 async fn body_failures_are_415_413_and_400() {
     let app = spawn_app_with(|s| s.server.body_limit = 2048).await;
     let t = app.admin.token.clone();
-    let (status, body) = app.send_raw("POST", "/api/v1/records/tags", &t, Some("text/plain"), b"{}".to_vec()).await;
+    let (status, body) = app
+        .send_raw(
+            "POST",
+            "/api/v1/records/tags",
+            &t,
+            Some("text/plain"),
+            b"{}".to_vec(),
+        )
+        .await;
     assert_eq!((status, code(&body)), (415, "UNSUPPORTED_MEDIA_TYPE"));
-    let (status, body) = app.send_raw("POST", "/api/v1/records/tags", &t, None, b"{}".to_vec()).await;
+    let (status, body) = app
+        .send_raw("POST", "/api/v1/records/tags", &t, None, b"{}".to_vec())
+        .await;
     assert_eq!((status, code(&body)), (415, "UNSUPPORTED_MEDIA_TYPE"));
     let big = format!("{{\"name\": \"{}\"}}", "x".repeat(4096));
-    let (status, body) = app.send_raw("POST", "/api/v1/records/tags", &t, Some("application/json"), big.into_bytes()).await;
+    let (status, body) = app
+        .send_raw(
+            "POST",
+            "/api/v1/records/tags",
+            &t,
+            Some("application/json"),
+            big.into_bytes(),
+        )
+        .await;
     assert_eq!((status, code(&body)), (413, "PAYLOAD_TOO_LARGE"));
-    let (status, body) = app.send_raw("POST", "/api/v1/records/tags", &t, Some("application/json"), b"{\"name\": ".to_vec()).await;
+    let (status, body) = app
+        .send_raw(
+            "POST",
+            "/api/v1/records/tags",
+            &t,
+            Some("application/json"),
+            b"{\"name\": ".to_vec(),
+        )
+        .await;
     assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"));
-    let (status, body) = app.send_raw("POST", "/api/v1/bulk", &t, Some("application/json; charset=utf-8"), b"[1,2]".to_vec()).await;
+    let (status, body) = app
+        .send_raw(
+            "POST",
+            "/api/v1/bulk",
+            &t,
+            Some("application/json; charset=utf-8"),
+            b"[1,2]".to_vec(),
+        )
+        .await;
     assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"));
-    assert_eq!(app.count(&format!("SELECT count(*) FROM \"{}\".tags", app.org.schema)).await, 0);
+    assert_eq!(
+        app.count(&format!("SELECT count(*) FROM \"{}\".tags", app.org.schema))
+            .await,
+        0
+    );
 }
 
 #[actix_web::test]
 async fn responses_carry_a_request_id() {
     let app = spawn_app().await;
     let client = awc::Client::default();
-    let resp = client.get(format!("{}/health", app.address)).insert_header(("X-Request-Id", "abc-123")).send().await.unwrap();
+    let resp = client
+        .get(format!("{}/health", app.address))
+        .insert_header(("X-Request-Id", "abc-123"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.headers().get("x-request-id").unwrap(), "abc-123");
-    let resp = client.get(format!("{}/health", app.address)).send().await.unwrap();
+    let resp = client
+        .get(format!("{}/health", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.headers().get("x-request-id").unwrap().len(), 36);
 }

@@ -112,41 +112,86 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate => {
             let (pool, _) = services(&settings).map_err(|e| fail(&e))?;
             let applied = kasar_postgres::migrate(&pool).await.map_err(|e| fail(&e))?;
-            println!("migrations applied: {}", if applied.is_empty() { "none (up to date)".into() } else { applied.join(", ") });
+            println!(
+                "migrations applied: {}",
+                if applied.is_empty() {
+                    "none (up to date)".into()
+                } else {
+                    applied.join(", ")
+                }
+            );
             Ok(())
         }
-        Command::Org { command: OrgCommand::Create { slug, name } } => {
+        Command::Org {
+            command: OrgCommand::Create { slug, name },
+        } => {
             let (_, services) = services(&settings).map_err(|e| fail(&e))?;
-            let tenant = admin::create_organization(&services, &slug, name.as_deref()).await.map_err(|e| fail(&e))?;
+            let tenant = admin::create_organization(&services, &slug, name.as_deref())
+                .await
+                .map_err(|e| fail(&e))?;
             println!("{}", tenant.organization_id);
             Ok(())
         }
-        Command::User { command: UserCommand::Add { org, email, name, role } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    org,
+                    email,
+                    name,
+                    role,
+                },
+        } => {
             let (_, services) = services(&settings).map_err(|e| fail(&e))?;
             let role = Role::parse(&role).ok_or("role must be admin or member")?;
-            let user = admin::add_user(&services, &org, &email, name.as_deref(), role).await.map_err(|e| fail(&e))?;
+            let user = admin::add_user(&services, &org, &email, name.as_deref(), role)
+                .await
+                .map_err(|e| fail(&e))?;
             println!("{}", user.id);
             Ok(())
         }
-        Command::Token { command: TokenCommand::Create { org, email, scopes, name, expires_in_days } } => {
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    org,
+                    email,
+                    scopes,
+                    name,
+                    expires_in_days,
+                },
+        } => {
             let (_, services) = services(&settings).map_err(|e| fail(&e))?;
-            let created = admin::create_token(&services, &TokenRequest { org, email, scopes, name, expires_in_days })
-                .await
-                .map_err(|e| fail(&e))?;
+            let created = admin::create_token(
+                &services,
+                &TokenRequest {
+                    org,
+                    email,
+                    scopes,
+                    name,
+                    expires_in_days,
+                },
+            )
+            .await
+            .map_err(|e| fail(&e))?;
             println!("token id: {}", created.id);
             println!("{}", created.token);
             Ok(())
         }
-        Command::Token { command: TokenCommand::Revoke { token } } => {
+        Command::Token {
+            command: TokenCommand::Revoke { token },
+        } => {
             let (_, services) = services(&settings).map_err(|e| fail(&e))?;
-            let id = admin::revoke_token(&services, &token).await.map_err(|e| fail(&e))?;
+            let id = admin::revoke_token(&services, &token)
+                .await
+                .map_err(|e| fail(&e))?;
             println!("{id}");
             Ok(())
         }
         Command::Demo { token_file } => {
             let (pool, services) = services(&settings).map_err(|e| fail(&e))?;
             kasar_postgres::migrate(&pool).await.map_err(|e| fail(&e))?;
-            let token = demo::ensure(&services, &token_file).await.map_err(|e| fail(&e))?;
+            let token = demo::ensure(&services, &token_file)
+                .await
+                .map_err(|e| fail(&e))?;
             println!("demo admin token (saved in {}):", token_file.display());
             println!("{token}");
             Ok(())

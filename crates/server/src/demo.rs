@@ -21,7 +21,9 @@ pub async fn ensure(services: &Services, token_file: &Path) -> Result<String, Ap
         admin::create_organization(services, ORG, Some("Demo Inc.")).await?;
     }
     admin::add_user(services, ORG, ADMIN, Some("Demo Admin"), Role::Admin).await?;
-    let saved = std::fs::read_to_string(token_file).ok().map(|s| s.trim().to_owned());
+    let saved = std::fs::read_to_string(token_file)
+        .ok()
+        .map(|s| s.trim().to_owned());
     let mut caller = None;
     if let Some(t) = &saved {
         caller = services.directory.authenticate(&digest(t)).await?;
@@ -29,15 +31,36 @@ pub async fn ensure(services: &Services, token_file: &Path) -> Result<String, Ap
     let token = match (saved, caller.is_some()) {
         (Some(t), true) => t,
         _ => {
-            let request = TokenRequest { org: ORG.into(), email: ADMIN.into(), scopes: vec!["mcp".into()], name: Some("demo".into()), expires_in_days: None };
+            let request = TokenRequest {
+                org: ORG.into(),
+                email: ADMIN.into(),
+                scopes: vec!["mcp".into()],
+                name: Some("demo".into()),
+                expires_in_days: None,
+            };
             let created = admin::create_token(services, &request).await?;
-            std::fs::write(token_file, format!("{}\n", created.token)).map_err(|e| AppError::Internal(e.into()))?;
-            caller = services.directory.authenticate(&digest(&created.token)).await?;
+            std::fs::write(token_file, format!("{}\n", created.token))
+                .map_err(|e| AppError::Internal(e.into()))?;
+            caller = services
+                .directory
+                .authenticate(&digest(&created.token))
+                .await?;
             created.token
         }
     };
-    let caller = caller.ok_or_else(|| AppError::Internal(anyhow::anyhow!("fresh demo token does not authenticate")))?;
-    let (_, page) = records::list(services, &caller, "contacts", records::ListQuery { limit: Some(1), cursor: None }).await?;
+    let caller = caller.ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("fresh demo token does not authenticate"))
+    })?;
+    let (_, page) = records::list(
+        services,
+        &caller,
+        "contacts",
+        records::ListQuery {
+            limit: Some(1),
+            cursor: None,
+        },
+    )
+    .await?;
     if page.total == 0 {
         seed(services, &caller, 250, 42).await?;
     }
@@ -54,7 +77,7 @@ impl Rng {
     }
 
     /// The next number.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -64,7 +87,7 @@ impl Rng {
 
     /// A number below `n`.
     pub fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
+        usize::try_from(self.next_u64() % (n.max(1) as u64)).unwrap_or(0)
     }
 
     /// One item of a slice.
@@ -73,16 +96,64 @@ impl Rng {
     }
 }
 
-const FIRST: &[&str] = &["Alice", "Bruno", "Chloé", "David", "Emma", "Farid", "Giulia", "Hugo", "Inès", "Jonas", "Karim", "Léa", "Marc", "Nora", "Oscar", "Paula"];
-const LAST: &[&str] = &["Martin", "Bernard", "Dubois", "Smith", "Müller", "García", "Rossi", "Nguyen", "Kowalski", "Okafor", "Silva", "Johansson"];
-const COMPANY: &[&str] = &["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Tyrell", "Cyberdyne", "Soylent"];
+const FIRST: &[&str] = &[
+    "Alice", "Bruno", "Chloé", "David", "Emma", "Farid", "Giulia", "Hugo", "Inès", "Jonas",
+    "Karim", "Léa", "Marc", "Nora", "Oscar", "Paula",
+];
+const LAST: &[&str] = &[
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Smith",
+    "Müller",
+    "García",
+    "Rossi",
+    "Nguyen",
+    "Kowalski",
+    "Okafor",
+    "Silva",
+    "Johansson",
+];
+const COMPANY: &[&str] = &[
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark",
+    "Wayne",
+    "Tyrell",
+    "Cyberdyne",
+    "Soylent",
+];
 const SUFFIX: &[&str] = &["Corp", "Labs", "Group", "Systems", "Partners"];
 const INDUSTRY: &[&str] = &["Software", "Retail", "Finance", "Health", "Energy"];
-const TAGS: &[&str] = &["vip", "newsletter", "partner", "churn-risk", "event-2025", "inbound", "outbound", "trial"];
+const TAGS: &[&str] = &[
+    "vip",
+    "newsletter",
+    "partner",
+    "churn-risk",
+    "event-2025",
+    "inbound",
+    "outbound",
+    "trial",
+];
 const STATUS: &[&str] = &["new", "contacted", "qualified", "customer", "lost"];
-const STAGE: &[&str] = &["lead", "qualified", "proposal", "negotiation", "won", "lost"];
+const STAGE: &[&str] = &[
+    "lead",
+    "qualified",
+    "proposal",
+    "negotiation",
+    "won",
+    "lost",
+];
 
-async fn create(services: &Services, caller: &Caller, object: &str, body: Json) -> Result<String, AppError> {
+async fn create(
+    services: &Services,
+    caller: &Caller,
+    object: &str,
+    body: Json,
+) -> Result<String, AppError> {
     let (_, record) = records::create(services, caller, object, &body).await?;
     Ok(record.id.to_string())
 }
@@ -90,17 +161,34 @@ async fn create(services: &Services, caller: &Caller, object: &str, body: Json) 
 /// Seeds tags, companies, `contacts` contacts (about 10% of them duplicates
 /// written differently: email case, phone format, name spacing, LinkedIn URL
 /// form) and opportunities.
-pub async fn seed(services: &Services, caller: &Caller, contacts: usize, seed: u64) -> Result<(), AppError> {
+pub async fn seed(
+    services: &Services,
+    caller: &Caller,
+    contacts: usize,
+    seed: u64,
+) -> Result<(), AppError> {
     let mut rng = Rng::new(seed);
     let mut tags = Vec::new();
     for t in TAGS {
-        tags.push(create(services, caller, "tags", json!({"name": t, "color": "#336699"})).await?);
+        tags.push(
+            create(
+                services,
+                caller,
+                "tags",
+                json!({"name": t, "color": "#336699"}),
+            )
+            .await?,
+        );
     }
     let mut companies = Vec::new();
     for i in 0..(contacts / 6).max(4) {
         let name = format!("{} {} {}", rng.pick(COMPANY), rng.pick(SUFFIX), i);
         let domain = format!("{}.example", name.to_lowercase().replace(' ', "-"));
-        let name = if i % 10 == 9 { format!("  {}  ", name.to_uppercase()) } else { name };
+        let name = if i % 10 == 9 {
+            format!("  {}  ", name.to_uppercase())
+        } else {
+            name
+        };
         let body = json!({"name": name, "domain": domain, "industry": rng.pick(INDUSTRY), "employees": rng.below(5000),
                           "phone": format!("+1 415 555 {:04}", rng.below(10_000)), "tags": [tags[rng.below(tags.len())]]});
         companies.push(create(services, caller, "companies", body).await?);
@@ -134,7 +222,11 @@ pub async fn seed(services: &Services, caller: &Caller, contacts: usize, seed: u
                 dup["last_name"] = json!(last.to_uppercase());
             } else {
                 dup["email"] = Json::Null;
-                dup["linkedin"] = json!(format!("{}-{}-{i}", first.to_lowercase(), last.to_lowercase()));
+                dup["linkedin"] = json!(format!(
+                    "{}-{}-{i}",
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                ));
             }
             create(services, caller, "contacts", dup).await?;
         }

@@ -74,10 +74,18 @@ impl Settings {
     pub fn load(dir: &Path) -> Result<Self, SettingsError> {
         let env = std::env::var("KASAR_ENV").unwrap_or_else(|_| "local".into());
         let settings = config::Config::builder()
-            .add_source(config::File::from_str(include_str!("../../../config/default.toml"), config::FileFormat::Toml))
+            .add_source(config::File::from_str(
+                include_str!("../../../config/default.toml"),
+                config::FileFormat::Toml,
+            ))
             .add_source(config::File::from(dir.join("default.toml")).required(false))
             .add_source(config::File::from(dir.join(format!("{env}.toml"))).required(false))
-            .add_source(config::Environment::with_prefix("KASAR").prefix_separator("__").separator("__").try_parsing(true))
+            .add_source(
+                config::Environment::with_prefix("KASAR")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true),
+            )
             .build()?;
         Ok(settings.try_deserialize()?)
     }
@@ -85,7 +93,10 @@ impl Settings {
     /// The built-in defaults alone (the content of `config/default.toml`).
     pub fn defaults() -> Result<Self, SettingsError> {
         let settings = config::Config::builder()
-            .add_source(config::File::from_str(include_str!("../../../config/default.toml"), config::FileFormat::Toml))
+            .add_source(config::File::from_str(
+                include_str!("../../../config/default.toml"),
+                config::FileFormat::Toml,
+            ))
             .build()?;
         Ok(settings.try_deserialize()?)
     }
@@ -96,7 +107,8 @@ impl Settings {
             url: self.database.url.clone(),
             max_size: self.database.pool_size.max(1),
             timeout: Duration::from_millis(self.database.timeout_ms.max(1)),
-            statement_timeout: (self.database.statement_timeout_ms > 0).then(|| Duration::from_millis(self.database.statement_timeout_ms)),
+            statement_timeout: (self.database.statement_timeout_ms > 0)
+                .then(|| Duration::from_millis(self.database.statement_timeout_ms)),
         }
     }
 
@@ -104,7 +116,8 @@ impl Settings {
     pub fn limits(&self) -> Result<Limits, SettingsError> {
         Ok(Limits {
             scan_limit: self.duplicates.scan_limit,
-            phone_region: PhoneRegion::parse(&self.duplicates.phone_region).map_err(|e| SettingsError::Region(e.to_string()))?,
+            phone_region: PhoneRegion::parse(&self.duplicates.phone_region)
+                .map_err(|e| SettingsError::Region(e.to_string()))?,
             bulk_records: self.bulk.max_record_ids,
             bulk_targets: self.bulk.max_target_ids,
             merge_duplicates: self.duplicates.max_duplicate_ids,

@@ -8,9 +8,9 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer};
-use kasar_postgres::Pool;
 use kasar_application::Services;
 use kasar_http::{configure, request_log, HttpState};
+use kasar_postgres::Pool;
 use kasar_postgres::{PgDirectory, PgStore};
 
 use crate::settings::{Settings, SettingsError};
@@ -23,7 +23,10 @@ pub enum StartupError {
     #[error(transparent)]
     Database(#[from] kasar_postgres::SetupError),
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: String, source: std::io::Error },
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
     #[error("the database is not migrated: run `kasar migrate` first")]
     NotMigrated,
 }
@@ -54,15 +57,34 @@ impl Application {
             return Err(StartupError::NotMigrated);
         }
         let addr = format!("{}:{}", settings.server.host, settings.server.port);
-        let listener = TcpListener::bind(&addr).map_err(|source| StartupError::Listen { addr: addr.clone(), source })?;
-        let port = listener.local_addr().map_err(|source| StartupError::Listen { addr: addr.clone(), source })?.port();
-        let state = HttpState { services, body_limit: settings.server.body_limit };
-        let mut server = HttpServer::new(move || App::new().wrap(from_fn(request_log)).configure(configure(state.clone())))
-            .shutdown_timeout(settings.server.shutdown_grace_seconds);
+        let listener = TcpListener::bind(&addr).map_err(|source| StartupError::Listen {
+            addr: addr.clone(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Listen {
+                addr: addr.clone(),
+                source,
+            })?
+            .port();
+        let state = HttpState {
+            services,
+            body_limit: settings.server.body_limit,
+        };
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(request_log))
+                .configure(configure(state.clone()))
+        })
+        .shutdown_timeout(settings.server.shutdown_grace_seconds);
         if settings.server.workers > 0 {
             server = server.workers(settings.server.workers);
         }
-        let server = server.listen(listener).map_err(|source| StartupError::Listen { addr, source })?.run();
+        let server = server
+            .listen(listener)
+            .map_err(|source| StartupError::Listen { addr, source })?
+            .run();
         Ok(Self { port, server, pool })
     }
 

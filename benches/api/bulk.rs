@@ -1,0 +1,88 @@
+//! Bulk over HTTP vs the raw set-based SQL of the same rows.
+
+use std::time::{Duration, Instant};
+
+use crate::report::{time, Report};
+use crate::seed;
+use crate::setup::Bench;
+use serde_json::json;
+
+/// Measures update_field at several sizes and add_relation of 1,000 × 5.
+pub async fn run(bench: &Bench, report: &mut Report) {
+    let ids = seed::contacts(bench, 10_000, 0.0, 99).await;
+    for size in [100usize, 1_000, 10_000] {
+        let ids = &ids[..size];
+        let iterations = if size <= 1000 { 30 } else { 15 };
+        let http = time(iterations, |i| async move {
+            let body = json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": "job_title", "field_value": format!("http-{i}")});
+            let out = bench.post("/api/v1/bulk", &body).await;
+            assert_eq!(out["updated"], size);
+        })
+        .await;
+        let sql = format!(
+            "UPDATE {} SET job_title = $1, updated_at = clock_timestamp() WHERE id = ANY($2)",
+            bench.table("contacts")
+        );
+        let stmt = bench.db.prepare(&sql).await.expect("prepare");
+        let raw = time(iterations, |i| {
+            let stmt = stmt.clone();
+            async move {
+                let n = bench
+                    .db
+                    .execute(&stmt, &[&format!("raw-{i}"), &ids])
+                    .await
+                    .expect("update");
+                assert_eq!(n as usize, size);
+            }
+        })
+        .await;
+        report.add("bulk update_field", size, &http, Some(&raw), Some(1.5));
+    }
+
+    let tags = seed::tags(bench, 5, "bulk-").await;
+    let records = &ids[..1000];
+    let clear = format!(
+        "DELETE FROM {} WHERE source_id = ANY($1)",
+        bench.table("contacts_tags")
+    );
+    let insert = format!(
+        "INSERT INTO {} (source_id, target_id) SELECT s, t FROM unnest($1::uuid[]) s CROSS JOIN unnest($2::uuid[]) t ON CONFLICT DO NOTHING",
+        bench.table("contacts_tags")
+    );
+    let (mut http, mut raw) = (Vec::new(), Vec::new());
+    for i in 0..21 {
+        bench.db.execute(&clear, &[&records]).await.expect("clear");
+        let start = Instant::now();
+        let out = bench
+            .post("/api/v1/bulk", &json!({"action": "add_relation", "object_name": "contacts", "record_ids": records, "relation_field": "tags", "target_ids": tags}))
+            .await;
+        if i > 0 {
+            http.push(start.elapsed());
+        }
+        assert_eq!(out["added"], 5000);
+        bench.db.execute(&clear, &[&records]).await.expect("clear");
+        let start = Instant::now();
+        let n = bench
+            .db
+            .execute(&insert, &[&records, &tags])
+            .await
+            .expect("insert");
+        if i > 0 {
+            raw.push(start.elapsed());
+        }
+        assert_eq!(n, 5000);
+    }
+    sort(&mut http);
+    sort(&mut raw);
+    report.add(
+        "bulk add_relation (× 5 tags)",
+        5000,
+        &http,
+        Some(&raw),
+        Some(2.0),
+    );
+}
+
+fn sort(v: &mut [Duration]) {
+    v.sort();
+}

@@ -1,0 +1,31 @@
+//! `make bench`: every benchmark in one run against a throwaway PostgreSQL
+//! (`KASAR_BENCH_DATABASE_URL`, set by `scripts/bench.sh`). Each operation is
+//! measured over HTTP and beside the raw SQL doing the same work, in the same
+//! run, and printed as one table. Figures, not assertions: nothing fails
+//! because a machine is slow.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bulk;
+mod detect;
+mod merge;
+mod report;
+mod seed;
+mod setup;
+
+use report::Report;
+
+#[actix_web::main]
+async fn main() {
+    let sizes: Vec<usize> = std::env::var("KASAR_BENCH_DETECT_SIZES")
+        .unwrap_or_else(|_| "5000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let mut report = Report::default();
+    let bench = setup::Bench::start().await;
+    detect::run(&bench, &sizes, &mut report).await;
+    merge::run(&bench, &mut report).await;
+    bulk::run(&bench, &mut report).await;
+    report.print();
+}
