@@ -8,5 +8,6 @@ mod cli;
 mod duplicates;
 mod helpers;
 mod records;
+mod scale;
 mod security;
 mod service;

@@ -14,6 +14,8 @@ use crate::ports::{Directory, Store, Tenant};
 pub struct Limits {
     /// Records read by a duplicates scan (default 5,000).
     pub scan_limit: u32,
+    /// Largest `scan_limit` a detect request may ask for (default 1,000,000).
+    pub max_scan_limit: u32,
     /// Region for numbers written without a country code.
     pub phone_region: PhoneRegion,
     /// Record ids in one bulk request (10,000).
@@ -30,6 +32,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             scan_limit: 5_000,
+            max_scan_limit: 1_000_000,
             phone_region: PhoneRegion::default(),
             bulk_records: 10_000,
             bulk_targets: 1_000,

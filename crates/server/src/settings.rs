@@ -42,6 +42,7 @@ pub struct DatabaseSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct DuplicatesSettings {
     pub scan_limit: u32,
+    pub max_scan_limit: u32,
     pub phone_region: String,
     pub max_duplicate_ids: usize,
 }
@@ -116,6 +117,7 @@ impl Settings {
     pub fn limits(&self) -> Result<Limits, SettingsError> {
         Ok(Limits {
             scan_limit: self.duplicates.scan_limit,
+            max_scan_limit: self.duplicates.max_scan_limit,
             phone_region: PhoneRegion::parse(&self.duplicates.phone_region)
                 .map_err(|e| SettingsError::Region(e.to_string()))?,
             bulk_records: self.bulk.max_record_ids,

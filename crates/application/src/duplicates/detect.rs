@@ -17,6 +17,8 @@ pub struct DetectRequest {
     pub object: String,
     pub fields: Option<Vec<String>>,
     pub limit: Option<i64>,
+    /// Records to scan (extension); default the configured scan limit.
+    pub scan_limit: Option<i64>,
 }
 
 /// One group with its records, oldest first.
@@ -54,6 +56,12 @@ pub async fn detect(
             "limit must be an integer between 1 and {MAX_LIMIT}"
         )));
     }
+    let max = i64::from(services.limits.max_scan_limit);
+    let scan_limit = match request.scan_limit {
+        None => services.limits.scan_limit,
+        Some(n) if (1..=max).contains(&n) => u32::try_from(n).unwrap_or(services.limits.max_scan_limit),
+        Some(_) => return Err(AppError::Validation(format!("scan_limit must be an integer between 1 and {max}"))),
+    };
     let (_, object) = services.object(caller, &request.object).await?;
     let tenant = Tenant::from(caller);
     let plan = MatchPlan::new(&object, &criteria);
@@ -65,7 +73,7 @@ pub async fn detect(
             &tenant,
             &object,
             plan.columns(),
-            services.limits.scan_limit,
+            scan_limit,
             &mut |id, created_at, texts| {
                 let keys = plan.keys(texts, region);
                 grouper.add(id, created_at, keys.iter().map(|(c, k)| (*c, k.as_str())));

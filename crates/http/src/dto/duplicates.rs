@@ -18,6 +18,9 @@ pub struct DetectBody {
     pub fields: Option<Vec<String>>,
     /// Groups to return, 1 to 1000 (default 50).
     pub limit: Option<i64>,
+    /// Extension: records to scan, up to the server maximum (default: the
+    /// configured scan limit, 5,000).
+    pub scan_limit: Option<i64>,
 }
 
 /// `action: "merge"`: merge duplicates into a master record.

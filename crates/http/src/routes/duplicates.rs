@@ -52,6 +52,7 @@ pub async fn duplicates(
                 object: b.object_name,
                 fields: b.fields,
                 limit: b.limit,
+                scan_limit: b.scan_limit,
             };
             let out = duplicates::detect(&state.services, &caller, &request).await?;
             DuplicatesResponse::Detect(DetectResponse {
