@@ -77,7 +77,14 @@ impl Hasher for FastHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // murmur3's finalizer: every input bit reaches the low bits the hash
+        // table indexes by (sequential ids would otherwise collide).
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
@@ -92,8 +99,8 @@ impl FastHasher {
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     hash: u64,
-    start: usize,
-    len: usize,
+    start: u32,
+    len: u16,
     record: u32,
     criterion: Criterion,
 }
@@ -167,14 +174,18 @@ impl Grouper {
             if !self.requested[criterion.index()] || key.trim().is_empty() {
                 continue;
             }
-            let start = self.arena.len();
+            // Offsets are 32-bit to keep entries small (24 bytes); a key over
+            // 64 KiB, or an arena over 4 GiB, is not indexed.
+            let (Ok(start), Ok(len)) = (u32::try_from(self.arena.len()), u16::try_from(key.len())) else {
+                continue;
+            };
             self.arena.push_str(key);
             let mut hasher = FastHasher::default();
             key.hash(&mut hasher);
             self.entries.push(Entry {
                 hash: hasher.finish(),
                 start,
-                len: key.len(),
+                len,
                 record,
                 criterion,
             });
@@ -189,7 +200,10 @@ impl Grouper {
             records,
             ..
         } = self;
-        let key = |e: &Entry| &arena[e.start..e.start + e.len];
+        let key = |e: &Entry| {
+            let start = e.start as usize;
+            &arena[start..start + usize::from(e.len)]
+        };
         // Rank of each record: oldest first, then by id.
         let mut by_age: Vec<u32> = (0..u32::try_from(records.len()).unwrap_or(u32::MAX)).collect();
         by_age.sort_unstable_by_key(|&i| records[i as usize]);
