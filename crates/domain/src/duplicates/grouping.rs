@@ -1,7 +1,6 @@
 //! Grouping of records that share a match key.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -130,7 +129,6 @@ pub struct Grouper {
     arena: String,
     entries: Vec<Entry>,
     records: Vec<(DateTime<Utc>, Uuid)>,
-    seen: HashSet<Uuid, BuildHasherDefault<FastHasher>>,
 }
 
 impl Grouper {
@@ -146,7 +144,7 @@ impl Grouper {
         }
     }
 
-    /// Records added so far (distinct ids).
+    /// Records added so far (a record listed twice counts twice here).
     pub fn len(&self) -> usize {
         self.records.len()
     }
@@ -166,9 +164,6 @@ impl Grouper {
         let Ok(record) = u32::try_from(self.records.len()) else {
             return; // more than u32::MAX records cannot be scanned
         };
-        if !self.seen.insert(id) {
-            return;
-        }
         self.records.push((created_at, id));
         for (criterion, key) in keys {
             if !self.requested[criterion.index()] || key.trim().is_empty() {
@@ -204,8 +199,21 @@ impl Grouper {
             let start = e.start as usize;
             &arena[start..start + usize::from(e.len)]
         };
+        let count = u32::try_from(records.len()).unwrap_or(u32::MAX);
+        // A record listed twice counts once: the first listing wins, later
+        // listings and their keys are dropped (found by one sort, no hash set).
+        let mut by_id: Vec<u32> = (0..count).collect();
+        by_id.sort_unstable_by_key(|&i| (records[i as usize].1, i));
+        let mut first = vec![true; records.len()];
+        for pair in by_id.windows(2) {
+            if records[pair[0] as usize].1 == records[pair[1] as usize].1 {
+                first[pair[1] as usize] = false;
+            }
+        }
+        drop(by_id);
+        entries.retain(|e| first[e.record as usize]);
         // Rank of each record: oldest first, then by id.
-        let mut by_age: Vec<u32> = (0..u32::try_from(records.len()).unwrap_or(u32::MAX)).collect();
+        let mut by_age: Vec<u32> = (0..count).filter(|&i| first[i as usize]).collect();
         by_age.sort_unstable_by_key(|&i| records[i as usize]);
         let mut rank_of = vec![0u32; records.len()];
         for (rank, &record) in (0u32..).zip(&by_age) {
