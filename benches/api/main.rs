@@ -8,6 +8,7 @@
 
 mod bulk;
 mod detect;
+mod load;
 mod merge;
 mod report;
 mod seed;
@@ -27,5 +28,6 @@ async fn main() {
     detect::run(&bench, &sizes, &mut report).await;
     merge::run(&bench, &mut report).await;
     bulk::run(&bench, &mut report).await;
+    load::run(&bench, &mut report).await;
     report.print();
 }

@@ -18,6 +18,7 @@ pub struct Row {
 #[derive(Default)]
 pub struct Report {
     pub rows: Vec<Row>,
+    pub notes: Vec<String>,
 }
 
 /// Percentile of sorted samples.
@@ -70,6 +71,12 @@ impl Report {
         self.rows.push(row);
     }
 
+    /// Adds a line printed under the table.
+    pub fn note(&mut self, line: String) {
+        eprintln!("  {line}");
+        self.notes.push(line);
+    }
+
     /// Prints the table (Markdown, so it can go into docs/benchmarks.md as is).
     pub fn print(&self) {
         println!();
@@ -119,6 +126,10 @@ impl Report {
                 target,
                 holds
             );
+        }
+        println!();
+        for n in &self.notes {
+            println!("- {n}");
         }
     }
 }

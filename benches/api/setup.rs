@@ -1,9 +1,13 @@
 //! The benchmarked application: a fresh database on the bench cluster, the
-//! `bench` organization with an admin token, and the server on port 0.
+//! `bench` organization with an admin token, and the real `kasar serve`
+//! binary as a child process (so its peak memory can be read).
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use kasar_application::admin::{self, TokenRequest};
 use kasar_domain::Role;
-use kasar_server::{services, Application, Settings};
+use kasar_server::{services, Settings};
 use serde_json::Value as Json;
 use tokio_postgres::NoTls;
 use uuid::Uuid;
@@ -14,82 +18,98 @@ pub struct Bench {
     pub db: tokio_postgres::Client,
     pub schema: String,
     pub token: String,
-    http: awc::Client,
+    pub http: awc::Client,
+    server: Child,
 }
 
 impl Bench {
     /// Creates the database and starts the server.
     pub async fn start() -> Self {
-        let base = std::env::var("KASAR_BENCH_DATABASE_URL")
-            .expect("KASAR_BENCH_DATABASE_URL: run `make bench`");
-        let (admin_db, conn) = tokio_postgres::connect(&base, NoTls)
-            .await
-            .expect("connect");
+        let base = std::env::var("KASAR_BENCH_DATABASE_URL").expect("KASAR_BENCH_DATABASE_URL: run `make bench`");
+        let bin = std::env::var("KASAR_BIN").expect("KASAR_BIN: run `make bench`");
+        let (admin_db, conn) = tokio_postgres::connect(&base, NoTls).await.expect("connect");
         tokio::spawn(conn);
         let name = format!("kasar_bench_{}", Uuid::new_v4().simple());
-        admin_db
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create database");
+        admin_db.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create database");
         let url = format!("{}/{name}", base.rsplit_once('/').expect("path").0);
         let mut settings = Settings::defaults().expect("settings");
         settings.database.url = url.clone();
-        settings.server.port = 0;
-        settings.log.level = "error".into();
         let (pool, services) = services(&settings).expect("services");
         kasar_postgres::migrate(&pool).await.expect("migrate");
-        let tenant = admin::create_organization(&services, "bench", None)
-            .await
-            .expect("org");
-        admin::add_user(&services, "bench", "admin@bench.test", None, Role::Admin)
-            .await
-            .expect("user");
-        let request = TokenRequest {
-            org: "bench".into(),
-            email: "admin@bench.test".into(),
-            scopes: vec!["mcp".into()],
-            name: None,
-            expires_in_days: None,
-        };
-        let token = admin::create_token(&services, &request)
-            .await
-            .expect("token")
-            .token;
-        let app = Application::build(&settings).await.expect("app");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        actix_web::rt::spawn(app.run_until_stopped());
+        let tenant = admin::create_organization(&services, "bench", None).await.expect("org");
+        admin::add_user(&services, "bench", "admin@bench.test", None, Role::Admin).await.expect("user");
+        let request = TokenRequest { org: "bench".into(), email: "admin@bench.test".into(), scopes: vec!["mcp".into()], name: None, expires_in_days: None };
+        let token = admin::create_token(&services, &request).await.expect("token").token;
+        pool.close();
+
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+        let server = Command::new(&bin)
+            .arg("serve")
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+            .env("KASAR__DATABASE__URL", &url)
+            .env("KASAR__SERVER__PORT", port.to_string())
+            .env("KASAR__DATABASE__POOL_SIZE", "32")
+            .env("KASAR__DUPLICATES__MAX_SCAN_LIMIT", "1000000")
+            .env("KASAR__RATE_LIMIT__ENABLED", "false")
+            .env("KASAR__LOG__LEVEL", "error")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start kasar serve");
+        let address = format!("http://127.0.0.1:{port}");
+        let http = awc::Client::builder().timeout(Duration::from_secs(600)).finish();
+        for _ in 0..200 {
+            if http.get(format!("{address}/health")).send().await.is_ok_and(|r| r.status().is_success()) {
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
         let (db, conn) = tokio_postgres::connect(&url, NoTls).await.expect("connect");
         tokio::spawn(conn);
-        let http = awc::Client::builder()
-            .timeout(std::time::Duration::from_secs(600))
-            .finish();
-        Self {
-            address,
-            db,
-            schema: tenant.schema,
-            token,
-            http,
-        }
+        Self { address, db, schema: tenant.schema, token, http, server }
     }
 
     /// POSTs JSON; panics unless 200. Returns the body.
     pub async fn post(&self, path: &str, body: &Json) -> Json {
-        let mut resp = self
-            .http
-            .post(format!("{}{path}", self.address))
-            .insert_header(("Authorization", format!("Bearer {}", self.token)))
-            .send_json(body)
-            .await
-            .expect("request");
-        let status = resp.status().as_u16();
-        let bytes = resp.body().limit(256 * 1024 * 1024).await.expect("body");
-        let json: Json = serde_json::from_slice(&bytes).expect("json");
+        let (status, json) = self.send("POST", path, Some(body)).await;
         assert_eq!(status, 200, "{path}: {json}");
         json
+    }
+
+    /// Sends a request; returns status and body (Null when not JSON).
+    pub async fn send(&self, method: &str, path: &str, body: Option<&Json>) -> (u16, Json) {
+        let req = self
+            .http
+            .request(method.parse().expect("method"), format!("{}{path}", self.address))
+            .insert_header(("Authorization", format!("Bearer {}", self.token)));
+        let resp = match body {
+            Some(b) => req.send_json(b).await,
+            None => req.send().await,
+        };
+        let Ok(mut resp) = resp else { return (0, Json::Null) };
+        let status = resp.status().as_u16();
+        let bytes = resp.body().limit(512 * 1024 * 1024).await.unwrap_or_default();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Json::Null))
     }
 
     /// `"schema"."table"`.
     pub fn table(&self, name: &str) -> String {
         format!("\"{}\".\"{name}\"", self.schema)
+    }
+
+    /// The server's peak resident memory (VmHWM), in MiB.
+    pub fn peak_rss_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.server.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    }
+}
+
+impl Drop for Bench {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
     }
 }

@@ -1,0 +1,126 @@
+//! The load run: 64 concurrent connections for 30 seconds mixing reads,
+//! detect, merge and bulk on overlapping records; then the integrity checks
+//! (no deadlock, no orphan reference, no doubled junction row).
+
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
+use kasar_server::demo::Rng;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::report::Report;
+use crate::seed;
+use crate::setup::Bench;
+
+/// What the load run saw.
+#[derive(Default)]
+struct Tally {
+    samples: Vec<Duration>,
+    ok: usize,
+    client_errors: usize,
+    server_errors: usize,
+    failed: usize,
+}
+
+async fn deadlocks(bench: &Bench) -> i64 {
+    bench
+        .db
+        .query_one("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()", &[])
+        .await
+        .expect("deadlocks")
+        .get(0)
+}
+
+/// Runs the mix and adds its row and notes to the report.
+pub async fn run(bench: &Bench, report: &mut Report) {
+    let connections: usize = std::env::var("KASAR_BENCH_LOAD_CONNECTIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(64);
+    let seconds: u64 = std::env::var("KASAR_BENCH_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    let ids = seed::contacts(bench, 2_000, 0.10, 4242).await;
+    let tags = seed::tags(bench, 20, "load-").await;
+    let opps = format!("INSERT INTO {} (name, contact) SELECT 'Load', c FROM unnest($1::uuid[]) c", bench.table("opportunities"));
+    bench.db.execute(&opps, &[&ids]).await.expect("opportunities");
+    let before = deadlocks(bench).await;
+    let tally = RefCell::new(Tally::default());
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let start = Instant::now();
+    let workers = (0..connections).map(|w| {
+        let (ids, tags, tally) = (&ids, &tags, &tally);
+        async move {
+            let mut rng = Rng::new(1000 + w as u64);
+            while Instant::now() < deadline {
+                let pick = |rng: &mut Rng| ids[rng.below(ids.len())];
+                let some = |rng: &mut Rng, n: usize| (0..n).map(|_| pick(rng)).collect::<Vec<Uuid>>();
+                let roll = rng.below(100);
+                let t = Instant::now();
+                let (status, _) = match roll {
+                    0..=44 => bench.send("GET", &format!("/api/v1/records/contacts/{}", pick(&mut rng)), None).await,
+                    45..=59 => bench.send("GET", "/api/v1/records/contacts?limit=50", None).await,
+                    60..=74 => {
+                        let body = json!({"action": "update_field", "object_name": "contacts", "record_ids": some(&mut rng, 100), "field_name": "job_title", "field_value": format!("load-{roll}")});
+                        bench.send("POST", "/api/v1/bulk", Some(&body)).await
+                    }
+                    75..=82 => {
+                        let action = if roll % 2 == 0 { "add_relation" } else { "remove_relation" };
+                        let body = json!({"action": action, "object_name": "contacts", "record_ids": some(&mut rng, 50), "relation_field": "tags", "target_ids": [tags[rng.below(tags.len())], tags[rng.below(tags.len())]]});
+                        bench.send("POST", "/api/v1/bulk", Some(&body)).await
+                    }
+                    83..=88 => bench.send("POST", "/api/v1/duplicates", Some(&json!({"action": "detect", "object_name": "contacts", "limit": 20}))).await,
+                    _ => {
+                        let body = json!({"action": "merge", "object_name": "contacts", "master_id": pick(&mut rng), "duplicate_ids": [pick(&mut rng), pick(&mut rng)], "merge_strategy": "fill_blanks"});
+                        bench.send("POST", "/api/v1/duplicates", Some(&body)).await
+                    }
+                };
+                let mut tally = tally.borrow_mut();
+                tally.samples.push(t.elapsed());
+                match status {
+                    200..=299 => tally.ok += 1,
+                    400..=499 => tally.client_errors += 1,
+                    500..=599 => tally.server_errors += 1,
+                    _ => tally.failed += 1,
+                }
+            }
+        }
+    });
+    futures_util::future::join_all(workers).await;
+    let elapsed = start.elapsed();
+    let after = deadlocks(bench).await;
+    let mut tally = tally.into_inner();
+    tally.samples.sort();
+    let n = tally.samples.len();
+    let p50 = crate::report::percentile(&tally.samples, 50.0);
+    report.add(&format!("load mix ({connections} conns, {seconds} s)"), n, &tally.samples, None, None);
+    if let Some(row) = report.rows.last_mut() {
+        row.throughput = n as f64 / elapsed.as_secs_f64();
+    }
+    let orphans = integrity(bench).await;
+    report.note(format!(
+        "load run: {n} requests in {:.1} s ({:.0} req/s), p50 {:.1} ms; 2xx {}, 4xx {} (expected: merges and reads of records another worker merged away), 5xx {}, transport failures {}; deadlocks +{}; orphan references {}, doubled junction rows {}; server peak RSS {:.0} MiB",
+        elapsed.as_secs_f64(),
+        n as f64 / elapsed.as_secs_f64(),
+        crate::report::ms(p50),
+        tally.ok,
+        tally.client_errors,
+        tally.server_errors,
+        tally.failed,
+        after - before,
+        orphans.0,
+        orphans.1,
+        bench.peak_rss_mib()
+    ));
+}
+
+/// (orphan references, doubled junction rows) across the relations touched.
+async fn integrity(bench: &Bench) -> (i64, i64) {
+    let orphans = format!(
+        "SELECT (SELECT count(*) FROM {o} x WHERE x.contact IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {c} c WHERE c.id = x.contact)) + \
+                (SELECT count(*) FROM {j} x WHERE NOT EXISTS (SELECT 1 FROM {c} c WHERE c.id = x.source_id))",
+        o = bench.table("opportunities"),
+        c = bench.table("contacts"),
+        j = bench.table("contacts_tags")
+    );
+    let doubled = format!("SELECT count(*) FROM (SELECT source_id, target_id FROM {} GROUP BY 1, 2 HAVING count(*) > 1) d", bench.table("contacts_tags"));
+    let o: i64 = bench.db.query_one(&orphans, &[]).await.expect("orphans").get(0);
+    let d: i64 = bench.db.query_one(&doubled, &[]).await.expect("doubled").get(0);
+    (o, d)
+}
