@@ -61,7 +61,7 @@ pub async fn run(bench: &Bench, report: &mut Report) {
                         bench.send("POST", "/api/v1/bulk", Some(&body)).await
                     }
                     75..=82 => {
-                        let action = if roll % 2 == 0 { "add_relation" } else { "remove_relation" };
+                        let action = if roll.is_multiple_of(2) { "add_relation" } else { "remove_relation" };
                         let body = json!({"action": action, "object_name": "contacts", "record_ids": some(&mut rng, 50), "relation_field": "tags", "target_ids": [tags[rng.below(tags.len())], tags[rng.below(tags.len())]]});
                         bench.send("POST", "/api/v1/bulk", Some(&body)).await
                     }
