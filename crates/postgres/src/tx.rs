@@ -25,11 +25,15 @@ pub struct PgTx {
 impl PgTx {
     /// Opens a transaction on `client`.
     pub async fn begin(client: Object, tenant: Tenant) -> Result<Self, StoreError> {
-        client.batch_execute("BEGIN").await.map_err(db)?;
-        Ok(Self {
+        // The guard exists before BEGIN is sent: dropped while BEGIN is in
+        // flight (a cancelled request), it still rolls back before the
+        // connection may return to the pool.
+        let tx = Self {
             client: Some(client),
             tenant,
-        })
+        };
+        tx.client()?.batch_execute("BEGIN").await.map_err(db)?;
+        Ok(tx)
     }
 
     pub(crate) fn client(&self) -> Result<&Object, StoreError> {

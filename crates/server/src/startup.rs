@@ -68,16 +68,25 @@ impl Application {
                 source,
             })?
             .port();
-        let state = HttpState {
+        let state = HttpState::with_rate_limits(
             services,
-            body_limit: settings.server.body_limit,
-        };
+            settings.server.body_limit,
+            settings.rate_limits(),
+        );
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(request_log))
                 .configure(configure(state.clone()))
         })
         .shutdown_timeout(settings.server.shutdown_grace_seconds);
+        // On its own, actix stops gracefully on SIGTERM only: SIGINT would drop
+        // the requests in flight. Both get the graceful stop.
+        match stop_signal() {
+            Ok(signal) => server = server.shutdown_signal(signal),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot handle SIGTERM/SIGINT; actix defaults apply")
+            }
+        }
         if settings.server.workers > 0 {
             server = server.workers(settings.server.workers);
         }
@@ -101,4 +110,31 @@ impl Application {
         tokio::time::sleep(Duration::from_millis(10)).await;
         result
     }
+}
+
+/// Resolves on the first SIGTERM or SIGINT. The handlers are installed when
+/// called, so a signal that arrives before the server runs is not lost.
+#[cfg(unix)]
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        let name = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        };
+        tracing::info!(
+            signal = name,
+            "stopping gracefully: no new connections, requests in flight finish"
+        );
+    })
+}
+
+/// Resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
