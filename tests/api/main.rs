@@ -6,7 +6,10 @@
 mod bulk;
 mod cli;
 mod duplicates;
+mod faults;
 mod helpers;
+mod limits;
+mod ratelimit;
 mod records;
 mod scale;
 mod security;

@@ -26,6 +26,7 @@ pub fn status_of(code: &str) -> StatusCode {
         "CONFLICT" => StatusCode::CONFLICT,
         "PAYLOAD_TOO_LARGE" => StatusCode::PAYLOAD_TOO_LARGE,
         "UNSUPPORTED_MEDIA_TYPE" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
         "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -119,6 +120,7 @@ mod tests {
             ("METHOD_NOT_ALLOWED", 405),
             ("PAYLOAD_TOO_LARGE", 413),
             ("UNSUPPORTED_MEDIA_TYPE", 415),
+            ("RATE_LIMITED", 429),
             ("INTERNAL_ERROR", 500),
             ("UNAVAILABLE", 503),
         ] {

@@ -7,6 +7,7 @@ mod body;
 pub mod dto;
 pub mod error;
 mod observe;
+mod ratelimit;
 pub mod routes;
 mod state;
 
@@ -15,10 +16,12 @@ use actix_web::web;
 
 pub use error::ApiError;
 pub use observe::request_log;
+pub use ratelimit::{Decision, Family, RateLimiter, RateLimits};
 pub use routes::openapi::ApiDoc;
 pub use state::HttpState;
 
-/// Mounts every route, the authentication of `/api/v1`, and the JSON 404/405.
+/// Mounts every route, the authentication and rate limits of `/api/v1`, and
+/// the JSON 404/405.
 pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         let query_errors = web::QueryConfig::default()
@@ -34,7 +37,9 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
                 resource("/api/v1/openapi.json").route(web::get().to(routes::openapi::openapi)),
             )
             .service(
+                // The last `wrap` runs first: authentication, then the limit by token.
                 web::scope("/api/v1")
+                    .wrap(from_fn(ratelimit::limit))
                     .wrap(from_fn(auth::authenticate))
                     .service(resource("/me").route(web::get().to(routes::me::me)))
                     .service(resource("/schema").route(web::get().to(routes::schema::list_schema)))

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use kasar_application::Limits;
 use kasar_domain::duplicates::PhoneRegion;
+use kasar_http::RateLimits;
 use kasar_postgres::PoolSettings;
 use serde::Deserialize;
 
@@ -16,6 +17,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub duplicates: DuplicatesSettings,
     pub bulk: BulkSettings,
+    pub rate_limit: RateLimitSettings,
     pub log: LogSettings,
 }
 
@@ -52,6 +54,17 @@ pub struct DuplicatesSettings {
 pub struct BulkSettings {
     pub max_record_ids: usize,
     pub max_target_ids: usize,
+}
+
+/// Per-token rate limits: requests per window, per route family (0 disables
+/// a family).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateLimitSettings {
+    pub enabled: bool,
+    pub window_seconds: u64,
+    pub records: u32,
+    pub bulk: u32,
+    pub duplicates: u32,
 }
 
 /// Logs.
@@ -110,6 +123,18 @@ impl Settings {
             timeout: Duration::from_millis(self.database.timeout_ms.max(1)),
             statement_timeout: (self.database.statement_timeout_ms > 0)
                 .then(|| Duration::from_millis(self.database.statement_timeout_ms)),
+        }
+    }
+
+    /// Rate limits of the HTTP adapter (a window of at least one second).
+    pub fn rate_limits(&self) -> RateLimits {
+        let r = &self.rate_limit;
+        RateLimits {
+            enabled: r.enabled,
+            window: Duration::from_secs(r.window_seconds.max(1)),
+            records: r.records,
+            bulk: r.bulk,
+            duplicates: r.duplicates,
         }
     }
 
