@@ -1,11 +1,14 @@
 # The two commands: `make run` and `make test`.
-.PHONY: run test bench fmt lint
+.PHONY: run test fuzz bench fmt lint
 
 run:
 	scripts/run.sh
 
 test:
 	scripts/test.sh
+
+fuzz:
+	scripts/fuzz.sh
 
 bench:
 	scripts/bench.sh

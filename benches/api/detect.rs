@@ -56,6 +56,9 @@ pub async fn run(bench: &Bench, sizes: &[usize], report: &mut Report) {
         })
         .await;
         report.add("detect (contacts)", size, &http, Some(&raw), Some(1.5));
-        report.note(format!("server peak RSS after detect over {size} records: {:.0} MiB (target < 300 MiB)", bench.peak_rss_mib()));
+        report.note(format!(
+            "server peak RSS after detect over {size} records: {:.0} MiB (target < 300 MiB)",
+            bench.peak_rss_mib()
+        ));
     }
 }

@@ -26,7 +26,10 @@ struct Tally {
 async fn deadlocks(bench: &Bench) -> i64 {
     bench
         .db
-        .query_one("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()", &[])
+        .query_one(
+            "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()",
+            &[],
+        )
         .await
         .expect("deadlocks")
         .get(0)
@@ -34,12 +37,25 @@ async fn deadlocks(bench: &Bench) -> i64 {
 
 /// Runs the mix and adds its row and notes to the report.
 pub async fn run(bench: &Bench, report: &mut Report) {
-    let connections: usize = std::env::var("KASAR_BENCH_LOAD_CONNECTIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(64);
-    let seconds: u64 = std::env::var("KASAR_BENCH_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    let connections: usize = std::env::var("KASAR_BENCH_LOAD_CONNECTIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(64);
+    let seconds: u64 = std::env::var("KASAR_BENCH_LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
     let ids = seed::contacts(bench, 2_000, 0.10, 4242).await;
     let tags = seed::tags(bench, 20, "load-").await;
-    let opps = format!("INSERT INTO {} (name, contact) SELECT 'Load', c FROM unnest($1::uuid[]) c", bench.table("opportunities"));
-    bench.db.execute(&opps, &[&ids]).await.expect("opportunities");
+    let opps = format!(
+        "INSERT INTO {} (name, contact) SELECT 'Load', c FROM unnest($1::uuid[]) c",
+        bench.table("opportunities")
+    );
+    bench
+        .db
+        .execute(&opps, &[&ids])
+        .await
+        .expect("opportunities");
     let before = deadlocks(bench).await;
     let tally = RefCell::new(Tally::default());
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -89,7 +105,13 @@ pub async fn run(bench: &Bench, report: &mut Report) {
     tally.samples.sort();
     let n = tally.samples.len();
     let p50 = crate::report::percentile(&tally.samples, 50.0);
-    report.add(&format!("load mix ({connections} conns, {seconds} s)"), n, &tally.samples, None, None);
+    report.add(
+        &format!("load mix ({connections} conns, {seconds} s)"),
+        n,
+        &tally.samples,
+        None,
+        None,
+    );
     if let Some(row) = report.rows.last_mut() {
         row.throughput = n as f64 / elapsed.as_secs_f64();
     }
@@ -120,7 +142,17 @@ async fn integrity(bench: &Bench) -> (i64, i64) {
         j = bench.table("contacts_tags")
     );
     let doubled = format!("SELECT count(*) FROM (SELECT source_id, target_id FROM {} GROUP BY 1, 2 HAVING count(*) > 1) d", bench.table("contacts_tags"));
-    let o: i64 = bench.db.query_one(&orphans, &[]).await.expect("orphans").get(0);
-    let d: i64 = bench.db.query_one(&doubled, &[]).await.expect("doubled").get(0);
+    let o: i64 = bench
+        .db
+        .query_one(&orphans, &[])
+        .await
+        .expect("orphans")
+        .get(0);
+    let d: i64 = bench
+        .db
+        .query_one(&doubled, &[])
+        .await
+        .expect("doubled")
+        .get(0);
     (o, d)
 }

@@ -61,13 +61,9 @@ fn variant(rng: &mut Rng, p: &Person) -> Person {
         0 => d.email = d.email.map(|e| e.to_uppercase()),
         1 => {
             d.email = None;
-            d.phone = d.phone.map(|ph| {
-                format!(
-                    "+1 {}",
-                    ph.replace(['(', ')'], "")
-                        .replace([' ', '-'], ".")
-                )
-            });
+            d.phone = d
+                .phone
+                .map(|ph| format!("+1 {}", ph.replace(['(', ')'], "").replace([' ', '-'], ".")));
         }
         _ => {
             d.email = None;

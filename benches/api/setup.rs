@@ -25,24 +25,47 @@ pub struct Bench {
 impl Bench {
     /// Creates the database and starts the server.
     pub async fn start() -> Self {
-        let base = std::env::var("KASAR_BENCH_DATABASE_URL").expect("KASAR_BENCH_DATABASE_URL: run `make bench`");
+        let base = std::env::var("KASAR_BENCH_DATABASE_URL")
+            .expect("KASAR_BENCH_DATABASE_URL: run `make bench`");
         let bin = std::env::var("KASAR_BIN").expect("KASAR_BIN: run `make bench`");
-        let (admin_db, conn) = tokio_postgres::connect(&base, NoTls).await.expect("connect");
+        let (admin_db, conn) = tokio_postgres::connect(&base, NoTls)
+            .await
+            .expect("connect");
         tokio::spawn(conn);
         let name = format!("kasar_bench_{}", Uuid::new_v4().simple());
-        admin_db.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create database");
+        admin_db
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create database");
         let url = format!("{}/{name}", base.rsplit_once('/').expect("path").0);
         let mut settings = Settings::defaults().expect("settings");
         settings.database.url = url.clone();
         let (pool, services) = services(&settings).expect("services");
         kasar_postgres::migrate(&pool).await.expect("migrate");
-        let tenant = admin::create_organization(&services, "bench", None).await.expect("org");
-        admin::add_user(&services, "bench", "admin@bench.test", None, Role::Admin).await.expect("user");
-        let request = TokenRequest { org: "bench".into(), email: "admin@bench.test".into(), scopes: vec!["mcp".into()], name: None, expires_in_days: None };
-        let token = admin::create_token(&services, &request).await.expect("token").token;
+        let tenant = admin::create_organization(&services, "bench", None)
+            .await
+            .expect("org");
+        admin::add_user(&services, "bench", "admin@bench.test", None, Role::Admin)
+            .await
+            .expect("user");
+        let request = TokenRequest {
+            org: "bench".into(),
+            email: "admin@bench.test".into(),
+            scopes: vec!["mcp".into()],
+            name: None,
+            expires_in_days: None,
+        };
+        let token = admin::create_token(&services, &request)
+            .await
+            .expect("token")
+            .token;
         pool.close();
 
-        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("port")
+            .local_addr()
+            .expect("addr")
+            .port();
         let server = Command::new(&bin)
             .arg("serve")
             .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
@@ -56,16 +79,30 @@ impl Bench {
             .spawn()
             .expect("start kasar serve");
         let address = format!("http://127.0.0.1:{port}");
-        let http = awc::Client::builder().timeout(Duration::from_secs(600)).finish();
+        let http = awc::Client::builder()
+            .timeout(Duration::from_secs(600))
+            .finish();
         for _ in 0..200 {
-            if http.get(format!("{address}/health")).send().await.is_ok_and(|r| r.status().is_success()) {
+            if http
+                .get(format!("{address}/health"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
                 break;
             }
             actix_web::rt::time::sleep(Duration::from_millis(50)).await;
         }
         let (db, conn) = tokio_postgres::connect(&url, NoTls).await.expect("connect");
         tokio::spawn(conn);
-        Self { address, db, schema: tenant.schema, token, http, server }
+        Self {
+            address,
+            db,
+            schema: tenant.schema,
+            token,
+            http,
+            server,
+        }
     }
 
     /// POSTs JSON; panics unless 200. Returns the body.
@@ -79,15 +116,24 @@ impl Bench {
     pub async fn send(&self, method: &str, path: &str, body: Option<&Json>) -> (u16, Json) {
         let req = self
             .http
-            .request(method.parse().expect("method"), format!("{}{path}", self.address))
+            .request(
+                method.parse().expect("method"),
+                format!("{}{path}", self.address),
+            )
             .insert_header(("Authorization", format!("Bearer {}", self.token)));
         let resp = match body {
             Some(b) => req.send_json(b).await,
             None => req.send().await,
         };
-        let Ok(mut resp) = resp else { return (0, Json::Null) };
+        let Ok(mut resp) = resp else {
+            return (0, Json::Null);
+        };
         let status = resp.status().as_u16();
-        let bytes = resp.body().limit(512 * 1024 * 1024).await.unwrap_or_default();
+        let bytes = resp
+            .body()
+            .limit(512 * 1024 * 1024)
+            .await
+            .unwrap_or_default();
         (status, serde_json::from_slice(&bytes).unwrap_or(Json::Null))
     }
 
@@ -98,7 +144,8 @@ impl Bench {
 
     /// The server's peak resident memory (VmHWM), in MiB.
     pub fn peak_rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.server.id())).unwrap_or_default();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.server.id()))
+            .unwrap_or_default();
         status
             .lines()
             .find_map(|l| l.strip_prefix("VmHWM:"))

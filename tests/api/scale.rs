@@ -19,7 +19,8 @@ async fn scan_limit_raises_the_scan_up_to_the_server_maximum() {
     let app = spawn_app_with(|s| s.duplicates.max_scan_limit = 8000).await;
     seed_contacts(&app, 7000).await;
     let detect = |scan_limit: Option<i64>| {
-        let mut body = json!({"action": "detect", "object_name": "contacts", "fields": ["email"], "limit": 1});
+        let mut body =
+            json!({"action": "detect", "object_name": "contacts", "fields": ["email"], "limit": 1});
         if let Some(n) = scan_limit {
             body["scan_limit"] = json!(n);
         }
@@ -28,11 +29,17 @@ async fn scan_limit_raises_the_scan_up_to_the_server_maximum() {
     let (status, out) = app.duplicates(detect(None)).await;
     assert_eq!(status, 200, "{out}");
     assert_eq!(out["records_scanned"], 5000, "the documented default holds");
-    assert_eq!(out["total_groups"], 0, "the newest 5,000 hold each email once");
+    assert_eq!(
+        out["total_groups"], 0,
+        "the newest 5,000 hold each email once"
+    );
     let (status, out) = app.duplicates(detect(Some(7000))).await;
     assert_eq!(status, 200);
     assert_eq!(out["records_scanned"], 7000);
-    assert_eq!(out["total_groups"], 2000, "emails of records 1..2000 repeat at 5001..7000");
+    assert_eq!(
+        out["total_groups"], 2000,
+        "emails of records 1..2000 repeat at 5001..7000"
+    );
     assert_eq!(out["duplicate_groups"].as_array().unwrap().len(), 1);
     let (status, out) = app.duplicates(detect(Some(8000))).await;
     assert_eq!((status, out["records_scanned"].as_i64()), (200, Some(7000)));
@@ -42,13 +49,18 @@ async fn scan_limit_raises_the_scan_up_to_the_server_maximum() {
         let (status, out) = app.duplicates(body).await;
         assert_eq!((status, code(&out)), (400, "VALIDATION_ERROR"), "{bad}");
     }
-    let (status, out) = app.post("/api/v1/duplicates", &app.member.token, &detect(Some(10))).await;
+    let (status, out) = app
+        .post("/api/v1/duplicates", &app.member.token, &detect(Some(10)))
+        .await;
     assert_eq!((status, code(&out)), (403, "PERMISSION_DENIED"));
 }
 
 async fn plan(app: &TestApp, sql: &str) -> String {
     let rows = app.db.query(&format!("EXPLAIN {sql}"), &[]).await.unwrap();
-    rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>().join("\n")
+    rows.iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[actix_web::test]

@@ -39,6 +39,8 @@ pub enum ValueError {
     BadDate(String),
     #[error("field '{0}' must be a UUID")]
     BadId(String),
+    #[error("field '{0}' must not contain the NUL character (U+0000)")]
+    NulCharacter(String),
 }
 
 impl Value {
@@ -71,13 +73,18 @@ impl Value {
             field: name(),
             expected,
         };
+        // PostgreSQL text cannot hold U+0000: refused here rather than by the database.
+        let text = || match json.as_str() {
+            None => Err(wrong("a string")),
+            Some(s) if s.contains('\0') => Err(ValueError::NulCharacter(name())),
+            Some(s) => Ok(s),
+        };
         match field.field_type {
-            FieldType::Text | FieldType::Phone | FieldType::Linkedin => json
-                .as_str()
-                .map(|s| Self::Text(s.to_owned()))
-                .ok_or_else(|| wrong("a string")),
+            FieldType::Text | FieldType::Phone | FieldType::Linkedin => {
+                text().map(|s| Self::Text(s.to_owned()))
+            }
             FieldType::Email => {
-                let s = json.as_str().ok_or_else(|| wrong("a string"))?.trim();
+                let s = text()?.trim();
                 if !is_email(s) {
                     return Err(ValueError::BadEmail(name()));
                 }
@@ -169,9 +176,15 @@ pub fn is_email(s: &str) -> bool {
     }
 }
 
-/// A strict `YYYY-MM-DD` date.
+/// A strict `YYYY-MM-DD` date: ten ASCII characters, digits but for the two
+/// dashes (chrono alone would take a sign, or a space for a digit).
 fn parse_date(s: &str) -> Option<NaiveDate> {
-    if s.len() != 10 {
+    let shape = s.len() == 10
+        && s.bytes().enumerate().all(|(i, c)| match i {
+            4 | 7 => c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    if !shape {
         return None;
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
@@ -206,6 +219,8 @@ mod tests {
             (FieldType::Email, json!("a@"), Err(())),
             (FieldType::Email, json!("a@b@c"), Err(())),
             (FieldType::Email, json!("@b"), Err(())),
+            (FieldType::Text, json!("a\0b"), Err(())),
+            (FieldType::Email, json!("a\0@b"), Err(())),
             (FieldType::Number, json!(12.5), Ok(Value::Number(12.5))),
             (FieldType::Number, json!("12"), Err(())),
             (FieldType::Boolean, json!(true), Ok(Value::Bool(true))),
@@ -221,6 +236,9 @@ mod tests {
             ),
             (FieldType::Date, json!("2025-02-30"), Err(())),
             (FieldType::Date, json!("2025-2-3"), Err(())),
+            (FieldType::Date, json!(" 2025-2-03"), Err(())),
+            (FieldType::Date, json!("-001-01-01"), Err(())),
+            (FieldType::Date, json!("+001-01-01"), Err(())),
             (FieldType::Owner, json!("not-a-uuid"), Err(())),
             (FieldType::ManyToMany, json!("x"), Err(())),
             (FieldType::ManyToMany, json!(null), Ok(Value::Ids(vec![]))),

@@ -59,8 +59,14 @@ pub async fn detect(
     let max = i64::from(services.limits.max_scan_limit);
     let scan_limit = match request.scan_limit {
         None => services.limits.scan_limit,
-        Some(n) if (1..=max).contains(&n) => u32::try_from(n).unwrap_or(services.limits.max_scan_limit),
-        Some(_) => return Err(AppError::Validation(format!("scan_limit must be an integer between 1 and {max}"))),
+        Some(n) if (1..=max).contains(&n) => {
+            u32::try_from(n).unwrap_or(services.limits.max_scan_limit)
+        }
+        Some(_) => {
+            return Err(AppError::Validation(format!(
+                "scan_limit must be an integer between 1 and {max}"
+            )))
+        }
     };
     let (_, object) = services.object(caller, &request.object).await?;
     let tenant = Tenant::from(caller);

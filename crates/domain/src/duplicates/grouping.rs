@@ -171,7 +171,8 @@ impl Grouper {
             }
             // Offsets are 32-bit to keep entries small (24 bytes); a key over
             // 64 KiB, or an arena over 4 GiB, is not indexed.
-            let (Ok(start), Ok(len)) = (u32::try_from(self.arena.len()), u16::try_from(key.len())) else {
+            let (Ok(start), Ok(len)) = (u32::try_from(self.arena.len()), u16::try_from(key.len()))
+            else {
                 continue;
             };
             self.arena.push_str(key);

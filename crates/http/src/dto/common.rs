@@ -2,9 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use kasar_application::ports::Cursor;
-use kasar_domain::{ObjectDef, Record};
+use kasar_domain::standard::standard_objects;
+use kasar_domain::{FieldDef, FieldType, ObjectDef, Record};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
+use utoipa::openapi::schema::{
+    AdditionalProperties, AnyOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, Schema,
+    SchemaFormat, SchemaType, Type,
+};
+use utoipa::openapi::RefOr;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -16,12 +22,23 @@ use crate::error::ApiError;
 pub struct RecordBody(pub Json);
 
 impl utoipa::PartialSchema for RecordBody {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
-        ObjectBuilder::new()
+    fn schema() -> RefOr<Schema> {
+        let mut o = ObjectBuilder::new()
             .schema_type(Type::Object)
-            .additional_properties(Some(AdditionalProperties::FreeForm(true)))
-            .description(Some("A record: field name to value, plus id, created_at and updated_at"))
+            .description(Some(
+                "A record: id, created_at, updated_at and every field of its object by name \
+                 (the fields of the standard objects are listed; an organization's catalog may add others)",
+            ))
+            .property("id", uuid_schema())
+            .required("id")
+            .property("created_at", timestamp_schema())
+            .required("created_at")
+            .property("updated_at", timestamp_schema())
+            .required("updated_at");
+        for (name, schema) in standard_field_schemas() {
+            o = o.property(name, schema);
+        }
+        o.additional_properties(Some(AdditionalProperties::FreeForm(true)))
             .examples([serde_json::json!({
                 "id": "550e8400-e29b-41d4-a716-446655440000", "first_name": "Alice", "last_name": "Martin",
                 "email": "alice@example.com", "company": null, "tags": [],
@@ -32,6 +49,168 @@ impl utoipa::PartialSchema for RecordBody {
 }
 
 impl ToSchema for RecordBody {}
+
+/// The body of an update (PATCH or PUT): field name to value, for fields of
+/// the object named in the path (`GET /api/v1/schema/{object}` lists them).
+/// The schema has one branch per standard object; `id`, `created_at` and
+/// `updated_at` are set by the server.
+pub struct RecordInput;
+
+impl utoipa::PartialSchema for RecordInput {
+    fn schema() -> RefOr<Schema> {
+        record_input(
+            false,
+            "Fields of the object named in the path, by name (one branch per standard object). \
+             null clears a field that is not required; BELONGS_TO_ONE and OWNER ids must exist in \
+             the organization; MANY_TO_MANY is the whole array of ids.",
+        )
+    }
+}
+
+impl ToSchema for RecordInput {}
+
+/// The body of a create: as `RecordInput`, with the object's required fields.
+pub struct RecordCreate;
+
+impl utoipa::PartialSchema for RecordCreate {
+    fn schema() -> RefOr<Schema> {
+        record_input(
+            true,
+            "Fields of the object named in the path, by name, its required fields included \
+             (one branch per standard object; a SELECT field left out takes its default). \
+             BELONGS_TO_ONE and OWNER ids must exist in the organization.",
+        )
+    }
+}
+
+impl ToSchema for RecordCreate {}
+
+/// One branch per standard object: its fields and nothing else.
+fn record_input(creating: bool, description: &str) -> RefOr<Schema> {
+    let mut any = AnyOfBuilder::new();
+    for object in standard_objects() {
+        let mut o = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .title(Some(object.name.clone()));
+        for field in &object.fields {
+            o = o.property(&field.name, field_value_schema(field));
+            if creating && field.required {
+                o = o.required(&field.name);
+            }
+        }
+        any = any.item(o.additional_properties(Some(AdditionalProperties::FreeForm(false))));
+    }
+    any.description(Some(description))
+        .examples([serde_json::json!({
+            "first_name": "Alice", "last_name": "Martin", "email": "alice@example.com", "status": "qualified"
+        })])
+        .into()
+}
+
+/// The name of an object of the organization's catalog. The document lists the
+/// standard objects every organization starts with; any other name is 400
+/// INVALID_OBJECT.
+pub struct ObjectName;
+
+impl utoipa::PartialSchema for ObjectName {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(standard_objects().into_iter().map(|o| o.name)))
+            .description(Some(
+                "An object of the organization's catalog (every organization starts with these)",
+            ))
+            .examples(["contacts"])
+            .into()
+    }
+}
+
+impl ToSchema for ObjectName {}
+
+/// A UUID string.
+pub(crate) fn uuid_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+}
+
+fn timestamp_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+}
+
+/// The schema of the values of a field: its JSON type, null unless required.
+fn field_value_schema(field: &FieldDef) -> RefOr<Schema> {
+    let nullable = |t: Type| {
+        if field.required {
+            SchemaType::Type(t)
+        } else {
+            SchemaType::Array(vec![t, Type::Null])
+        }
+    };
+    let string = || ObjectBuilder::new().schema_type(nullable(Type::String));
+    let described = |b: ObjectBuilder| b.description(Some(field.field_type.as_str())).into();
+    match field.field_type {
+        // Any text but U+0000, which PostgreSQL cannot store.
+        FieldType::Text | FieldType::Phone | FieldType::Linkedin => {
+            described(string().pattern(Some(r"^[^\u0000]*$")))
+        }
+        // One `@` with text on both sides (surrounding whitespace is trimmed).
+        FieldType::Email => described(string().pattern(Some(r"^[^@\u0000]+@[^@\u0000]+$"))),
+        FieldType::Number => described(ObjectBuilder::new().schema_type(nullable(Type::Number))),
+        FieldType::Boolean => described(ObjectBuilder::new().schema_type(nullable(Type::Boolean))),
+        FieldType::Date => {
+            described(string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))))
+        }
+        FieldType::Select => {
+            let mut options: Vec<Json> = field
+                .options
+                .iter()
+                .map(|o| Json::from(o.as_str()))
+                .collect();
+            if !field.required {
+                options.push(Json::Null);
+            }
+            described(string().enum_values(Some(options)))
+        }
+        FieldType::Owner | FieldType::BelongsToOne => {
+            described(uuid_schema().schema_type(nullable(Type::String)))
+        }
+        FieldType::ManyToMany => ArrayBuilder::new()
+            .schema_type(nullable(Type::Array))
+            .items(uuid_schema())
+            .description(Some(field.field_type.as_str()))
+            .into(),
+    }
+}
+
+/// Every field of the standard objects, by name, with the schema of its
+/// values; a name several objects share with different schemas accepts any value.
+fn standard_field_schemas() -> Vec<(String, RefOr<Schema>)> {
+    let mut out: Vec<(String, RefOr<Schema>)> = Vec::new();
+    for object in standard_objects() {
+        for field in &object.fields {
+            // Required on one object, optional on another: document the optional form.
+            let optional = FieldDef {
+                required: false,
+                ..field.clone()
+            };
+            let schema = field_value_schema(&optional);
+            match out.iter_mut().find(|(n, _)| *n == field.name) {
+                None => out.push((field.name.clone(), schema)),
+                Some((_, existing)) if *existing == schema => {}
+                Some((_, existing)) => {
+                    *existing = ObjectBuilder::new()
+                        .schema_type(SchemaType::AnyValue)
+                        .into()
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
 
 impl RecordBody {
     /// The JSON form of a record of `object`.
@@ -57,8 +236,10 @@ pub struct ListResponse {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// Opaque cursor from a previous page's `nextCursor`.
+    #[param(pattern = r"^[0-9]{1,18}_[0-9a-f]{32}$")]
     pub cursor: Option<String>,
 }
 
@@ -67,10 +248,20 @@ pub fn encode_cursor(c: &Cursor) -> String {
     format!("{}_{}", c.created_at.timestamp_micros(), c.id.simple())
 }
 
-/// Decodes a cursor from `encode_cursor`.
+/// Decodes a cursor from `encode_cursor`: exactly the form it writes (1 to 18
+/// digits, `_`, 32 lowercase hex digits), as the document's pattern says.
 pub fn decode_cursor(s: &str) -> Result<Cursor, ApiError> {
     let bad = || ApiError::validation("cursor is not a cursor this API returned");
     let (micros, id) = s.split_once('_').ok_or_else(bad)?;
+    let digits = |t: &str, n: std::ops::RangeInclusive<usize>, hex: bool| {
+        n.contains(&t.len())
+            && t.bytes().all(|b| {
+                b.is_ascii_digit() || (hex && b.is_ascii_hexdigit() && b.is_ascii_lowercase())
+            })
+    };
+    if !digits(micros, 1..=18, false) || !digits(id, 32..=32, true) {
+        return Err(bad());
+    }
     let micros: i64 = micros.parse().map_err(|_| bad())?;
     let created_at = DateTime::<Utc>::from_timestamp_micros(micros).ok_or_else(bad)?;
     let id = Uuid::parse_str(id).map_err(|_| bad())?;
@@ -169,6 +360,10 @@ mod tests {
             "1_x",
             "abc_00000000000000000000000000000000",
             "'; DROP TABLE x; --",
+            "-1_00000000000000000000000000000000",
+            "1_00000000-0000-0000-0000-000000000000",
+            "1_0000000000000000000000000000000A",
+            "1234567890123456789_00000000000000000000000000000000",
         ] {
             assert!(decode_cursor(bad).is_err());
         }

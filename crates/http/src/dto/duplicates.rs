@@ -1,25 +1,35 @@
 //! Bodies of `POST /api/v1/duplicates`.
 
+use kasar_domain::duplicates::{Criterion, MergeStrategy};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{
+    ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,
+};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 use uuid::Uuid;
 
-use super::common::RecordBody;
+use super::common::{uuid_schema, ObjectName, RecordBody};
 
 /// `action: "detect"`: find groups of matching records.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DetectBody {
     /// `detect`
+    #[schema(schema_with = detect_action)]
     pub action: String,
     /// The object to scan (`contacts`, `companies`...).
+    #[schema(value_type = ObjectName)]
     pub object_name: String,
     /// Subset of `email`, `phone`, `linkedin`, `name` (default all).
+    #[schema(schema_with = criteria)]
     pub fields: Option<Vec<String>>,
     /// Groups to return, 1 to 1000 (default 50).
+    #[schema(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// Extension: records to scan, up to the server maximum (default: the
-    /// configured scan limit, 5,000).
+    /// configured scan limit, 5,000; the maximum is 1,000,000 by default).
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub scan_limit: Option<i64>,
 }
 
@@ -28,24 +38,92 @@ pub struct DetectBody {
 #[serde(deny_unknown_fields)]
 pub struct MergeBody {
     /// `merge`
+    #[schema(schema_with = merge_action)]
     pub action: String,
+    #[schema(value_type = ObjectName)]
     pub object_name: String,
     /// The record to keep.
+    #[schema(format = Uuid)]
     pub master_id: String,
-    /// 1 to 100 records to merge into the master and delete.
+    /// 1 to 100 records to merge into the master and delete (no repeats, not the master).
+    #[schema(schema_with = duplicate_ids)]
     pub duplicate_ids: Vec<String>,
     /// `keep_master` (default) or `fill_blanks`.
+    #[schema(schema_with = merge_strategy)]
     pub merge_strategy: Option<String>,
     /// Extension: run the merge, report it with a preview, and roll it back.
     pub dry_run: Option<bool>,
 }
 
-/// A detect or merge request.
-#[derive(Debug, ToSchema)]
-#[allow(dead_code)]
-pub enum DuplicatesRequest {
-    Detect(DetectBody),
-    Merge(MergeBody),
+/// A detect or merge request: a `DetectBody` or a `MergeBody`, told apart by `action`.
+pub struct DuplicatesRequest;
+
+impl PartialSchema for DuplicatesRequest {
+    fn schema() -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .item(Ref::from_schema_name(DetectBody::name()))
+            .item(Ref::from_schema_name(MergeBody::name()))
+            .description(Some("A detect or merge request, told apart by `action`"))
+            .into()
+    }
+}
+
+impl ToSchema for DuplicatesRequest {}
+
+fn one_string(value: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some([value]))
+}
+
+fn detect_action() -> ObjectBuilder {
+    one_string("detect")
+}
+
+fn merge_action() -> ObjectBuilder {
+    one_string("merge")
+}
+
+fn criterion() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(Criterion::ALL.map(Criterion::as_str)))
+}
+
+fn criteria() -> ArrayBuilder {
+    ArrayBuilder::new()
+        .schema_type(SchemaType::Array(vec![Type::Array, Type::Null]))
+        .items(criterion())
+        .min_items(Some(1))
+}
+
+fn duplicate_ids() -> ArrayBuilder {
+    ArrayBuilder::new()
+        .items(uuid_schema())
+        .min_items(Some(1))
+        .max_items(Some(100))
+        .unique_items(true)
+}
+
+fn merge_strategy() -> ObjectBuilder {
+    let mut values: Vec<serde_json::Value> = MergeStrategy::ALL
+        .iter()
+        .map(|m| m.as_str().into())
+        .collect();
+    values.push(serde_json::Value::Null);
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Array(vec![Type::String, Type::Null]))
+        .enum_values(Some(values))
+}
+
+fn strategy() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(MergeStrategy::ALL.map(MergeStrategy::as_str)))
+}
+
+fn criteria_found() -> ArrayBuilder {
+    ArrayBuilder::new().items(criterion()).min_items(Some(1))
 }
 
 /// Records matching each other.
@@ -54,8 +132,10 @@ pub struct GroupBody {
     /// Full records, oldest first.
     pub records: Vec<RecordBody>,
     /// The first criterion that found this set.
+    #[schema(schema_with = criterion)]
     pub match_reason: String,
     /// Extension: every criterion that found exactly this set.
+    #[schema(schema_with = criteria_found)]
     pub match_reasons: Vec<String>,
 }
 
@@ -74,6 +154,7 @@ pub struct DetectResponse {
 pub struct MergeResponse {
     pub master_id: Uuid,
     pub duplicates_deleted: u64,
+    #[schema(schema_with = strategy)]
     pub strategy: String,
     /// Extension: true when nothing was written.
     pub dry_run: bool,

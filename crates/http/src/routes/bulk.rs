@@ -17,6 +17,7 @@ use crate::state::HttpState;
         (status = 400, body = ErrorBody, description = "VALIDATION_ERROR or INVALID_OBJECT"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "read-only token"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn bulk(
     state: web::Data<HttpState>,

@@ -23,6 +23,7 @@ use crate::state::HttpState;
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "not an admin"),
         (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn duplicates(
     state: web::Data<HttpState>,

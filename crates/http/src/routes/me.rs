@@ -11,6 +11,7 @@ use crate::error::ErrorBody;
     (status = 200, body = MeResponse),
     (status = 401, body = ErrorBody, description = "UNAUTHENTICATED"),
     (status = 403, body = ErrorBody, description = "PERMISSION_DENIED"),
+    (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
 ))]
 pub async fn me(Auth(caller): Auth) -> HttpResponse {
     HttpResponse::Ok().json(MeResponse {

@@ -3,12 +3,13 @@
 
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::dto::bulk::{BulkBody, BulkError, BulkResponse};
 use crate::dto::common::{
-    FieldSchema, ListResponse, MeResponse, ObjectSchema, Profile, RecordBody, SchemaResponse,
-    StatusResponse,
+    FieldSchema, ListResponse, MeResponse, ObjectName, ObjectSchema, Profile, RecordBody,
+    RecordCreate, RecordInput, SchemaResponse, StatusResponse,
 };
 use crate::dto::duplicates::{
     DetectBody, DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeBody,
@@ -37,11 +38,11 @@ use crate::routes;
         openapi,
     ),
     components(schemas(
-        ErrorBody, ErrorDetail, RecordBody, ListResponse, ObjectSchema, FieldSchema, SchemaResponse, MeResponse, Profile,
+        ErrorBody, ErrorDetail, ObjectName, RecordBody, RecordCreate, RecordInput, ListResponse, ObjectSchema, FieldSchema, SchemaResponse, MeResponse, Profile,
         StatusResponse, DetectBody, MergeBody, DuplicatesRequest, DetectResponse, GroupBody, MergeResponse, DuplicatesResponse,
         BulkBody, BulkError, BulkResponse,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &Unavailable),
 )]
 pub struct ApiDoc;
 
@@ -58,8 +59,81 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Every route behind a token reads the database to authenticate it, so each
+/// may answer 503 UNAVAILABLE: documented here rather than on every annotation.
+struct Unavailable;
+
+impl Modify for Unavailable {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let unavailable = ResponseBuilder::new()
+            .description("UNAVAILABLE: the database cannot be reached; retry later")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                if operation.security.is_some() {
+                    operation
+                        .responses
+                        .responses
+                        .entry("503".into())
+                        .or_insert_with(|| unavailable.clone().into());
+                }
+            }
+        }
+    }
+}
+
 /// The OpenAPI document of this API.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, description = "OpenAPI 3 document")))]
 pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secured_operations_document_their_errors_and_ids_are_uuids() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        let mut secured = 0;
+        for (path, item) in paths {
+            for (method, op) in item.as_object().unwrap() {
+                if op.get("security").is_none() {
+                    continue;
+                }
+                secured += 1;
+                for status in ["401", "403", "503"] {
+                    assert!(
+                        op["responses"][status].is_object(),
+                        "{method} {path}: {status}"
+                    );
+                }
+                for param in op["parameters"].as_array().into_iter().flatten() {
+                    if param["name"] == "id" {
+                        assert_eq!(param["schema"]["format"], "uuid", "{method} {path}");
+                    }
+                }
+            }
+        }
+        assert_eq!(secured, 11);
+        assert!(paths["/api/v1/records/{object}/{id}"]["put"].is_object());
+        assert_eq!(
+            doc["components"]["schemas"]["ObjectName"]["enum"],
+            serde_json::json!(["tags", "companies", "contacts", "opportunities"])
+        );
+    }
 }

@@ -13,6 +13,7 @@ use crate::state::HttpState;
 #[utoipa::path(get, path = "/api/v1/schema", tag = "schema", security(("bearer" = [])), responses(
     (status = 200, body = SchemaResponse),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
 ))]
 pub async fn list_schema(
     state: web::Data<HttpState>,
@@ -31,11 +32,12 @@ pub async fn list_schema(
 
 /// One object with its fields.
 #[utoipa::path(get, path = "/api/v1/schema/{object}", tag = "schema", security(("bearer" = [])),
-    params(("object" = String, Path, description = "Object name")),
+    params(("object" = crate::dto::common::ObjectName, Path, description = "Object name")),
     responses(
         (status = 200, body = ObjectSchema),
         (status = 400, body = ErrorBody, description = "INVALID_OBJECT"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn get_schema(
     state: web::Data<HttpState>,

@@ -12,13 +12,14 @@ use crate::state::HttpState;
 
 /// Creates a record; 201 with the record.
 #[utoipa::path(post, path = "/api/v1/records/{object}", tag = "records", security(("bearer" = [])),
-    params(("object" = String, Path)),
-    request_body = RecordBody,
+    params(("object" = crate::dto::common::ObjectName, Path, description = "Object name")),
+    request_body = crate::dto::common::RecordCreate,
     responses(
         (status = 201, body = RecordBody),
         (status = 400, body = ErrorBody, description = "VALIDATION_ERROR or INVALID_OBJECT"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn create(
     state: web::Data<HttpState>,

@@ -9,12 +9,13 @@ use crate::state::HttpState;
 
 /// Deletes a record.
 #[utoipa::path(delete, path = "/api/v1/records/{object}/{id}", tag = "records", security(("bearer" = [])),
-    params(("object" = String, Path), ("id" = String, Path)),
+    params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), ("id" = uuid::Uuid, Path, description = "Record id (UUID)")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, body = ErrorBody, description = "INVALID_OBJECT"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
+        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn delete(
     state: web::Data<HttpState>,

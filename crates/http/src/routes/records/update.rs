@@ -11,15 +11,16 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// Sets the given fields; 200 with the record.
-#[utoipa::path(patch, path = "/api/v1/records/{object}/{id}", tag = "records", security(("bearer" = [])),
-    params(("object" = String, Path), ("id" = String, Path)),
-    request_body = RecordBody,
+#[utoipa::path(method(patch, put), path = "/api/v1/records/{object}/{id}", tag = "records", security(("bearer" = [])),
+    params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), ("id" = uuid::Uuid, Path, description = "Record id (UUID)")),
+    request_body = crate::dto::common::RecordInput,
     responses(
         (status = 200, body = RecordBody),
         (status = 400, body = ErrorBody, description = "VALIDATION_ERROR or INVALID_OBJECT"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn update(
     state: web::Data<HttpState>,
