@@ -4,13 +4,8 @@
 # (default 5000,100000,1000000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=$(mktemp -d /tmp/kasar-bench-pg.XXXXXX)
-chmod 755 "$dir"
-port=$(scripts/pg.sh free-port)
-cleanup() { scripts/pg.sh stop "$dir"; rm -rf "$dir"; }
-trap cleanup EXIT
-scripts/pg.sh ensure "$dir" "$port"
-export KASAR_BENCH_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+. scripts/throwaway-pg.sh
+export KASAR_BENCH_DATABASE_URL="$THROWAWAY_PG_URL"
 export KASAR_BENCH_DETECT_SIZES=${KASAR_BENCH_DETECT_SIZES:-5000,100000,1000000}
 cargo build --release --locked -p kasar-server --bin kasar
 export KASAR_BIN=$PWD/target/release/kasar

@@ -105,6 +105,37 @@ impl PgTx {
         .await?;
         Ok(())
     }
+    /// Runs `change` (an INSERT or DELETE on the junction of `field`, taking
+    /// the record ids as $1 and the targets as $2 and returning `source_id` of
+    /// each row it changed), bumps `updated_at` of the records whose links
+    /// changed, in the same statement, and returns how many rows changed.
+    async fn change_links(
+        &self,
+        object: &ObjectDef,
+        field: &str,
+        ids: &[Uuid],
+        targets: &[Uuid],
+        change: impl FnOnce(&str) -> String,
+    ) -> Result<u64, StoreError> {
+        let Some(f) = object.field(field) else {
+            return Ok(0);
+        };
+        let (j, t) = (
+            self.t(&f.junction_table(&object.name)),
+            self.t(&object.name),
+        );
+        let sql = format!(
+            "WITH changed AS ({}), \
+             touched AS (UPDATE {t} SET updated_at = clock_timestamp() WHERE id IN (SELECT source_id FROM changed)) \
+             SELECT count(*) FROM changed",
+            change(&j)
+        );
+        let rows = self.rows(&sql, &[&ids, &targets]).await?;
+        Ok(rows
+            .first()
+            .map_or(0, |r| r.get::<_, i64>(0))
+            .unsigned_abs())
+    }
 }
 
 impl Drop for PgTx {
@@ -284,25 +315,14 @@ impl Tx for PgTx {
         ids: &[Uuid],
         targets: &[Uuid],
     ) -> Result<u64, StoreError> {
-        let Some(f) = object.field(field) else {
-            return Ok(0);
-        };
-        let (j, t) = (
-            self.t(&f.junction_table(&object.name)),
-            self.t(&object.name),
-        );
-        let sql = format!(
-            "WITH ins AS (INSERT INTO {j} (source_id, target_id) \
-               SELECT s, g FROM unnest($1::uuid[]) s CROSS JOIN unnest($2::uuid[]) g \
-               ON CONFLICT DO NOTHING RETURNING source_id), \
-             touched AS (UPDATE {t} SET updated_at = clock_timestamp() WHERE id IN (SELECT source_id FROM ins)) \
-             SELECT count(*) FROM ins"
-        );
-        let rows = self.rows(&sql, &[&ids, &targets]).await?;
-        Ok(rows
-            .first()
-            .map_or(0, |r| r.get::<_, i64>(0))
-            .unsigned_abs())
+        self.change_links(object, field, ids, targets, |j| {
+            format!(
+                "INSERT INTO {j} (source_id, target_id) \
+                 SELECT s, g FROM unnest($1::uuid[]) s CROSS JOIN unnest($2::uuid[]) g \
+                 ON CONFLICT DO NOTHING RETURNING source_id"
+            )
+        })
+        .await
     }
 
     #[instrument(skip_all, fields(object = %object.name, ids = ids.len(), targets = targets.len()))]
@@ -313,23 +333,10 @@ impl Tx for PgTx {
         ids: &[Uuid],
         targets: &[Uuid],
     ) -> Result<u64, StoreError> {
-        let Some(f) = object.field(field) else {
-            return Ok(0);
-        };
-        let (j, t) = (
-            self.t(&f.junction_table(&object.name)),
-            self.t(&object.name),
-        );
-        let sql = format!(
-            "WITH del AS (DELETE FROM {j} WHERE source_id = ANY($1) AND target_id = ANY($2) RETURNING source_id), \
-             touched AS (UPDATE {t} SET updated_at = clock_timestamp() WHERE id IN (SELECT source_id FROM del)) \
-             SELECT count(*) FROM del"
-        );
-        let rows = self.rows(&sql, &[&ids, &targets]).await?;
-        Ok(rows
-            .first()
-            .map_or(0, |r| r.get::<_, i64>(0))
-            .unsigned_abs())
+        self.change_links(object, field, ids, targets, |j| {
+            format!("DELETE FROM {j} WHERE source_id = ANY($1) AND target_id = ANY($2) RETURNING source_id")
+        })
+        .await
     }
 
     async fn relink(
