@@ -17,6 +17,9 @@ use crate::error::{db, pool};
 use crate::sql::{decode_record, ident, select_list, table};
 use crate::tx::PgTx;
 
+/// Rows fetched per round trip by a duplicates scan.
+const SCAN_BATCH: i32 = 8192;
+
 /// The PostgreSQL store.
 #[derive(Clone)]
 pub struct PgStore {
@@ -179,7 +182,7 @@ impl Store for PgStore {
         limit: u32,
         sink: &mut ScanSink<'a>,
     ) -> Result<usize, StoreError> {
-        let client = self.pool.get().await.map_err(pool)?;
+        let mut client = self.pool.get().await.map_err(pool)?;
         let mut list = vec!["id".to_owned(), "created_at".to_owned()];
         for c in columns {
             if object.field(c).is_some_and(|f| f.field_type.is_textual()) {
@@ -193,25 +196,36 @@ impl Store for PgStore {
             list.join(", "),
             table(&tenant.schema, &object.name)
         );
-        let stmt = client.prepare_cached(&sql).await.map_err(db)?;
-        let rows = client
-            .query_raw(&stmt, [i64::from(limit)])
-            .await
-            .map_err(db)?;
-        futures_util::pin_mut!(rows);
+        // A portal read in batches: rows arrive while the previous ones are
+        // processed, and no more than one batch waits in memory however
+        // large the scan (a plain query would buffer what the sink has not
+        // consumed yet). Read-only; dropped, the transaction rolls back.
+        let tx = client.transaction().await.map_err(db)?;
+        let stmt = tx.prepare_cached(&sql).await.map_err(db)?;
+        let portal = tx.bind(&stmt, &[&i64::from(limit)]).await.map_err(db)?;
         let mut count = 0;
-        while let Some(row) = rows.try_next().await.map_err(db)? {
-            let texts = (0..columns.len())
-                .map(|i| row.try_get(i + 2))
-                .collect::<Result<Vec<Option<&str>>, _>>()
-                .map_err(db)?;
-            sink(
-                row.try_get(0).map_err(db)?,
-                row.try_get(1).map_err(db)?,
-                &texts,
-            );
-            count += 1;
+        loop {
+            let rows = tx.query_portal_raw(&portal, SCAN_BATCH).await.map_err(db)?;
+            futures_util::pin_mut!(rows);
+            let mut in_batch = 0;
+            while let Some(row) = rows.try_next().await.map_err(db)? {
+                let texts = (0..columns.len())
+                    .map(|i| row.try_get(i + 2))
+                    .collect::<Result<Vec<Option<&str>>, _>>()
+                    .map_err(db)?;
+                sink(
+                    row.try_get(0).map_err(db)?,
+                    row.try_get(1).map_err(db)?,
+                    &texts,
+                );
+                in_batch += 1;
+            }
+            count += in_batch;
+            if in_batch < SCAN_BATCH as usize {
+                break;
+            }
         }
+        tx.commit().await.map_err(db)?;
         Ok(count)
     }
 

@@ -86,9 +86,8 @@ pub async fn detect(
             },
         )
         .await?;
-    let mut groups = grouper.finish();
-    let total_groups = groups.len();
-    groups.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let (groups, total_groups) = grouper.finish_first(limit);
 
     let mut ids: Vec<_> = groups
         .iter()

@@ -93,11 +93,19 @@ impl FastHasher {
     }
 }
 
+/// Bits of a position in an arena chunk (1 MiB chunks, up to 4096 of them).
+const CHUNK_BITS: u32 = 20;
+
+/// Entries per entry chunk.
+const ENTRY_CHUNK: usize = 64 * 1024;
+
 /// One (criterion, key) held by one record: the key lives in the grouper's
-/// arena, so a scan of a million records keeps only compact entries.
+/// arena, so a scan of a million records keeps only compact (16-byte) entries.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    hash: u64,
+    /// Orders the sort only: keys are always compared exactly.
+    hash: u32,
+    /// Position in the arena: chunk index << CHUNK_BITS | offset in the chunk.
     start: u32,
     len: u16,
     record: u32,
@@ -126,8 +134,10 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct Grouper {
     requested: [bool; 4],
-    arena: String,
-    entries: Vec<Entry>,
+    /// Keys, in chunks of fixed capacity (no reallocation spikes).
+    arena: Vec<String>,
+    /// Entries, in chunks of fixed capacity, joined once when finishing.
+    entries: Vec<Vec<Entry>>,
     records: Vec<(DateTime<Utc>, Uuid)>,
 }
 
@@ -169,17 +179,21 @@ impl Grouper {
             if !self.requested[criterion.index()] || key.trim().is_empty() {
                 continue;
             }
-            // Offsets are 32-bit to keep entries small (24 bytes); a key over
-            // 64 KiB, or an arena over 4 GiB, is not indexed.
-            let (Ok(start), Ok(len)) = (u32::try_from(self.arena.len()), u16::try_from(key.len()))
-            else {
+            // A key over 64 KiB, or beyond 4 GiB of keys, is not indexed.
+            let (Some(start), Ok(len)) = (self.store_key(key), u16::try_from(key.len())) else {
                 continue;
             };
-            self.arena.push_str(key);
             let mut hasher = FastHasher::default();
             key.hash(&mut hasher);
-            self.entries.push(Entry {
-                hash: hasher.finish(),
+            if self.entries.last().is_none_or(|c| c.len() == ENTRY_CHUNK) {
+                self.entries.push(Vec::with_capacity(ENTRY_CHUNK));
+            }
+            let Some(chunk) = self.entries.last_mut() else {
+                continue;
+            };
+            #[allow(clippy::cast_possible_truncation)] // the low half of the hash is enough
+            chunk.push(Entry {
+                hash: hasher.finish() as u32,
                 start,
                 len,
                 record,
@@ -188,17 +202,46 @@ impl Grouper {
         }
     }
 
+    /// Copies `key` into the arena; returns its position.
+    fn store_key(&mut self, key: &str) -> Option<u32> {
+        let cap = 1usize << CHUNK_BITS;
+        if key.len() > cap {
+            return None;
+        }
+        if self.arena.last().is_none_or(|c| c.len() + key.len() > cap) {
+            self.arena.push(String::with_capacity(cap));
+        }
+        let index = u32::try_from(self.arena.len() - 1)
+            .ok()
+            .filter(|i| *i < (1 << (32 - CHUNK_BITS)))?;
+        let chunk = self.arena.last_mut()?;
+        let offset = u32::try_from(chunk.len()).ok()?;
+        chunk.push_str(key);
+        Some(index << CHUNK_BITS | offset)
+    }
+
     /// The groups, in the contract's order.
     pub fn finish(self) -> Vec<DuplicateGroup> {
+        self.finish_first(usize::MAX).0
+    }
+
+    /// The first `limit` groups, in the contract's order, and how many there
+    /// are in all (only the groups returned are built).
+    pub fn finish_first(self, limit: usize) -> (Vec<DuplicateGroup>, usize) {
         let Self {
             arena,
-            mut entries,
+            entries: chunks,
             records,
             ..
         } = self;
+        let mut entries = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for chunk in chunks {
+            entries.extend_from_slice(&chunk);
+        }
         let key = |e: &Entry| {
-            let start = e.start as usize;
-            &arena[start..start + usize::from(e.len)]
+            let chunk = &arena[(e.start >> CHUNK_BITS) as usize];
+            let start = (e.start & ((1 << CHUNK_BITS) - 1)) as usize;
+            &chunk[start..start + usize::from(e.len)]
         };
         let count = u32::try_from(records.len()).unwrap_or(u32::MAX);
         // A record listed twice counts once: the first listing wins, later
@@ -228,7 +271,10 @@ impl Grouper {
                 .then(a.record.cmp(&b.record))
         });
         // Every (members, criterion) found, members ascending by rank.
-        let mut found: Vec<(Vec<u32>, Criterion)> = Vec::new();
+        // Every (members, criterion) found, members ascending by rank, kept as
+        // ranges of one flat list (no allocation per group).
+        let mut flat: Vec<u32> = Vec::new();
+        let mut found: Vec<(u32, u32, Criterion)> = Vec::new();
         let mut i = 0;
         while i < entries.len() {
             let head = entries[i];
@@ -241,49 +287,59 @@ impl Grouper {
                 j += 1;
             }
             if j - i >= 2 {
-                let mut members: Vec<u32> = entries[i..j]
-                    .iter()
-                    .map(|e| rank_of[e.record as usize])
-                    .collect();
-                members.sort_unstable();
+                let start = flat.len();
+                flat.extend(entries[i..j].iter().map(|e| rank_of[e.record as usize]));
+                flat[start..].sort_unstable();
+                let mut members = flat.split_off(start);
                 members.dedup();
                 if members.len() >= 2 {
-                    found.push((members, head.criterion));
+                    flat.extend_from_slice(&members);
+                    if let (Ok(s), Ok(n)) = (u32::try_from(start), u32::try_from(members.len())) {
+                        found.push((s, n, head.criterion));
+                    }
                 }
             }
             i = j;
         }
+        drop(entries);
+        let members = |&(s, n, _): &(u32, u32, Criterion)| &flat[s as usize..(s + n) as usize];
 
         // Same members: one group, reasons in criterion order.
-        found.sort_unstable();
-        let mut groups: Vec<(Vec<u32>, Vec<Criterion>)> = Vec::new();
-        for (members, criterion) in found {
+        found.sort_unstable_by(|a, b| members(a).cmp(members(b)).then(a.2.cmp(&b.2)));
+        let mut groups: Vec<((u32, u32, Criterion), [bool; 4])> = Vec::with_capacity(found.len());
+        for f in found {
             match groups.last_mut() {
-                Some((last, reasons)) if *last == members => {
-                    if reasons.last() != Some(&criterion) {
-                        reasons.push(criterion);
-                    }
+                Some((last, reasons)) if members(last) == members(&f) => {
+                    reasons[f.2.index()] = true
                 }
-                _ => groups.push((members, vec![criterion])),
+                _ => {
+                    let mut reasons = [false; 4];
+                    reasons[f.2.index()] = true;
+                    groups.push((f, reasons));
+                }
             }
         }
-        let mut groups: Vec<(Criterion, Vec<u32>, Vec<Criterion>)> = groups
+        // The first criterion that found a set is its match reason (`found`
+        // is sorted by criterion within equal members).
+        groups.sort_unstable_by(|a, b| (a.0 .2, members(&a.0)).cmp(&(b.0 .2, members(&b.0))));
+        let total = groups.len();
+        let out = groups
             .into_iter()
-            .filter_map(|(members, reasons)| Some((*reasons.first()?, members, reasons)))
-            .collect();
-        groups.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        groups
-            .into_iter()
-            .map(|(match_reason, members, match_reasons)| DuplicateGroup {
-                match_reason,
-                match_reasons,
-                record_ids: members
+            .take(limit)
+            .map(|(f, reasons)| DuplicateGroup {
+                match_reason: f.2,
+                match_reasons: Criterion::ALL
+                    .into_iter()
+                    .filter(|c| reasons[c.index()])
+                    .collect(),
+                record_ids: members(&f)
                     .iter()
                     .filter_map(|&r| by_age.get(r as usize))
                     .map(|&i| records[i as usize].1)
                     .collect(),
             })
-            .collect()
+            .collect();
+        (out, total)
     }
 }
 
