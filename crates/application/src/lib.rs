@@ -12,4 +12,4 @@ mod services;
 mod test_support;
 
 pub use error::{AppError, StoreError};
-pub use services::{Limits, Services};
+pub use services::{require_write, Limits, Services};

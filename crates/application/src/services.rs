@@ -107,3 +107,16 @@ pub(crate) fn shorten(name: &str) -> String {
     }
     s
 }
+
+/// 403 unless the token has a write scope (`mcp` or `records:write`): the one
+/// check behind every write, shared by the HTTP adapter, which runs it before
+/// reading a body.
+pub fn require_write(caller: &Caller) -> Result<(), AppError> {
+    if caller.can_write() {
+        Ok(())
+    } else {
+        Err(AppError::PermissionDenied(
+            "this token's scopes do not allow writes".into(),
+        ))
+    }
+}

@@ -39,11 +39,7 @@ pub async fn run(
     caller: &Caller,
     request: &BulkRequest,
 ) -> Result<BulkOutcome, AppError> {
-    if !caller.can_write() {
-        return Err(AppError::PermissionDenied(
-            "this token's scopes do not allow bulk writes".into(),
-        ));
-    }
+    crate::require_write(caller)?;
     let (catalog, object) = services.object(caller, &request.object).await?;
     let ids = check_ids(&services.limits, &request.record_ids)?;
     let checked = check_action(&services.limits, &catalog, &object, &request.action)?;

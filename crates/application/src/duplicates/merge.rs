@@ -45,11 +45,7 @@ pub async fn merge(
 ) -> Result<MergeOutcome, AppError> {
     require_admin(caller)?;
     // A merge writes (and deletes) records: a read-only token may only detect.
-    if !caller.can_write() {
-        return Err(AppError::PermissionDenied(
-            "merging duplicates needs a token with a write scope".into(),
-        ));
-    }
+    crate::require_write(caller)?;
     let (catalog, object) = services.object(caller, &request.object).await?;
     let (master, duplicates, strategy) = validate(services, request)?;
     let tenant = Tenant::from(caller);

@@ -3,6 +3,8 @@
 use kasar_domain::{Caller, ObjectDef, Record};
 use serde_json::Value as Json;
 
+use crate::require_write;
+
 use super::input::{check_references, new_owner, parse_values};
 use crate::error::{AppError, StoreError};
 use crate::ports::Tenant;
@@ -32,15 +34,4 @@ pub async fn create(
     })?;
     tx.commit().await?;
     Ok((object, record))
-}
-
-/// 403 unless the token has a write scope.
-pub(crate) fn require_write(caller: &Caller) -> Result<(), AppError> {
-    if caller.can_write() {
-        Ok(())
-    } else {
-        Err(AppError::PermissionDenied(
-            "this token's scopes do not allow writes".into(),
-        ))
-    }
 }

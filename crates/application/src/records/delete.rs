@@ -3,9 +3,9 @@
 use kasar_domain::Caller;
 use uuid::Uuid;
 
-use super::create::require_write;
 use crate::error::{AppError, NO_PERMISSION_ON_RECORD};
 use crate::ports::Tenant;
+use crate::require_write;
 use crate::services::shorten;
 use crate::Services;
 

@@ -4,10 +4,10 @@ use kasar_domain::{Caller, ObjectDef, Record};
 use serde_json::Value as Json;
 use uuid::Uuid;
 
-use super::create::require_write;
 use super::input::{check_references, new_owner, parse_values};
 use crate::error::{AppError, StoreError, NO_PERMISSION_ON_RECORD};
 use crate::ports::Tenant;
+use crate::require_write;
 use crate::services::shorten;
 use crate::Services;
 

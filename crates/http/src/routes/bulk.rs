@@ -25,12 +25,7 @@ pub async fn bulk(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.can_write() {
-        return Err(ApiError::new(
-            "PERMISSION_DENIED",
-            "This token's scopes do not allow bulk writes",
-        ));
-    }
+    kasar_application::require_write(&caller)?;
     let body: BulkBody = json_body(&req, payload, state.body_limit).await?;
     let request = to_request(body)?;
     let out = bulk::run(&state.services, &caller, &request).await?;

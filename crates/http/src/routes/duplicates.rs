@@ -39,11 +39,8 @@ pub async fn duplicates(
     }
     let body: Json = json_body(&req, payload, state.body_limit).await?;
     let action = body.get("action").and_then(Json::as_str).map(str::to_owned);
-    if action.as_deref() == Some("merge") && !caller.can_write() {
-        return Err(ApiError::new(
-            "PERMISSION_DENIED",
-            "This token's scopes do not allow merges",
-        ));
+    if action.as_deref() == Some("merge") {
+        kasar_application::require_write(&caller)?;
     }
     let invalid = |e: serde_json::Error| ApiError::validation(format!("Invalid request: {e}"));
     let response = match action.as_deref() {

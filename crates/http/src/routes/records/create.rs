@@ -28,12 +28,7 @@ pub async fn create(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.can_write() {
-        return Err(ApiError::new(
-            "PERMISSION_DENIED",
-            "This token's scopes do not allow writes",
-        ));
-    }
+    kasar_application::require_write(&caller)?;
     let body: Json = json_body(&req, payload, state.body_limit).await?;
     let (object, record) = records::create(&state.services, &caller, &path, &body).await?;
     Ok(HttpResponse::Created().json(RecordBody::of(&object, &record)))

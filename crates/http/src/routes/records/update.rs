@@ -29,12 +29,7 @@ pub async fn update(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.can_write() {
-        return Err(ApiError::new(
-            "PERMISSION_DENIED",
-            "This token's scopes do not allow writes",
-        ));
-    }
+    kasar_application::require_write(&caller)?;
     let body: Json = json_body(&req, payload, state.body_limit).await?;
     let (object, id) = path.into_inner();
     let (object, record) = records::update(&state.services, &caller, &object, &id, &body).await?;
