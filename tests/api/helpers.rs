@@ -24,6 +24,8 @@ pub struct TestApp {
     pub address: String,
     pub db: tokio_postgres::Client,
     pub services: Services,
+    /// The PostgreSQL adapter itself, for tests of its units of work.
+    pub store: kasar_postgres::PgStore,
     pub settings: Settings,
     pub org: Tenant,
     pub admin: TestUser,
@@ -90,6 +92,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         address,
         db,
         services,
+        store: kasar_postgres::PgStore::new(pool.clone()),
         settings,
         org,
         admin: placeholder(),

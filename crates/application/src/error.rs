@@ -1,6 +1,8 @@
-//! Errors of the use cases. Each variant is one stable API error code; only the
-//! HTTP adapter knows the status codes. Adapters translate driver errors into
-//! `StoreError`, and use cases turn those into `AppError`.
+//! Errors of the use cases. Each `AppError` variant has one stable code of the
+//! [`ErrorCode`] table. Adapters translate driver errors into `StoreError`, and
+//! use cases turn those into `AppError` with `?`.
+
+use crate::error_code::ErrorCode;
 
 /// What a port may fail with.
 #[derive(Debug, thiserror::Error)]
@@ -8,6 +10,10 @@ pub enum StoreError {
     /// The database cannot be reached (pool timeout, connection refused or lost).
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// Every connection is taken by other requests: the service is saturated,
+    /// not the database down.
+    #[error("service busy: {0}")]
+    Busy(String),
     /// A serialization failure or deadlock: the transaction was rolled back and
     /// may be retried.
     #[error("transaction conflict, retry")]
@@ -21,7 +27,7 @@ pub enum StoreError {
     Unexpected(#[from] anyhow::Error),
 }
 
-/// What a use case may fail with; one variant per API error code.
+/// What a use case may fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// 400 VALIDATION_ERROR.
@@ -36,10 +42,17 @@ pub enum AppError {
     /// 404 RECORD_NOT_FOUND.
     #[error("{0}")]
     RecordNotFound(String),
-    /// A name or id conflict in operator commands (organization slug taken...).
+    /// 409 CONFLICT: a name or id taken in operator commands (organization slug...).
     #[error("{0}")]
     Conflict(String),
-    /// 503 UNAVAILABLE.
+    /// A serialization failure or deadlock. The transaction runner retries it;
+    /// once retries are spent it is answered as 503 UNAVAILABLE (busy).
+    #[error("transaction conflict")]
+    TxConflict,
+    /// 503 UNAVAILABLE: the service is saturated (no connection free in time).
+    #[error("busy")]
+    Busy(String),
+    /// 503 UNAVAILABLE: the database cannot be reached.
     #[error("database unavailable")]
     Unavailable(String),
     /// 500 INTERNAL_ERROR.
@@ -51,9 +64,8 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Unavailable(m) => Self::Unavailable(m),
-            StoreError::Conflict => {
-                Self::Internal(anyhow::anyhow!("transaction conflict after retries"))
-            }
+            StoreError::Busy(m) => Self::Busy(m),
+            StoreError::Conflict => Self::TxConflict,
             StoreError::Constraint(m) => Self::Validation(m),
             StoreError::Unexpected(e) => Self::Internal(e),
         }
@@ -67,18 +79,21 @@ impl AppError {
     }
 
     /// The stable API code of the error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Validation(_) => "VALIDATION_ERROR",
-            Self::InvalidObject(_) => "INVALID_OBJECT",
-            Self::PermissionDenied(_) => "PERMISSION_DENIED",
-            Self::RecordNotFound(_) => "RECORD_NOT_FOUND",
-            Self::Conflict(_) => "CONFLICT",
-            Self::Unavailable(_) => "UNAVAILABLE",
-            Self::Internal(_) => "INTERNAL_ERROR",
+            Self::Validation(_) => ErrorCode::ValidationError,
+            Self::InvalidObject(_) => ErrorCode::InvalidObject,
+            Self::PermissionDenied(_) => ErrorCode::PermissionDenied,
+            Self::RecordNotFound(_) => ErrorCode::RecordNotFound,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::TxConflict | Self::Busy(_) | Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::Internal(_) => ErrorCode::InternalError,
         }
     }
 }
 
-/// Message of the per-record permission failure (bulk.md).
+/// Message of the per-record permission failure.
 pub const NO_PERMISSION_ON_RECORD: &str = "You do not have permission to update this record";
+
+/// Message of the per-record not-found failure.
+pub const RECORD_NOT_FOUND: &str = "Record not found";

@@ -1,7 +1,12 @@
 //! Who is calling and what they may do: token scopes, workspace roles and the
 //! record-level write rule shared by the records API and bulk operations.
 
+use std::collections::BTreeMap;
+
 use uuid::Uuid;
+
+use crate::catalog::ObjectDef;
+use crate::value::Value;
 
 /// A token scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,6 +110,18 @@ impl Caller {
     }
 }
 
+/// The owner a write sets, if it sets one: `Some(new owner or None)` when
+/// `values` holds the object's owner field ([`ObjectDef::owner_field`]),
+/// `None` when the write leaves the owner alone. The one definition of an
+/// owner change, for records, batches and bulk alike.
+pub fn owner_change(object: &ObjectDef, values: &BTreeMap<String, Value>) -> Option<Option<Uuid>> {
+    let field = object.owner_field()?;
+    values.get(&field.name).map(|v| match v {
+        Value::Id(id) => Some(*id),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +165,20 @@ mod tests {
         }
         let admin = caller(Role::Admin);
         assert!(admin.may_change(other, Some(other)));
+    }
+
+    #[test]
+    fn an_owner_change_is_a_write_of_the_owner_field() {
+        let contacts = crate::standard::standard_objects()
+            .into_iter()
+            .find(|o| o.name == "contacts")
+            .unwrap();
+        let someone = Uuid::new_v4();
+        let set = |k: &str, v: Value| BTreeMap::from([(k.to_owned(), v)]);
+        assert_eq!(owner_change(&contacts, &BTreeMap::new()), None);
+        assert_eq!(owner_change(&contacts, &set("first_name", Value::Text("A".into()))), None);
+        assert_eq!(owner_change(&contacts, &set("owner", Value::Id(someone))), Some(Some(someone)));
+        assert_eq!(owner_change(&contacts, &set("owner", Value::Null)), Some(None));
     }
 
     #[test]

@@ -114,6 +114,12 @@ impl ObjectDef {
         self.fields.iter().filter(|f| !f.is_column())
     }
 
+    /// The field the record-level write rule reads: the object's first OWNER
+    /// field, if it has one.
+    pub fn owner_field(&self) -> Option<&FieldDef> {
+        self.fields_of(FieldType::Owner).next()
+    }
+
     /// Fields of one type, in catalog order.
     pub fn fields_of(&self, t: FieldType) -> impl Iterator<Item = &FieldDef> {
         self.fields.iter().filter(move |f| f.field_type == t)

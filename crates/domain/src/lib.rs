@@ -5,12 +5,14 @@
 pub mod access;
 pub mod catalog;
 pub mod duplicates;
+pub mod id;
 pub mod record;
 pub mod standard;
 pub mod token;
 pub mod value;
 
-pub use access::{Caller, Role, Scope};
+pub use access::{owner_change, Caller, Role, Scope};
 pub use catalog::{Catalog, FieldDef, FieldType, ObjectDef};
+pub use id::{MalformedId, RecordId};
 pub use record::Record;
 pub use value::{Value, ValueError};

@@ -25,14 +25,6 @@ impl Record {
         self.values.get(field).unwrap_or(&Value::Null)
     }
 
-    /// The record's owner, when the object has an OWNER field named `owner` set.
-    pub fn owner(&self) -> Option<Uuid> {
-        match self.values.get("owner") {
-            Some(Value::Id(id)) => Some(*id),
-            _ => None,
-        }
-    }
-
     /// The flat JSON form the records API returns: `id`, `created_at`,
     /// `updated_at` and every field of the object by name.
     pub fn to_json(&self, object: &ObjectDef) -> Json {

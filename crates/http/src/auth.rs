@@ -8,7 +8,9 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use kasar_domain::token::{digest, looks_like_token};
+use kasar_application::authorize::{self, Authorized, Operation};
+use kasar_application::ErrorCode;
+use kasar_domain::token::looks_like_token;
 use kasar_domain::Caller;
 
 use crate::error::ApiError;
@@ -38,27 +40,31 @@ async fn resolve(req: &ServiceRequest) -> Result<Caller, ApiError> {
         .map(str::trim)
         .filter(|t| looks_like_token(t))
         .ok_or_else(ApiError::unauthenticated)?;
-    let state = req
-        .app_data::<web::Data<HttpState>>()
-        .ok_or_else(|| ApiError::new("INTERNAL_ERROR", "Internal server error"))?;
+    let state = req.app_data::<web::Data<HttpState>>().ok_or_else(|| {
+        tracing::error!("HttpState is not registered");
+        ApiError::new(ErrorCode::InternalError, "Internal server error")
+    })?;
     let caller = state
-        .services
-        .directory
-        .authenticate(&digest(token))
-        .await
-        .map_err(|e| ApiError::from(kasar_application::AppError::from(e)))?
+        .service
+        .authenticate(token)
+        .await?
         .ok_or_else(ApiError::unauthenticated)?;
-    if !caller.can_read() {
-        return Err(ApiError::new(
-            "PERMISSION_DENIED",
-            "This token has no valid scope",
-        ));
-    }
+    // A token without a valid scope may do nothing at all: refused here,
+    // before the rate limit counts it.
+    authorize::authorize::<authorize::Read>(&caller)?;
     Ok(caller)
 }
 
+
 /// The authenticated caller of a request.
 pub struct Auth(pub Caller);
+
+impl Auth {
+    /// The proof that the caller may run operation `O`, or 403.
+    pub fn may<O: Operation>(&self) -> Result<Authorized<O>, ApiError> {
+        Ok(authorize::authorize::<O>(&self.0)?)
+    }
+}
 
 impl FromRequest for Auth {
     type Error = ApiError;

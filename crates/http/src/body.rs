@@ -6,6 +6,8 @@ use actix_web::{web, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
+use kasar_application::ErrorCode;
+
 use crate::error::ApiError;
 
 /// Reads and parses the body as `T`.
@@ -22,13 +24,13 @@ pub async fn json_body<T: DeserializeOwned>(
         .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
     if !is_json {
         return Err(ApiError::new(
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "The body must be application/json",
         ));
     }
     let too_large = || {
         ApiError::new(
-            "PAYLOAD_TOO_LARGE",
+            ErrorCode::PayloadTooLarge,
             format!("The body is larger than {limit} bytes"),
         )
     };

@@ -1,54 +1,51 @@
-//! The API error: one table from stable code to HTTP status, one JSON
-//! envelope `{"error": {"code", "message"}}`. Internal details go to the log
-//! only.
+//! The API error: a code of the application's [`ErrorCode`] table (which knows
+//! its status) and a message, in one JSON envelope `{"error": {"code",
+//! "message"}}`. Internal details go to the log only.
 
+use actix_web::http::header::RETRY_AFTER;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use kasar_application::AppError;
+use kasar_application::{AppError, ErrorCode};
 use serde::Serialize;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::ToSchema;
 
 /// An error response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
-}
-
-/// The status of each code: adding an error is adding a row.
-pub fn status_of(code: &str) -> StatusCode {
-    match code {
-        "VALIDATION_ERROR" | "INVALID_OBJECT" => StatusCode::BAD_REQUEST,
-        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-        "PERMISSION_DENIED" => StatusCode::FORBIDDEN,
-        "RECORD_NOT_FOUND" | "NOT_FOUND" => StatusCode::NOT_FOUND,
-        "METHOD_NOT_ALLOWED" => StatusCode::METHOD_NOT_ALLOWED,
-        "CONFLICT" => StatusCode::CONFLICT,
-        "PAYLOAD_TOO_LARGE" => StatusCode::PAYLOAD_TOO_LARGE,
-        "UNSUPPORTED_MEDIA_TYPE" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
-        "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+    /// Seconds after which a retry may succeed (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     /// An error with a code of the table and a message for people.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 
     /// 400 VALIDATION_ERROR.
     pub fn validation(message: impl Into<String>) -> Self {
-        Self::new("VALIDATION_ERROR", message)
+        Self::new(ErrorCode::ValidationError, message)
     }
 
     /// 401 UNAUTHENTICATED.
     pub fn unauthenticated() -> Self {
-        Self::new("UNAUTHENTICATED", "A valid bearer token is required")
+        Self::new(
+            ErrorCode::Unauthenticated,
+            "A valid bearer token is required",
+        )
+    }
+
+    /// With a `Retry-After` of `seconds`.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 }
 
@@ -60,16 +57,25 @@ impl std::fmt::Display for ApiError {
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        match &e {
+        let code = e.code();
+        match e {
             AppError::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
-                Self::new("INTERNAL_ERROR", "Internal server error")
+                Self::new(code, "Internal server error")
             }
             AppError::Unavailable(detail) => {
                 tracing::warn!(%detail, "database unavailable");
-                Self::new("UNAVAILABLE", "The database is unavailable; retry later")
+                Self::new(code, "The database is unavailable; retry later")
             }
-            other => Self::new(other.code(), other.to_string()),
+            AppError::Busy(detail) => {
+                tracing::warn!(%detail, "service busy");
+                Self::new(code, "The service is busy; retry later").retry_after(1)
+            }
+            AppError::TxConflict => {
+                tracing::warn!("transaction conflict after retries");
+                Self::new(code, "The service is busy; retry later").retry_after(1)
+            }
+            other => Self::new(code, other.to_string()),
         }
     }
 }
@@ -83,21 +89,33 @@ pub struct ErrorBody {
 /// Code and message of an error.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable code clients branch on (`VALIDATION_ERROR`, `RECORD_NOT_FOUND`...).
-    pub code: String,
+    /// Stable code clients branch on.
+    #[schema(schema_with = error_codes)]
+    pub code: ErrorCode,
     /// Explanation for people.
     pub message: String,
 }
 
+/// Every code of the table, as the document's enum.
+fn error_codes() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str())))
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        status_of(self.code)
+        StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(ErrorBody {
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((RETRY_AFTER, seconds.to_string()));
+        }
+        response.json(ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_owned(),
+                code: self.code,
                 message: self.message.clone(),
             },
         })
@@ -109,22 +127,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_has_its_status() {
-        for (code, status) in [
-            ("VALIDATION_ERROR", 400),
-            ("INVALID_OBJECT", 400),
-            ("UNAUTHENTICATED", 401),
-            ("PERMISSION_DENIED", 403),
-            ("RECORD_NOT_FOUND", 404),
-            ("NOT_FOUND", 404),
-            ("METHOD_NOT_ALLOWED", 405),
-            ("PAYLOAD_TOO_LARGE", 413),
-            ("UNSUPPORTED_MEDIA_TYPE", 415),
-            ("RATE_LIMITED", 429),
-            ("INTERNAL_ERROR", 500),
-            ("UNAVAILABLE", 503),
-        ] {
-            assert_eq!(status_of(code).as_u16(), status, "{code}");
+    fn every_code_answers_with_its_status() {
+        for code in ErrorCode::ALL {
+            let e = ApiError::new(*code, "m");
+            assert_eq!(e.status_code().as_u16(), code.status(), "{code}");
         }
+    }
+
+    #[test]
+    fn a_conflict_after_retries_is_a_busy_service() {
+        let e = ApiError::from(AppError::TxConflict);
+        assert_eq!((e.status_code().as_u16(), e.retry_after), (503, Some(1)));
     }
 }

@@ -243,7 +243,7 @@ pub async fn limit(
             decision.retry_after()
         );
         let mut res = req
-            .error_response(ApiError::new("RATE_LIMITED", message))
+            .error_response(ApiError::new(kasar_application::ErrorCode::RateLimited, message))
             .map_into_boxed_body();
         res.headers_mut()
             .insert(RETRY_AFTER, HeaderValue::from(decision.retry_after()));

@@ -5,10 +5,12 @@
 use std::path::Path;
 
 use kasar_application::admin::{self, TokenRequest};
-use kasar_application::records;
-use kasar_application::{AppError, Services};
-use kasar_domain::token::digest;
-use kasar_domain::{Caller, Role};
+use kasar_application::authorize::{authorize, Read, Write};
+use kasar_application::command::RecordFields;
+use kasar_application::records::{CreateRecord, ListRecords, PageSize};
+use kasar_application::{AppError, Authorized, Crm, Services};
+use kasar_domain::standard::standard_objects;
+use kasar_domain::Role;
 use serde_json::{json, Value as Json};
 
 const ORG: &str = "demo";
@@ -17,7 +19,7 @@ const ADMIN: &str = "admin@demo.kasar.dev";
 /// Ensures the demo organization, a working admin token (reused from
 /// `token_file` when still valid) and the demo data; returns the token.
 pub async fn ensure(services: &Services, token_file: &Path) -> Result<String, AppError> {
-    if services.directory.find_organization(ORG).await?.is_none() {
+    if admin::find_organization(services, ORG).await?.is_none() {
         admin::create_organization(services, ORG, Some("Demo Inc.")).await?;
     }
     admin::add_user(services, ORG, ADMIN, Some("Demo Admin"), Role::Admin).await?;
@@ -26,7 +28,7 @@ pub async fn ensure(services: &Services, token_file: &Path) -> Result<String, Ap
         .map(|s| s.trim().to_owned());
     let mut caller = None;
     if let Some(t) = &saved {
-        caller = services.directory.authenticate(&digest(t)).await?;
+        caller = services.authenticate(t).await?;
     }
     let token = match (saved, caller.is_some()) {
         (Some(t), true) => t,
@@ -41,28 +43,23 @@ pub async fn ensure(services: &Services, token_file: &Path) -> Result<String, Ap
             let created = admin::create_token(services, &request).await?;
             std::fs::write(token_file, format!("{}\n", created.token))
                 .map_err(|e| AppError::Internal(e.into()))?;
-            caller = services
-                .directory
-                .authenticate(&digest(&created.token))
-                .await?;
+            caller = services.authenticate(&created.token).await?;
             created.token
         }
     };
     let caller = caller.ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("fresh demo token does not authenticate"))
     })?;
-    let (_, page) = records::list(
-        services,
-        &caller,
-        "contacts",
-        records::ListQuery {
-            limit: Some(1),
-            cursor: None,
-        },
-    )
-    .await?;
+    let query = ListRecords {
+        object: "contacts".into(),
+        limit: PageSize::new(1).ok(),
+        cursor: None,
+    };
+    let (_, page) = services
+        .list_records(&authorize::<Read>(&caller)?, query)
+        .await?;
     if page.total == 0 {
-        seed(services, &caller, 250, 42).await?;
+        seed(services, &authorize::<Write>(&caller)?, 250, 42).await?;
     }
     Ok(token)
 }
@@ -90,9 +87,16 @@ impl Rng {
         usize::try_from(self.next_u64() % (n.max(1) as u64)).unwrap_or(0)
     }
 
-    /// One item of a slice.
+    /// One item of a slice (empty when the slice is).
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
+        let i = self.below(items.len());
+        items.get(i).copied().unwrap_or_default()
+    }
+
+    /// One item of a list of strings (empty when the list is).
+    pub fn pick_owned<'a>(&mut self, items: &'a [String]) -> &'a str {
+        let i = self.below(items.len());
+        items.get(i).map_or("", String::as_str)
     }
 }
 
@@ -138,23 +142,30 @@ const TAGS: &[&str] = &[
     "outbound",
     "trial",
 ];
-const STATUS: &[&str] = &["new", "contacted", "qualified", "customer", "lost"];
-const STAGE: &[&str] = &[
-    "lead",
-    "qualified",
-    "proposal",
-    "negotiation",
-    "won",
-    "lost",
-];
+
+/// The options of a SELECT field of the standard catalog.
+fn options(object: &str, field: &str) -> Vec<String> {
+    standard_objects()
+        .into_iter()
+        .find(|o| o.name == object)
+        .and_then(|o| o.field(field).map(|f| f.options.clone()))
+        .unwrap_or_default()
+}
 
 async fn create(
-    services: &Services,
-    caller: &Caller,
+    services: &dyn Crm,
+    auth: &Authorized<Write>,
     object: &str,
     body: Json,
 ) -> Result<String, AppError> {
-    let (_, record) = records::create(services, caller, object, &body).await?;
+    let Json::Object(fields) = body else {
+        return Err(AppError::Internal(anyhow::anyhow!("demo body is not an object")));
+    };
+    let command = CreateRecord {
+        object: object.into(),
+        fields: RecordFields(fields),
+    };
+    let (_, record) = services.create_record(auth, command).await?;
     Ok(record.id.to_string())
 }
 
@@ -162,12 +173,14 @@ async fn create(
 /// written differently: email case, phone format, name spacing, LinkedIn URL
 /// form) and opportunities.
 pub async fn seed(
-    services: &Services,
-    caller: &Caller,
+    services: &dyn Crm,
+    caller: &Authorized<Write>,
     contacts: usize,
     seed: u64,
 ) -> Result<(), AppError> {
     let mut rng = Rng::new(seed);
+    let status = options("contacts", "status");
+    let stage = options("opportunities", "stage");
     let mut tags = Vec::new();
     for t in TAGS {
         tags.push(
@@ -202,7 +215,7 @@ pub async fn seed(
             "email": format!("{}.{}{}@example.com", first.to_lowercase(), last.to_lowercase(), i),
             "phone": format!("(415) {}-{}", &digits[..3], &digits[3..]),
             "linkedin": format!("https://www.linkedin.com/in/{}-{}-{i}/", first.to_lowercase(), last.to_lowercase()),
-            "job_title": "Buyer", "status": rng.pick(STATUS),
+            "job_title": "Buyer", "status": rng.pick_owned(&status),
             "company": companies[rng.below(companies.len())], "tags": [tags[rng.below(tags.len())]],
         });
         people.push(create(services, caller, "contacts", body.clone()).await?);
@@ -233,7 +246,7 @@ pub async fn seed(
     }
     for i in 0..(contacts / 4).max(2) {
         let contact = &people[rng.below(people.len())];
-        let body = json!({"name": format!("Deal {i}"), "amount": 1000 * (1 + rng.below(100)), "stage": rng.pick(STAGE),
+        let body = json!({"name": format!("Deal {i}"), "amount": 1000 * (1 + rng.below(100)), "stage": rng.pick_owned(&stage),
                           "contact": contact, "company": companies[rng.below(companies.len())], "tags": [tags[rng.below(tags.len())]]});
         create(services, caller, "opportunities", body).await?;
     }

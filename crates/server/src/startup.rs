@@ -34,11 +34,11 @@ pub enum StartupError {
 /// The pool and the use cases' services built from settings.
 pub fn services(settings: &Settings) -> Result<(Pool, Services), StartupError> {
     let pool = kasar_postgres::pool(&settings.pool())?;
-    let services = Services {
-        store: Arc::new(PgStore::new(pool.clone())),
-        directory: Arc::new(PgDirectory::new(pool.clone())),
-        limits: settings.limits()?,
-    };
+    let services = Services::new(
+        Arc::new(PgStore::new(pool.clone())),
+        Arc::new(PgDirectory::new(pool.clone())),
+        settings.limits()?,
+    );
     Ok((pool, services))
 }
 
@@ -69,7 +69,7 @@ impl Application {
             })?
             .port();
         let state = HttpState::with_rate_limits(
-            services,
+            Arc::new(services),
             settings.server.body_limit,
             settings.rate_limits(),
         );

@@ -90,18 +90,14 @@ async fn a_unit_of_work_dropped_mid_statement_is_rolled_back_before_its_connecti
     .await;
     let caller = app
         .services
-        .directory
-        .authenticate(&kasar_domain::token::digest(&app.admin.token))
+        .authenticate(&app.admin.token)
         .await
         .expect("authenticate")
         .expect("a caller");
-    let update = |ids: Vec<String>, field: &str, value: &str| BulkRequest {
-        object: "contacts".into(),
-        record_ids: ids,
-        action: BulkAction::UpdateField {
-            field_name: field.into(),
-            field_value: json!(value),
-        },
+    let caller = authorize::<Write>(&caller).expect("a writer");
+    let update = |ids: Vec<String>, field: &str, value: &str| -> BulkCommand {
+        serde_json::from_value(json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": field, "field_value": value}))
+            .expect("a bulk command")
     };
 
     // The future is dropped while its UPDATE sleeps in PostgreSQL.
@@ -110,7 +106,7 @@ async fn a_unit_of_work_dropped_mid_statement_is_rolled_back_before_its_connecti
         bulk::run(
             &app.services,
             &caller,
-            &update(ids.clone(), "status", "lost"),
+            update(ids.clone(), "status", "lost"),
         ),
     )
     .await;
@@ -121,7 +117,7 @@ async fn a_unit_of_work_dropped_mid_statement_is_rolled_back_before_its_connecti
     let next = bulk::run(
         &app.services,
         &caller,
-        &update(vec![other.clone()], "job_title", "next"),
+        update(vec![other.clone()], "job_title", "next"),
     )
     .await
     .expect("the next unit of work");
@@ -151,8 +147,8 @@ async fn a_unit_of_work_dropped_while_its_begin_is_in_flight_leaves_no_connectio
     for _ in 0..5 {
         // The pool holds an idle connection, so `begin` gets it at once and
         // the first poll ends waiting for BEGIN: the future is dropped there.
-        app.services.directory.ping().await.expect("ping");
-        let mut begin = app.services.store.begin(&app.org);
+        app.services.ready().await.expect("ping");
+        let mut begin = app.store.begin(&app.org);
         let first =
             std::future::poll_fn(|cx| Poll::Ready(begin.as_mut().poll(cx).is_pending())).await;
         assert!(first, "BEGIN cannot be answered within one poll");
@@ -160,7 +156,7 @@ async fn a_unit_of_work_dropped_while_its_begin_is_in_flight_leaves_no_connectio
         no_open_transaction(&app.db, Duration::from_secs(3)).await;
     }
     // The next unit of work gets a clean connection and its own transaction.
-    let mut tx = app.services.store.begin(&app.org).await.expect("begin");
+    let mut tx = app.store.begin(&app.org).await.expect("begin");
     tx.rollback().await.expect("rollback");
     no_open_transaction(&app.db, Duration::from_secs(3)).await;
 }

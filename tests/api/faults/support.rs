@@ -14,9 +14,10 @@ pub(crate) use std::task::Poll;
 pub(crate) use std::time::{Duration, Instant};
 
 pub(crate) use kasar_application::admin::{self, TokenRequest};
-pub(crate) use kasar_application::bulk::{self, BulkAction, BulkRequest};
-pub(crate) use kasar_application::ports::Tenant;
-pub(crate) use kasar_application::Services;
+pub(crate) use kasar_application::authorize::{authorize, Write};
+pub(crate) use kasar_application::bulk::{self, BulkCommand};
+pub(crate) use kasar_application::ports::{Store, Tenant};
+pub(crate) use kasar_application::{Crm, Services};
 pub(crate) use kasar_domain::Role;
 pub(crate) use kasar_server::Settings;
 pub(crate) use serde_json::{json, Value as Json};

@@ -32,3 +32,8 @@ pub async fn create_organization(
             other => other.into(),
         })
 }
+
+/// The organization `slug`, if it exists.
+pub async fn find_organization(services: &Services, slug: &str) -> Result<Option<Tenant>, AppError> {
+    Ok(services.directory.find_organization(slug).await?)
+}

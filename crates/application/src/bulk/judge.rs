@@ -4,14 +4,15 @@
 use kasar_domain::Caller;
 use uuid::Uuid;
 
-use crate::error::NO_PERMISSION_ON_RECORD;
+use crate::error::{NO_PERMISSION_ON_RECORD, RECORD_NOT_FOUND};
+use crate::error_code::ErrorCode;
 
 /// The records split by verdict, each list in request order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Verdicts {
     pub allowed: Vec<Uuid>,
     /// (record id, code, message)
-    pub failed: Vec<(Uuid, &'static str, &'static str)>,
+    pub failed: Vec<(Uuid, ErrorCode, &'static str)>,
 }
 
 /// Judges every requested id: missing (`RECORD_NOT_FOUND`), not allowed
@@ -27,10 +28,12 @@ pub fn judge(
     let mut v = Verdicts::default();
     for id in requested {
         match found.get(id) {
-            None => v.failed.push((*id, "RECORD_NOT_FOUND", "Record not found")),
+            None => v
+                .failed
+                .push((*id, ErrorCode::RecordNotFound, RECORD_NOT_FOUND)),
             Some(owner) if !caller.may_change(*owner, new_owner) => {
                 v.failed
-                    .push((*id, "PERMISSION_DENIED", NO_PERMISSION_ON_RECORD));
+                    .push((*id, ErrorCode::PermissionDenied, NO_PERMISSION_ON_RECORD));
             }
             Some(_) => v.allowed.push(*id),
         }
@@ -76,8 +79,8 @@ mod tests {
         assert_eq!(
             v.failed,
             vec![
-                (theirs, "PERMISSION_DENIED", NO_PERMISSION_ON_RECORD),
-                (missing, "RECORD_NOT_FOUND", "Record not found")
+                (theirs, ErrorCode::PermissionDenied, NO_PERMISSION_ON_RECORD),
+                (missing, ErrorCode::RecordNotFound, RECORD_NOT_FOUND)
             ]
         );
     }

@@ -1,51 +1,14 @@
-//! The bulk request and its checks that need no database.
+//! The checks of a bulk command that need the catalog but no transaction.
 
-use kasar_domain::{Catalog, FieldType, ObjectDef, Value};
-use serde_json::Value as Json;
+use kasar_domain::id::shorten;
+use kasar_domain::{Catalog, FieldType, ObjectDef, RecordId, Value};
 use uuid::Uuid;
 
-use crate::duplicates::parse_ids;
+use super::command::BulkCommand;
 use crate::error::AppError;
-use crate::services::shorten;
 use crate::Limits;
 
-/// What to do to every record.
-#[derive(Debug, Clone, PartialEq)]
-pub enum BulkAction {
-    UpdateField {
-        field_name: String,
-        field_value: Json,
-    },
-    AddRelation {
-        relation_field: String,
-        target_ids: Vec<String>,
-    },
-    RemoveRelation {
-        relation_field: String,
-        target_ids: Vec<String>,
-    },
-}
-
-impl BulkAction {
-    /// The action's name in requests and responses.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::UpdateField { .. } => "update_field",
-            Self::AddRelation { .. } => "add_relation",
-            Self::RemoveRelation { .. } => "remove_relation",
-        }
-    }
-}
-
-/// A bulk request, as typed by the HTTP adapter.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BulkRequest {
-    pub object: String,
-    pub record_ids: Vec<String>,
-    pub action: BulkAction,
-}
-
-/// A request that passed every check: distinct ids in request order.
+/// A command that passed every check.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Checked {
     Update {
@@ -60,25 +23,32 @@ pub(crate) enum Checked {
     },
 }
 
-/// Distinct ids, first occurrence kept.
-pub(crate) fn distinct(ids: Vec<Uuid>) -> Vec<Uuid> {
+/// Distinct ids in request order, first occurrence kept.
+fn distinct(ids: &[RecordId]) -> Vec<Uuid> {
     let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    ids.into_iter().filter(|id| seen.insert(*id)).collect()
+    ids.iter()
+        .map(|id| id.uuid())
+        .filter(|id| seen.insert(*id))
+        .collect()
 }
 
-/// Checks record ids: non-empty, UUIDs, at most the limit once repeats are dropped.
-pub(crate) fn check_ids(limits: &Limits, raw: &[String]) -> Result<Vec<Uuid>, AppError> {
-    if raw.is_empty() {
-        return Err(AppError::Validation("record_ids must not be empty".into()));
+/// Distinct ids of a list that must hold 1 to `max` of them.
+fn bounded(what: &str, ids: &[RecordId], max: usize) -> Result<Vec<Uuid>, AppError> {
+    if ids.is_empty() {
+        return Err(AppError::Validation(format!("{what} must not be empty")));
     }
-    let ids = distinct(parse_ids("record_ids", raw)?);
-    if ids.len() > limits.bulk_records {
+    let ids = distinct(ids);
+    if ids.len() > max {
         return Err(AppError::Validation(format!(
-            "record_ids holds more than {} ids",
-            limits.bulk_records
+            "{what} holds more than {max} ids"
         )));
     }
     Ok(ids)
+}
+
+/// The record ids: non-empty, at most the limit once repeats are dropped.
+pub(crate) fn check_ids(limits: &Limits, command: &BulkCommand) -> Result<Vec<Uuid>, AppError> {
+    bounded("record_ids", command.record_ids(), limits.bulk_records)
 }
 
 /// Checks the action against the object's catalog.
@@ -86,76 +56,55 @@ pub(crate) fn check_action(
     limits: &Limits,
     catalog: &Catalog,
     object: &ObjectDef,
-    action: &BulkAction,
+    command: &BulkCommand,
 ) -> Result<Checked, AppError> {
-    match action {
-        BulkAction::UpdateField {
-            field_name,
-            field_value,
-        } => {
-            let field = object.field(field_name).ok_or_else(|| {
+    let change = match command {
+        BulkCommand::UpdateField(u) => {
+            let field = object.field(&u.field_name).ok_or_else(|| {
                 AppError::Validation(format!(
                     "'{}' is not a writable field of '{}'",
-                    shorten(field_name),
+                    shorten(&u.field_name),
                     object.name
                 ))
             })?;
             if field.field_type == FieldType::ManyToMany {
                 return Err(AppError::Validation(format!(
-                    "'{field_name}' is a MANY_TO_MANY field; use add_relation or remove_relation"
+                    "'{}' is a MANY_TO_MANY field; use add_relation or remove_relation",
+                    field.name
                 )));
             }
-            let value = Value::from_json(field, field_value)
+            let value = Value::from_json(field, &u.field_value)
                 .map_err(|e| AppError::Validation(e.to_string()))?;
-            Ok(Checked::Update {
+            return Ok(Checked::Update {
                 field: field.name.clone(),
                 value,
-            })
+            });
         }
-        BulkAction::AddRelation {
-            relation_field,
-            target_ids,
-        }
-        | BulkAction::RemoveRelation {
-            relation_field,
-            target_ids,
-        } => {
-            let field = object
-                .field(relation_field)
-                .filter(|f| f.field_type == FieldType::ManyToMany)
-                .ok_or_else(|| {
-                    AppError::Validation(format!(
-                        "'{}' is not a MANY_TO_MANY field of '{}'",
-                        shorten(relation_field),
-                        object.name
-                    ))
-                })?;
-            if target_ids.is_empty() {
-                return Err(AppError::Validation("target_ids must not be empty".into()));
-            }
-            let targets = distinct(parse_ids("target_ids", target_ids)?);
-            if targets.len() > limits.bulk_targets {
-                return Err(AppError::Validation(format!(
-                    "target_ids holds more than {} ids",
-                    limits.bulk_targets
-                )));
-            }
-            let target = field
-                .target
-                .as_deref()
-                .and_then(|t| catalog.object(t))
-                .cloned()
-                .ok_or_else(|| {
-                    AppError::Internal(anyhow::anyhow!(
-                        "relation {relation_field} has no target object"
-                    ))
-                })?;
-            Ok(Checked::Links {
-                field: field.name.clone(),
-                target,
-                targets,
-                add: matches!(action, BulkAction::AddRelation { .. }),
-            })
-        }
-    }
+        BulkCommand::AddRelation(r) | BulkCommand::RemoveRelation(r) => r,
+    };
+    let field = object
+        .field(&change.relation_field)
+        .filter(|f| f.field_type == FieldType::ManyToMany)
+        .ok_or_else(|| {
+            AppError::Validation(format!(
+                "'{}' is not a MANY_TO_MANY field of '{}'",
+                shorten(&change.relation_field),
+                object.name
+            ))
+        })?;
+    let targets = bounded("target_ids", &change.target_ids, limits.bulk_targets)?;
+    let target = field
+        .target
+        .as_deref()
+        .and_then(|t| catalog.object(t))
+        .cloned()
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("relation {} has no target object", field.name))
+        })?;
+    Ok(Checked::Links {
+        field: field.name.clone(),
+        target,
+        targets,
+        add: matches!(command, BulkCommand::AddRelation(_)),
+    })
 }

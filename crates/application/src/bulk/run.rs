@@ -1,28 +1,33 @@
-//! Runs a bulk request: checks, judgment, and one transaction of set-based writes.
+//! Runs a bulk command: checks, then one transaction that judges every record
+//! and applies the change to the allowed ones with set-based writes.
 
 use std::collections::BTreeMap;
 
-use kasar_domain::{Caller, FieldType};
+use async_trait::async_trait;
+use kasar_domain::{owner_change, Caller, Catalog, ObjectDef};
 use uuid::Uuid;
 
-use super::judge::judge;
-use super::request::{check_action, check_ids, BulkRequest, Checked};
+use super::command::BulkCommand;
+use super::judge::{judge, Verdicts};
+use super::request::{check_action, check_ids, Checked};
+use crate::authorize::{Authorized, Write};
 use crate::error::AppError;
-use crate::ports::Tenant;
+use crate::error_code::ErrorCode;
+use crate::ports::{Tenant, Tx};
 use crate::records::check_references;
-use crate::services::conflict;
+use crate::transaction::Unit;
 use crate::Services;
 
 /// One failed record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BulkFailure {
     pub record_id: Uuid,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: &'static str,
 }
 
-/// The counts of `bulk.md`: `succeeded` is `updated`, `added` or `removed`
-/// depending on the action, and `succeeded + failed == total`.
+/// The counts of a bulk request: `succeeded` is `updated`, `added` or
+/// `removed` depending on the action, and `succeeded + failed == total`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BulkOutcome {
     pub action: &'static str,
@@ -32,101 +37,122 @@ pub struct BulkOutcome {
     pub errors: Vec<BulkFailure>,
 }
 
-/// Runs the request.
-#[tracing::instrument(skip(services, caller, request), fields(org = %caller.organization_id, object = %request.object, action = request.action.as_str(), records = request.record_ids.len()))]
+/// Runs the command.
+#[tracing::instrument(skip(services, auth, command), fields(org = %auth.caller().organization_id, object = %command.object_name(), action = command.action(), records = command.record_ids().len()))]
 pub async fn run(
     services: &Services,
-    caller: &Caller,
-    request: &BulkRequest,
+    auth: &Authorized<Write>,
+    command: BulkCommand,
 ) -> Result<BulkOutcome, AppError> {
-    crate::require_write(caller)?;
-    let (catalog, object) = services.object(caller, &request.object).await?;
-    let ids = check_ids(&services.limits, &request.record_ids)?;
-    let checked = check_action(&services.limits, &catalog, &object, &request.action)?;
-    let tenant = Tenant::from(caller);
-    services
-        .retrying(|| async {
-            let mut tx = services.store.begin(&tenant).await.map_err(conflict)?;
-            let (new_owner, per_record) = match &checked {
-                Checked::Update { field, value } => {
-                    let values = BTreeMap::from([(field.clone(), value.clone())]);
-                    check_references(tx.as_mut(), &catalog, &object, &values).await?;
-                    let owner = object
-                        .field(field)
-                        .filter(|f| f.field_type == FieldType::Owner && f.name == "owner")
-                        .map(|_| match value {
-                            kasar_domain::Value::Id(id) => Some(*id),
-                            _ => None,
-                        });
-                    (owner, 1)
-                }
-                Checked::Links {
-                    target, targets, ..
-                } => {
-                    let missing = tx
-                        .missing_records(target, targets)
-                        .await
-                        .map_err(conflict)?;
-                    if let Some(id) = missing.first() {
-                        return Err(AppError::Validation(format!(
-                            "target_ids: {} record {id} does not exist",
-                            target.name
-                        )));
-                    }
-                    (None, targets.len() as u64)
-                }
-            };
-            let owners = tx.lock_owners(&object, &ids).await.map_err(conflict)?;
-            let verdicts = judge(caller, &ids, &owners, new_owner);
-            if !verdicts.allowed.is_empty() {
-                match &checked {
-                    Checked::Update { field, value } => {
-                        let values = BTreeMap::from([(field.clone(), value.clone())]);
-                        tx.update(&object, &verdicts.allowed, &values)
-                            .await
-                            .map_err(conflict)?;
-                    }
-                    Checked::Links {
-                        field,
-                        targets,
-                        add: true,
-                        ..
-                    } => {
-                        tx.add_links(&object, field, &verdicts.allowed, targets)
-                            .await
-                            .map_err(conflict)?;
-                    }
-                    Checked::Links {
-                        field,
-                        targets,
-                        add: false,
-                        ..
-                    } => {
-                        tx.remove_links(&object, field, &verdicts.allowed, targets)
-                            .await
-                            .map_err(conflict)?;
-                    }
-                }
-            }
-            tx.commit().await.map_err(conflict)?;
-            let failed = verdicts.failed.len() as u64;
-            Ok(BulkOutcome {
-                action: request.action.as_str(),
-                total: ids.len() as u64 * per_record,
-                succeeded: verdicts.allowed.len() as u64 * per_record,
-                failed: failed * per_record,
-                errors: verdicts
-                    .failed
-                    .into_iter()
-                    .map(|(record_id, code, message)| BulkFailure {
-                        record_id,
-                        code,
-                        message,
-                    })
-                    .collect(),
+    let tenant = Tenant::from(auth.caller());
+    let (catalog, object) = services.object(&tenant, command.object_name()).await?;
+    let ids = check_ids(&services.limits, &command)?;
+    let checked = check_action(&services.limits, &catalog, &object, &command)?;
+    let unit = Apply {
+        caller: auth.caller(),
+        catalog: &catalog,
+        object: &object,
+        ids: &ids,
+        checked: &checked,
+    };
+    let (verdicts, per_record) = services.in_transaction(&tenant, &unit).await?;
+    let count = |n: usize| n as u64 * per_record;
+    Ok(BulkOutcome {
+        action: command.action(),
+        total: count(ids.len()),
+        succeeded: count(verdicts.allowed.len()),
+        failed: count(verdicts.failed.len()),
+        errors: verdicts
+            .failed
+            .into_iter()
+            .map(|(record_id, code, message)| BulkFailure {
+                record_id,
+                code,
+                message,
             })
-        })
-        .await
+            .collect(),
+    })
+}
+
+/// The transaction of a bulk request.
+struct Apply<'a> {
+    caller: &'a Caller,
+    catalog: &'a Catalog,
+    object: &'a ObjectDef,
+    ids: &'a [Uuid],
+    checked: &'a Checked,
+}
+
+#[async_trait]
+impl Unit for Apply<'_> {
+    /// The verdicts and how many changes each allowed record counts for.
+    type Output = (Verdicts, u64);
+
+    async fn run(&self, tx: &mut dyn Tx) -> Result<(Verdicts, u64), AppError> {
+        let (new_owner, per_record) = self.check_targets(tx).await?;
+        let owners = tx.lock_owners(self.object, self.ids).await?;
+        let verdicts = judge(self.caller, self.ids, &owners, new_owner);
+        if !verdicts.allowed.is_empty() {
+            self.write(tx, &verdicts.allowed).await?;
+        }
+        Ok((verdicts, per_record))
+    }
+}
+
+impl Apply<'_> {
+    /// Checks that the ids the change names exist; returns the owner change it
+    /// makes and how many changes it counts per record.
+    async fn check_targets(
+        &self,
+        tx: &mut dyn Tx,
+    ) -> Result<(Option<Option<Uuid>>, u64), AppError> {
+        match self.checked {
+            Checked::Update { field, value } => {
+                let values = BTreeMap::from([(field.clone(), value.clone())]);
+                check_references(tx, self.catalog, self.object, &values).await?;
+                Ok((owner_change(self.object, &values), 1))
+            }
+            Checked::Links {
+                target, targets, ..
+            } => {
+                let missing = tx.missing_records(target, targets).await?;
+                if let Some(id) = missing.first() {
+                    return Err(AppError::Validation(format!(
+                        "target_ids: {} record {id} does not exist",
+                        target.name
+                    )));
+                }
+                Ok((None, targets.len() as u64))
+            }
+        }
+    }
+
+    /// Applies the change to the allowed records.
+    async fn write(&self, tx: &mut dyn Tx, allowed: &[Uuid]) -> Result<(), AppError> {
+        match self.checked {
+            Checked::Update { field, value } => {
+                let values = BTreeMap::from([(field.clone(), value.clone())]);
+                tx.update(self.object, allowed, &values).await?;
+            }
+            Checked::Links {
+                field,
+                targets,
+                add: true,
+                ..
+            } => {
+                tx.add_links(self.object, field, allowed, targets).await?;
+            }
+            Checked::Links {
+                field,
+                targets,
+                add: false,
+                ..
+            } => {
+                tx.remove_links(self.object, field, allowed, targets).await?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -7,20 +7,22 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::*;
-use crate::bulk::BulkAction;
+use crate::error_code::ErrorCode;
+use crate::authorize::{authorize, Write};
 use crate::error::AppError;
 use crate::ports::MockTx;
 use crate::test_support::{caller, services, store_with_catalog};
 
-fn update(ids: &[Uuid], field: &str, value: serde_json::Value) -> BulkRequest {
-    BulkRequest {
-        object: "contacts".into(),
-        record_ids: ids.iter().map(Uuid::to_string).collect(),
-        action: BulkAction::UpdateField {
-            field_name: field.into(),
-            field_value: value,
-        },
-    }
+fn command(body: serde_json::Value) -> BulkCommand {
+    serde_json::from_value(body).unwrap()
+}
+
+fn update(ids: &[Uuid], field: &str, value: serde_json::Value) -> BulkCommand {
+    command(json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": field, "field_value": value}))
+}
+
+fn write(c: &kasar_domain::Caller) -> Authorized<Write> {
+    authorize::<Write>(c).unwrap()
 }
 
 #[tokio::test]
@@ -50,16 +52,16 @@ async fn only_allowed_records_are_written_and_the_rest_are_reported() {
     });
     let out = run(
         &services(store),
-        &member,
-        &update(&[mine, theirs, missing, mine], "status", json!("qualified")),
+        &write(&member),
+        update(&[mine, theirs, missing, mine], "status", json!("qualified")),
     )
     .await
     .unwrap();
     assert_eq!((out.total, out.succeeded, out.failed), (3, 1, 2));
     assert_eq!(*written.lock().unwrap(), vec![mine]);
     assert_eq!(out.errors[0].record_id, theirs);
-    assert_eq!(out.errors[0].code, "PERMISSION_DENIED");
-    assert_eq!(out.errors[1].code, "RECORD_NOT_FOUND");
+    assert_eq!(out.errors[0].code, ErrorCode::PermissionDenied);
+    assert_eq!(out.errors[1].code, ErrorCode::RecordNotFound);
 }
 
 #[tokio::test]
@@ -82,15 +84,8 @@ async fn relation_counts_are_records_times_targets() {
         tx.expect_commit().returning(|| Ok(()));
         Ok(Box::new(tx))
     });
-    let request = BulkRequest {
-        object: "contacts".into(),
-        record_ids: vec![a.to_string(), b.to_string(), gone.to_string()],
-        action: BulkAction::AddRelation {
-            relation_field: "tags".into(),
-            target_ids: vec![t1.to_string(), t2.to_string(), t1.to_string()],
-        },
-    };
-    let out = run(&services(store), &admin, &request).await.unwrap();
+    let request = command(json!({"action": "add_relation", "object_name": "contacts", "record_ids": [a, b, gone], "relation_field": "tags", "target_ids": [t1, t2, t1]}));
+    let out = run(&services(store), &write(&admin), request).await.unwrap();
     assert_eq!((out.total, out.succeeded, out.failed), (6, 4, 2));
     assert_eq!(out.errors.len(), 1);
 }
@@ -107,41 +102,22 @@ async fn invalid_requests_are_rejected_before_any_transaction() {
         update(&[id], "id", json!("x")),
         update(&[id], "status", json!("archived")),
         update(&[id], "email", json!("nope")),
-        BulkRequest {
-            record_ids: vec!["x".into()],
-            ..update(&[id], "status", json!("new"))
-        },
-        BulkRequest {
-            object: "contacts".into(),
-            record_ids: vec![id.to_string()],
-            action: BulkAction::RemoveRelation {
-                relation_field: "company".into(),
-                target_ids: vec![id.to_string()],
-            },
-        },
+        command(json!({"action": "remove_relation", "object_name": "contacts", "record_ids": [id], "relation_field": "company", "target_ids": [id]})),
+        command(json!({"action": "add_relation", "object_name": "contacts", "record_ids": [id], "relation_field": "tags", "target_ids": []})),
     ];
     for r in cases {
-        let out = run(&services(store_with_catalog()), &admin, &r).await;
-        assert!(
-            matches!(out, Err(AppError::Validation(_))),
-            "{:?}",
-            r.action
-        );
+        let shown = format!("{r:?}");
+        let out = run(&services(store_with_catalog()), &write(&admin), r).await;
+        assert!(matches!(out, Err(AppError::Validation(_))), "{shown}");
     }
-    let unknown = BulkRequest {
-        object: "widgets".into(),
-        ..update(&[id], "status", json!("new"))
-    };
+    let unknown = command(json!({"action": "update_field", "object_name": "widgets", "record_ids": [id], "field_name": "status", "field_value": "new"}));
     assert!(matches!(
-        run(&services(store_with_catalog()), &admin, &unknown).await,
+        run(&services(store_with_catalog()), &write(&admin), unknown).await,
         Err(AppError::InvalidObject(_))
     ));
     let reader = caller(Role::Admin, &[Scope::RecordsRead]);
-    let out = run(
-        &services(crate::ports::MockStore::new()),
-        &reader,
-        &update(&[id], "status", json!("new")),
-    )
-    .await;
-    assert!(matches!(out, Err(AppError::PermissionDenied(_))));
+    assert!(matches!(
+        authorize::<Write>(&reader),
+        Err(AppError::PermissionDenied(_))
+    ));
 }

@@ -4,25 +4,17 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use async_trait::async_trait;
 use kasar_domain::duplicates::{resolve_fields, MergeStrategy};
-use kasar_domain::{Caller, ObjectDef, Record};
+use kasar_domain::{Catalog, ObjectDef, Record};
 use uuid::Uuid;
 
-use super::{parse_ids, require_admin};
+use super::command::MergeCommand;
+use crate::authorize::{Authorized, Merge};
 use crate::error::AppError;
-use crate::ports::{RelinkCounts, Tenant};
-use crate::services::conflict;
+use crate::ports::{RelinkCounts, Tenant, Tx};
+use crate::transaction::Unit;
 use crate::Services;
-
-/// A merge request, as typed by the HTTP adapter.
-#[derive(Debug, Clone, Default)]
-pub struct MergeRequest {
-    pub object: String,
-    pub master_id: String,
-    pub duplicate_ids: Vec<String>,
-    pub strategy: Option<String>,
-    pub dry_run: bool,
-}
 
 /// What a merge did (or would do, on a dry run).
 #[derive(Debug, Clone)]
@@ -36,96 +28,43 @@ pub struct MergeOutcome {
     pub preview: Option<(ObjectDef, Record)>,
 }
 
-/// Merges `duplicate_ids` into `master_id`.
-#[tracing::instrument(skip(services, caller), fields(org = %caller.organization_id))]
+/// Merges the command's duplicates into its master.
+#[tracing::instrument(skip(services, auth), fields(org = %auth.caller().organization_id))]
 pub async fn merge(
     services: &Services,
-    caller: &Caller,
-    request: &MergeRequest,
+    auth: &Authorized<Merge>,
+    command: MergeCommand,
 ) -> Result<MergeOutcome, AppError> {
-    require_admin(caller)?;
-    // A merge writes (and deletes) records: a read-only token may only detect.
-    crate::require_write(caller)?;
-    let (catalog, object) = services.object(caller, &request.object).await?;
-    let (master, duplicates, strategy) = validate(services, request)?;
-    let tenant = Tenant::from(caller);
-    services
-        .retrying(|| async {
-            let mut tx = services.store.begin(&tenant).await.map_err(conflict)?;
-            let mut all = duplicates.clone();
-            all.push(master);
-            let locked = tx.lock_records(&object, &all).await.map_err(conflict)?;
-            if locked.len() < all.len() {
-                let found: HashSet<Uuid> = locked.iter().map(|r| r.id).collect();
-                let missing: Vec<String> = all
-                    .iter()
-                    .filter(|id| !found.contains(id))
-                    .map(Uuid::to_string)
-                    .collect();
-                return Err(AppError::RecordNotFound(format!(
-                    "{} record(s) not found: {}",
-                    object.name,
-                    missing.join(", ")
-                )));
-            }
-            let by_id: BTreeMap<Uuid, &Record> = locked.iter().map(|r| (r.id, r)).collect();
-            let master_record = by_id[&master];
-            let dup_records: Vec<&Record> = duplicates.iter().map(|id| by_id[id]).collect();
-            let changes = resolve_fields(&object, strategy, master_record, &dup_records);
-            if !changes.is_empty() {
-                tx.update(&object, &[master], &changes)
-                    .await
-                    .map_err(conflict)?;
-            }
-            let relinked = tx
-                .relink(&catalog, &object, master, &duplicates)
-                .await
-                .map_err(conflict)?;
-            let deleted = tx.delete(&object, &duplicates).await.map_err(conflict)?;
-            tx.update(&object, &[master], &BTreeMap::new())
-                .await
-                .map_err(conflict)?;
-            let preview = if request.dry_run {
-                let after = tx.get(&object, master).await.map_err(conflict)?;
-                tx.rollback().await.map_err(conflict)?;
-                after.map(|r| (object.clone(), r))
-            } else {
-                tx.commit().await.map_err(conflict)?;
-                None
-            };
-            Ok(MergeOutcome {
-                master_id: master,
-                duplicates_deleted: deleted,
-                strategy,
-                relinked,
-                dry_run: request.dry_run,
-                preview,
-            })
-        })
-        .await
+    let tenant = Tenant::from(auth.caller());
+    let (catalog, object) = services.object(&tenant, &command.object_name).await?;
+    let (master, duplicates) = validate(services, &command)?;
+    let unit = MergeUnit {
+        catalog: &catalog,
+        object: &object,
+        master,
+        duplicates: &duplicates,
+        strategy: command.merge_strategy.unwrap_or_default(),
+        dry_run: command.dry_run.unwrap_or(false),
+    };
+    services.in_transaction(&tenant, &unit).await
 }
 
-/// The request checks that need no database.
-fn validate(
-    services: &Services,
-    request: &MergeRequest,
-) -> Result<(Uuid, Vec<Uuid>, MergeStrategy), AppError> {
-    let master = parse_ids("master_id", std::slice::from_ref(&request.master_id))?[0];
-    if request.duplicate_ids.is_empty() {
-        return Err(AppError::Validation(
-            "duplicate_ids must not be empty".into(),
-        ));
+/// The checks that need no database: at most the configured number of
+/// duplicates, none repeated, the master not among them.
+fn validate(services: &Services, command: &MergeCommand) -> Result<(Uuid, Vec<Uuid>), AppError> {
+    let master = command.master_id.uuid();
+    if command.duplicate_ids.is_empty() {
+        return Err(AppError::Validation("duplicate_ids must not be empty".into()));
     }
     let max = services.limits.merge_duplicates;
-    if request.duplicate_ids.len() > max {
+    if command.duplicate_ids.len() > max {
         return Err(AppError::Validation(format!(
             "duplicate_ids holds more than {max} ids"
         )));
     }
-    let duplicates = parse_ids("duplicate_ids", &request.duplicate_ids)?;
     let mut seen = HashSet::new();
-    for id in &duplicates {
-        if !seen.insert(*id) {
+    for id in &command.duplicate_ids {
+        if !seen.insert(id.uuid()) {
             return Err(AppError::Validation(format!("duplicate_ids repeats {id}")));
         }
     }
@@ -134,18 +73,87 @@ fn validate(
             "master_id appears in duplicate_ids".into(),
         ));
     }
-    let strategy = match request.strategy.as_deref() {
-        None => MergeStrategy::KeepMaster,
-        Some(s) => MergeStrategy::parse(s).ok_or_else(|| {
-            AppError::Validation(format!(
-                "unknown merge_strategy '{}' (keep_master, fill_blanks)",
-                crate::services::shorten(s)
-            ))
-        })?,
-    };
-    Ok((master, duplicates, strategy))
+    Ok((master, command.duplicate_ids.iter().map(|id| id.uuid()).collect()))
 }
 
-#[cfg(test)]
-#[path = "merge_tests.rs"]
-mod tests;
+struct MergeUnit<'a> {
+    catalog: &'a Catalog,
+    object: &'a ObjectDef,
+    master: Uuid,
+    duplicates: &'a [Uuid],
+    strategy: MergeStrategy,
+    dry_run: bool,
+}
+
+#[async_trait]
+impl Unit for MergeUnit<'_> {
+    type Output = MergeOutcome;
+
+    fn rolls_back(&self) -> bool {
+        self.dry_run
+    }
+
+    async fn run(&self, tx: &mut dyn Tx) -> Result<MergeOutcome, AppError> {
+        let (master, duplicates) = self.lock(tx).await?;
+        let duplicates: Vec<&Record> = duplicates.iter().collect();
+        let changes = resolve_fields(self.object, self.strategy, &master, &duplicates);
+        if !changes.is_empty() {
+            tx.update(self.object, &[self.master], &changes).await?;
+        }
+        let relinked = tx
+            .relink(self.catalog, self.object, self.master, self.duplicates)
+            .await?;
+        let deleted = tx.delete(self.object, self.duplicates).await?;
+        tx.update(self.object, &[self.master], &BTreeMap::new())
+            .await?;
+        let preview = if self.dry_run {
+            tx.get(self.object, self.master)
+                .await?
+                .map(|r| (self.object.clone(), r))
+        } else {
+            None
+        };
+        Ok(MergeOutcome {
+            master_id: self.master,
+            duplicates_deleted: deleted,
+            strategy: self.strategy,
+            relinked,
+            dry_run: self.dry_run,
+            preview,
+        })
+    }
+}
+
+impl MergeUnit<'_> {
+    /// Locks every record in id order; 404 naming the missing ones. Returns
+    /// the master and the duplicates in request order.
+    async fn lock(&self, tx: &mut dyn Tx) -> Result<(Record, Vec<Record>), AppError> {
+        let mut all = self.duplicates.to_vec();
+        all.push(self.master);
+        let mut by_id: BTreeMap<Uuid, Record> = tx
+            .lock_records(self.object, &all)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let missing: Vec<String> = all
+            .iter()
+            .filter(|id| !by_id.contains_key(id))
+            .map(Uuid::to_string)
+            .collect();
+        let master = by_id.remove(&self.master);
+        let duplicates: Vec<Record> = self
+            .duplicates
+            .iter()
+            .filter_map(|id| by_id.remove(id))
+            .collect();
+        match master {
+            Some(master) if missing.is_empty() => Ok((master, duplicates)),
+            _ => Err(AppError::RecordNotFound(format!(
+                "{} record(s) not found: {}",
+                self.object.name,
+                missing.join(", ")
+            ))),
+        }
+    }
+}

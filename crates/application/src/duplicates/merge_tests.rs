@@ -8,6 +8,8 @@ use mockall::Sequence;
 use uuid::Uuid;
 
 use super::*;
+use crate::authorize::authorize;
+use crate::duplicates::MergeCommand;
 use crate::ports::{MockTx, RelinkCounts};
 use crate::test_support::{caller, services, store_with_catalog};
 
@@ -25,30 +27,25 @@ fn record(id: Uuid, first_name: Option<&str>) -> Record {
     }
 }
 
-fn request(master: Uuid, duplicates: &[Uuid], strategy: Option<&str>) -> MergeRequest {
-    MergeRequest {
-        object: "contacts".into(),
-        master_id: master.to_string(),
-        duplicate_ids: duplicates.iter().map(Uuid::to_string).collect(),
-        strategy: strategy.map(str::to_owned),
-        dry_run: false,
-    }
+fn request(master: Uuid, duplicates: &[Uuid], strategy: Option<&str>) -> MergeCommand {
+    serde_json::from_value(serde_json::json!({
+        "object_name": "contacts", "master_id": master, "duplicate_ids": duplicates, "merge_strategy": strategy,
+    }))
+    .unwrap()
+}
+
+fn admin() -> Authorized<Merge> {
+    authorize::<Merge>(&caller(Role::Admin, &[Scope::Mcp])).unwrap()
 }
 
 #[tokio::test]
 async fn invalid_requests_never_open_a_transaction() {
-    let admin = caller(Role::Admin, &[Scope::Mcp]);
     let m = Uuid::new_v4();
     let d = Uuid::new_v4();
     let cases = [
         request(m, &[m], None),
         request(m, &[], None),
         request(m, &[d, d], None),
-        request(m, &[d], Some("newest_wins")),
-        MergeRequest {
-            master_id: "nope".into(),
-            ..request(m, &[d], None)
-        },
         request(
             m,
             &(0..101).map(|_| Uuid::new_v4()).collect::<Vec<_>>(),
@@ -58,24 +55,21 @@ async fn invalid_requests_never_open_a_transaction() {
     for r in cases {
         // A store whose `begin` is never expected: calling it would panic.
         let s = services(store_with_catalog());
+        let shown = format!("{r:?}");
         assert!(
-            matches!(merge(&s, &admin, &r).await, Err(AppError::Validation(_))),
-            "{r:?}"
+            matches!(merge(&s, &admin(), r).await, Err(AppError::Validation(_))),
+            "{shown}"
         );
     }
 }
 
 #[tokio::test]
 async fn members_are_refused_before_anything_is_read() {
-    let s = services(crate::ports::MockStore::new());
     let member = caller(Role::Member, &[Scope::Mcp]);
-    let out = merge(
-        &s,
-        &member,
-        &request(Uuid::new_v4(), &[Uuid::new_v4()], None),
-    )
-    .await;
-    assert!(matches!(out, Err(AppError::PermissionDenied(_))));
+    assert!(matches!(
+        authorize::<Merge>(&member),
+        Err(AppError::PermissionDenied(_))
+    ));
 }
 
 #[tokio::test]
@@ -91,8 +85,8 @@ async fn a_missing_record_is_404_and_nothing_is_committed() {
     });
     let out = merge(
         &services(store),
-        &caller(Role::Admin, &[Scope::Mcp]),
-        &request(m, &[d], None),
+        &admin(),
+        request(m, &[d], None),
     )
     .await;
     match out {
@@ -159,8 +153,8 @@ async fn fill_blanks_updates_relinks_deletes_and_commits_in_order() {
     });
     let out = merge(
         &services(store),
-        &caller(Role::Admin, &[Scope::Mcp]),
-        &request(m, &[d1, d2], Some("fill_blanks")),
+        &admin(),
+        request(m, &[d1, d2], Some("fill_blanks")),
     )
     .await
     .unwrap();
@@ -205,8 +199,8 @@ async fn a_conflict_is_retried_then_succeeds() {
     });
     let out = merge(
         &services(store),
-        &caller(Role::Admin, &[Scope::Mcp]),
-        &request(m, &[d], None),
+        &admin(),
+        request(m, &[d], None),
     )
     .await
     .unwrap();

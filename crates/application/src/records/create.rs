@@ -1,37 +1,56 @@
 //! Create a record.
 
-use kasar_domain::{Caller, ObjectDef, Record};
-use serde_json::Value as Json;
+use std::collections::BTreeMap;
 
-use crate::require_write;
+use async_trait::async_trait;
+use kasar_domain::{owner_change, Catalog, ObjectDef, Record, Value};
 
-use super::input::{check_references, new_owner, parse_values};
-use crate::error::{AppError, StoreError};
-use crate::ports::Tenant;
+use super::command::CreateRecord;
+use super::input::{check_references, parse_values, read_back};
+use crate::authorize::{Authorized, Write};
+use crate::error::AppError;
+use crate::ports::{Tenant, Tx};
+use crate::transaction::Unit;
 use crate::Services;
 
-/// Creates a record from a JSON object of field values.
-#[tracing::instrument(skip(services, caller, body), fields(org = %caller.organization_id))]
+/// Creates a record from its field values.
+#[tracing::instrument(skip(services, auth, command), fields(org = %auth.caller().organization_id))]
 pub async fn create(
     services: &Services,
-    caller: &Caller,
-    object: &str,
-    body: &Json,
+    auth: &Authorized<Write>,
+    command: CreateRecord,
 ) -> Result<(ObjectDef, Record), AppError> {
-    require_write(caller)?;
-    let (catalog, object) = services.object(caller, object).await?;
-    let values = parse_values(&object, body, true)?;
-    if !caller.may_change(None, new_owner(&values)) {
+    let caller = auth.caller();
+    let tenant = Tenant::from(caller);
+    let (catalog, object) = services.object(&tenant, &command.object).await?;
+    let values = parse_values(&object, &command.fields, true)?;
+    if !caller.may_change(None, owner_change(&object, &values)) {
         return Err(AppError::PermissionDenied(
             "a member may set owner only to itself or null".into(),
         ));
     }
-    let mut tx = services.store.begin(&Tenant::from(caller)).await?;
-    check_references(tx.as_mut(), &catalog, &object, &values).await?;
-    let id = tx.insert(&object, &values).await?;
-    let record = tx.get(&object, id).await?.ok_or_else(|| {
-        StoreError::Unexpected(anyhow::anyhow!("inserted record {id} not readable"))
-    })?;
-    tx.commit().await?;
+    let unit = Insert {
+        catalog: &catalog,
+        object: &object,
+        values: &values,
+    };
+    let record = services.in_transaction(&tenant, &unit).await?;
     Ok((object, record))
+}
+
+struct Insert<'a> {
+    catalog: &'a Catalog,
+    object: &'a ObjectDef,
+    values: &'a BTreeMap<String, Value>,
+}
+
+#[async_trait]
+impl Unit for Insert<'_> {
+    type Output = Record;
+
+    async fn run(&self, tx: &mut dyn Tx) -> Result<Record, AppError> {
+        check_references(tx, self.catalog, self.object, self.values).await?;
+        let id = tx.insert(self.object, self.values).await?;
+        read_back(tx, self.object, id).await
+    }
 }

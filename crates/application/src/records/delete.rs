@@ -1,35 +1,48 @@
 //! Delete a record.
 
-use kasar_domain::Caller;
+use async_trait::async_trait;
+use kasar_domain::{Caller, ObjectDef};
 use uuid::Uuid;
 
-use crate::error::{AppError, NO_PERMISSION_ON_RECORD};
-use crate::ports::Tenant;
-use crate::require_write;
-use crate::services::shorten;
+use super::command::RecordRef;
+use super::input::lock_one;
+use crate::authorize::{Authorized, Write};
+use crate::error::AppError;
+use crate::ports::{Tenant, Tx};
+use crate::transaction::Unit;
 use crate::Services;
 
 /// Deletes one record, under the record-level write rule. References to it are
 /// cleared and its links removed by the database.
-#[tracing::instrument(skip(services, caller), fields(org = %caller.organization_id))]
+#[tracing::instrument(skip(services, auth), fields(org = %auth.caller().organization_id))]
 pub async fn delete(
     services: &Services,
-    caller: &Caller,
-    object: &str,
-    id: &str,
+    auth: &Authorized<Write>,
+    target: RecordRef,
 ) -> Result<(), AppError> {
-    require_write(caller)?;
-    let (_, object) = services.object(caller, object).await?;
-    let id = Uuid::parse_str(id).map_err(|_| AppError::not_found(&object.name, shorten(id)))?;
-    let mut tx = services.store.begin(&Tenant::from(caller)).await?;
-    let owners = tx.lock_owners(&object, &[id]).await?;
-    let Some((_, owner)) = owners.first() else {
-        return Err(AppError::not_found(&object.name, id));
+    let tenant = Tenant::from(auth.caller());
+    let (_, object) = services.object(&tenant, &target.object).await?;
+    let unit = Remove {
+        object: &object,
+        id: target.id.uuid(),
+        caller: auth.caller(),
     };
-    if !caller.may_change(*owner, None) {
-        return Err(AppError::PermissionDenied(NO_PERMISSION_ON_RECORD.into()));
+    services.in_transaction(&tenant, &unit).await
+}
+
+struct Remove<'a> {
+    object: &'a ObjectDef,
+    id: Uuid,
+    caller: &'a Caller,
+}
+
+#[async_trait]
+impl Unit for Remove<'_> {
+    type Output = ();
+
+    async fn run(&self, tx: &mut dyn Tx) -> Result<(), AppError> {
+        lock_one(tx, self.caller, self.object, self.id, None).await?;
+        tx.delete(self.object, &[self.id]).await?;
+        Ok(())
     }
-    tx.delete(&object, &[id]).await?;
-    tx.commit().await?;
-    Ok(())
 }

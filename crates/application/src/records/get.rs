@@ -1,29 +1,26 @@
 //! Read one record.
 
-use kasar_domain::{Caller, ObjectDef, Record};
-use uuid::Uuid;
+use kasar_domain::{ObjectDef, Record};
 
+use super::command::RecordRef;
+use crate::authorize::{Authorized, Read};
 use crate::error::AppError;
 use crate::ports::Tenant;
 use crate::Services;
 
 /// One record by id; an id of another organization is not found.
-#[tracing::instrument(skip(services, caller), fields(org = %caller.organization_id))]
+#[tracing::instrument(skip(services, auth), fields(org = %auth.caller().organization_id))]
 pub async fn get(
     services: &Services,
-    caller: &Caller,
-    object: &str,
-    id: &str,
+    auth: &Authorized<Read>,
+    target: RecordRef,
 ) -> Result<(ObjectDef, Record), AppError> {
-    let (_, object) = services.object(caller, object).await?;
-    let uuid = Uuid::parse_str(id)
-        .map_err(|_| AppError::not_found(&object.name, crate::services::shorten(id)))?;
-    let mut found = services
-        .store
-        .get_many(&Tenant::from(caller), &object, &[uuid])
-        .await?;
+    let tenant = Tenant::from(auth.caller());
+    let (_, object) = services.object(&tenant, &target.object).await?;
+    let id = target.id.uuid();
+    let mut found = services.store.get_many(&tenant, &object, &[id]).await?;
     let record = found
         .pop()
-        .ok_or_else(|| AppError::not_found(&object.name, uuid))?;
+        .ok_or_else(|| AppError::not_found(&object.name, id))?;
     Ok((object, record))
 }

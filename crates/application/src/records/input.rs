@@ -3,27 +3,25 @@
 
 use std::collections::BTreeMap;
 
-use kasar_domain::{Catalog, FieldType, ObjectDef, Value};
-use serde_json::Value as Json;
+use kasar_domain::id::shorten;
+use kasar_domain::{Caller, Catalog, FieldType, ObjectDef, Record, Value};
 use uuid::Uuid;
 
-use crate::error::{AppError, StoreError};
+use crate::command::RecordFields;
+use crate::error::{AppError, StoreError, NO_PERMISSION_ON_RECORD};
 use crate::ports::Tx;
-use crate::services::shorten;
 
 const SYSTEM_FIELDS: [&str; 3] = ["id", "created_at", "updated_at"];
 
-/// Parses a record body: a JSON object of field name to value. Unknown fields,
+/// Parses a record body: field name to JSON value. Unknown fields,
 /// system fields, wrong types and bad values are VALIDATION_ERROR. On create,
 /// required fields must be present and SELECT defaults are filled in.
 pub fn parse_values(
     object: &ObjectDef,
-    body: &Json,
+    body: &RecordFields,
     creating: bool,
 ) -> Result<BTreeMap<String, Value>, AppError> {
-    let map = body.as_object().ok_or_else(|| {
-        AppError::Validation("the body must be a JSON object of field values".into())
-    })?;
+    let map = &body.0;
     let mut values = BTreeMap::new();
     for (key, json) in map {
         if SYSTEM_FIELDS.contains(&key.as_str()) {
@@ -109,11 +107,34 @@ pub async fn check_references(
     Ok(())
 }
 
-/// The new owner a write sets, if it sets one.
-pub(crate) fn new_owner(values: &BTreeMap<String, Value>) -> Option<Option<Uuid>> {
-    values.get("owner").map(|v| match v {
-        Value::Id(id) => Some(*id),
-        _ => None,
+/// Locks one record and applies the record-level write rule to it: 404 when it
+/// does not exist, 403 when the caller may not change it (or give it `new_owner`).
+pub(crate) async fn lock_one(
+    tx: &mut dyn Tx,
+    caller: &Caller,
+    object: &ObjectDef,
+    id: Uuid,
+    new_owner: Option<Option<Uuid>>,
+) -> Result<(), AppError> {
+    let owners = tx.lock_owners(object, &[id]).await?;
+    let Some((_, owner)) = owners.first() else {
+        return Err(AppError::not_found(&object.name, id));
+    };
+    if caller.may_change(*owner, new_owner) {
+        Ok(())
+    } else {
+        Err(AppError::PermissionDenied(NO_PERMISSION_ON_RECORD.into()))
+    }
+}
+
+/// A record just written, as it stands inside the transaction.
+pub(crate) async fn read_back(
+    tx: &mut dyn Tx,
+    object: &ObjectDef,
+    id: Uuid,
+) -> Result<Record, AppError> {
+    tx.get(object, id).await?.ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("record {id} written but not readable"))
     })
 }
 
@@ -122,6 +143,13 @@ mod tests {
     use super::*;
     use kasar_domain::standard::standard_objects;
     use serde_json::json;
+
+    fn body(v: serde_json::Value) -> RecordFields {
+        match v {
+            serde_json::Value::Object(m) => RecordFields(m),
+            _ => panic!("not an object"),
+        }
+    }
 
     fn contacts() -> ObjectDef {
         standard_objects()
@@ -132,14 +160,13 @@ mod tests {
 
     #[test]
     fn create_fills_select_defaults() {
-        let v = parse_values(&contacts(), &json!({"first_name": "A"}), true).unwrap();
+        let v = parse_values(&contacts(), &body(json!({"first_name": "A"})), true).unwrap();
         assert_eq!(v.get("status"), Some(&Value::Text("new".into())));
     }
 
     #[test]
     fn bad_bodies_are_validation_errors() {
-        for body in [
-            json!([]),
+        for raw in [
             json!({"nope": 1}),
             json!({"id": "x"}),
             json!({"status": "won"}),
@@ -147,10 +174,10 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    parse_values(&contacts(), &body, false),
+                    parse_values(&contacts(), &body(raw.clone()), false),
                     Err(AppError::Validation(_))
                 ),
-                "{body}"
+                "{raw}"
             );
         }
     }
@@ -161,7 +188,7 @@ mod tests {
             .into_iter()
             .find(|o| o.name == "tags")
             .unwrap();
-        assert!(parse_values(&tags, &json!({"color": "red"}), true).is_err());
-        assert!(parse_values(&tags, &json!({"color": "red"}), false).is_ok());
+        assert!(parse_values(&tags, &body(json!({"color": "red"})), true).is_err());
+        assert!(parse_values(&tags, &body(json!({"color": "red"})), false).is_ok());
     }
 }

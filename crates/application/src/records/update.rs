@@ -1,45 +1,59 @@
 //! Partially update a record.
 
-use kasar_domain::{Caller, ObjectDef, Record};
-use serde_json::Value as Json;
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use kasar_domain::{owner_change, Caller, Catalog, ObjectDef, Record, Value};
 use uuid::Uuid;
 
-use super::input::{check_references, new_owner, parse_values};
-use crate::error::{AppError, StoreError, NO_PERMISSION_ON_RECORD};
-use crate::ports::Tenant;
-use crate::require_write;
-use crate::services::shorten;
+use super::command::UpdateRecord;
+use super::input::{check_references, lock_one, parse_values, read_back};
+use crate::authorize::{Authorized, Write};
+use crate::error::AppError;
+use crate::ports::{Tenant, Tx};
+use crate::transaction::Unit;
 use crate::Services;
 
 /// Sets the given fields of one record, under the record-level write rule.
-#[tracing::instrument(skip(services, caller, body), fields(org = %caller.organization_id))]
+#[tracing::instrument(skip(services, auth, command), fields(org = %auth.caller().organization_id))]
 pub async fn update(
     services: &Services,
-    caller: &Caller,
-    object: &str,
-    id: &str,
-    body: &Json,
+    auth: &Authorized<Write>,
+    command: UpdateRecord,
 ) -> Result<(ObjectDef, Record), AppError> {
-    require_write(caller)?;
-    let (catalog, object) = services.object(caller, object).await?;
-    let values = parse_values(&object, body, false)?;
-    let id = Uuid::parse_str(id).map_err(|_| AppError::not_found(&object.name, shorten(id)))?;
-    let mut tx = services.store.begin(&Tenant::from(caller)).await?;
-    let owners = tx.lock_owners(&object, &[id]).await?;
-    let Some((_, owner)) = owners.first() else {
-        return Err(AppError::not_found(&object.name, id));
+    let tenant = Tenant::from(auth.caller());
+    let (catalog, object) = services.object(&tenant, &command.object).await?;
+    let values = parse_values(&object, &command.fields, false)?;
+    let unit = Change {
+        catalog: &catalog,
+        object: &object,
+        id: command.id.uuid(),
+        values: &values,
+        caller: auth.caller(),
     };
-    if !caller.may_change(*owner, new_owner(&values)) {
-        return Err(AppError::PermissionDenied(NO_PERMISSION_ON_RECORD.into()));
-    }
-    check_references(tx.as_mut(), &catalog, &object, &values).await?;
-    if !values.is_empty() {
-        tx.update(&object, &[id], &values).await?;
-    }
-    let record = tx
-        .get(&object, id)
-        .await?
-        .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("locked record {id} vanished")))?;
-    tx.commit().await?;
+    let record = services.in_transaction(&tenant, &unit).await?;
     Ok((object, record))
+}
+
+struct Change<'a> {
+    catalog: &'a Catalog,
+    object: &'a ObjectDef,
+    id: Uuid,
+    values: &'a BTreeMap<String, Value>,
+    caller: &'a Caller,
+}
+
+#[async_trait]
+impl Unit for Change<'_> {
+    type Output = Record;
+
+    async fn run(&self, tx: &mut dyn Tx) -> Result<Record, AppError> {
+        let change = owner_change(self.object, self.values);
+        lock_one(tx, self.caller, self.object, self.id, change).await?;
+        check_references(tx, self.catalog, self.object, self.values).await?;
+        if !self.values.is_empty() {
+            tx.update(self.object, &[self.id], self.values).await?;
+        }
+        read_back(tx, self.object, self.id).await
+    }
 }

@@ -46,6 +46,20 @@ impl Criterion {
     }
 }
 
+/// Parsed during deserialization: an unknown name is an error whose message
+/// lists the names (`unknown match field 'x' (email, phone, linkedin, name)`).
+impl<'de> serde::Deserialize<'de> for Criterion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown match field '{}' (email, phone, linkedin, name)",
+                crate::id::shorten(&s)
+            ))
+        })
+    }
+}
+
 impl fmt::Display for Criterion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -35,6 +35,20 @@ impl MergeStrategy {
     }
 }
 
+/// Parsed during deserialization: an unknown name is an error whose message
+/// lists the names (`unknown merge_strategy 'x' (keep_master, fill_blanks)`).
+impl<'de> serde::Deserialize<'de> for MergeStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown merge_strategy '{}' (keep_master, fill_blanks)",
+                crate::id::shorten(&s)
+            ))
+        })
+    }
+}
+
 /// The column values the master must take after the merge: only the fields
 /// that change.
 ///

@@ -2,8 +2,8 @@
 
 use kasar_domain::standard::standard_objects;
 use kasar_domain::FieldType;
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value as Json;
+use kasar_application::ErrorCode;
+use serde::Serialize;
 use utoipa::openapi::schema::{
     AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,
 };
@@ -13,27 +13,10 @@ use uuid::Uuid;
 
 use super::common::{uuid_schema, ObjectName};
 
-/// A bulk request. Its schema is one object per action (`BulkBody` below);
-/// the handler checks which fields the action needs.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BulkBody {
-    /// `update_field`, `add_relation` or `remove_relation`.
-    pub action: Option<String>,
-    /// The object to operate on.
-    pub object_name: Option<String>,
-    /// 1 to 10,000 record ids (repeats count once).
-    pub record_ids: Option<Vec<String>>,
-    /// update_field: the field to set.
-    pub field_name: Option<String>,
-    /// update_field: the value (null clears a field that is not required).
-    #[serde(default, deserialize_with = "present")]
-    pub field_value: Option<Json>,
-    /// add_relation / remove_relation: a MANY_TO_MANY field.
-    pub relation_field: Option<String>,
-    /// add_relation / remove_relation: 1 to 1,000 target ids.
-    pub target_ids: Option<Vec<String>>,
-}
+/// The schema of a bulk request, one object per action. Requests are
+/// deserialized into the application's `BulkCommand`; this type only
+/// describes them in the document.
+pub struct BulkBody;
 
 impl PartialSchema for BulkBody {
     fn schema() -> RefOr<Schema> {
@@ -139,18 +122,13 @@ fn names(keep: impl Fn(FieldType) -> bool) -> ObjectBuilder {
         .enum_values(Some(names))
 }
 
-/// A present value, null included, is `Some`; only an absent one is `None`.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Json>, D::Error> {
-    Json::deserialize(d).map(Some)
-}
-
 /// One failed record.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BulkError {
     pub record_id: Uuid,
     /// `RECORD_NOT_FOUND` or `PERMISSION_DENIED`.
     #[schema(schema_with = error_code)]
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -176,7 +154,9 @@ pub struct BulkResponse {
 fn error_code() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
-        .enum_values(Some(["RECORD_NOT_FOUND", "PERMISSION_DENIED"]))
+        .enum_values(Some(
+            [ErrorCode::RecordNotFound, ErrorCode::PermissionDenied].map(ErrorCode::as_str),
+        ))
 }
 
 fn action_name() -> ObjectBuilder {

@@ -1,15 +1,15 @@
 //! `POST /api/v1/duplicates`: detect and merge (admins only).
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use kasar_application::duplicates::{self, DetectRequest, MergeRequest};
+use kasar_application::authorize::{Detect, Merge};
+use kasar_application::duplicates::{DetectOutcome, DuplicatesCommand, MergeOutcome};
 use serde_json::Value as Json;
 
 use crate::auth::Auth;
 use crate::body::json_body;
 use crate::dto::common::RecordBody;
 use crate::dto::duplicates::{
-    DetectBody, DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeBody,
-    MergeResponse,
+    DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeResponse,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
@@ -27,77 +27,68 @@ use crate::state::HttpState;
     ))]
 pub async fn duplicates(
     state: web::Data<HttpState>,
-    Auth(caller): Auth,
+    caller: Auth,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.is_admin() {
-        return Err(ApiError::new(
-            "PERMISSION_DENIED",
-            "Duplicates are for admins only",
-        ));
-    }
+    let detect = caller.may::<Detect>()?;
     let body: Json = json_body(&req, payload, state.body_limit).await?;
-    let action = body.get("action").and_then(Json::as_str).map(str::to_owned);
-    if action.as_deref() == Some("merge") {
-        kasar_application::require_write(&caller)?;
-    }
-    let invalid = |e: serde_json::Error| ApiError::validation(format!("Invalid request: {e}"));
-    let response = match action.as_deref() {
-        Some("detect") => {
-            let b: DetectBody = serde_json::from_value(body).map_err(invalid)?;
-            let request = DetectRequest {
-                object: b.object_name,
-                fields: b.fields,
-                limit: b.limit,
-                scan_limit: b.scan_limit,
-            };
-            let out = duplicates::detect(&state.services, &caller, &request).await?;
-            DuplicatesResponse::Detect(DetectResponse {
-                duplicate_groups: out
-                    .groups
-                    .iter()
-                    .map(|g| GroupBody {
-                        records: g
-                            .records
-                            .iter()
-                            .map(|r| RecordBody::of(&out.object, r))
-                            .collect(),
-                        match_reason: g.group.match_reason.as_str().to_owned(),
-                        match_reasons: g
-                            .group
-                            .match_reasons
-                            .iter()
-                            .map(|c| c.as_str().to_owned())
-                            .collect(),
-                    })
-                    .collect(),
-                total_groups: out.total_groups,
-                records_scanned: out.records_scanned,
-            })
-        }
-        Some("merge") => {
-            let b: MergeBody = serde_json::from_value(body).map_err(invalid)?;
-            let request = MergeRequest {
-                object: b.object_name,
-                master_id: b.master_id,
-                duplicate_ids: b.duplicate_ids,
-                strategy: b.merge_strategy,
-                dry_run: b.dry_run.unwrap_or(false),
-            };
-            let out = duplicates::merge(&state.services, &caller, &request).await?;
-            DuplicatesResponse::Merge(MergeResponse {
-                master_id: out.master_id,
-                duplicates_deleted: out.duplicates_deleted,
-                strategy: out.strategy.as_str().to_owned(),
-                dry_run: out.dry_run,
-                references_relinked: out.relinked.references_moved,
-                links_moved: out.relinked.links_moved,
-                links_dropped: out.relinked.links_dropped,
-                preview: out.preview.as_ref().map(|(o, r)| RecordBody::of(o, r)),
-            })
-        }
+    // A merge needs a write scope too: refused before its fields are judged.
+    let merge = match body.get("action").and_then(Json::as_str) {
+        Some("merge") => Some(caller.may::<Merge>()?),
+        Some("detect") => None,
         _ => return Err(ApiError::validation("action must be 'detect' or 'merge'")),
     };
+    let command: DuplicatesCommand = serde_json::from_value(body)
+        .map_err(|e| ApiError::validation(format!("Invalid request: {e}")))?;
+    let response = match (command, merge) {
+        (DuplicatesCommand::Detect(c), _) => {
+            detected(state.service.detect(&detect, c).await?)
+        }
+        (DuplicatesCommand::Merge(c), Some(merge)) => {
+            merged(state.service.merge(&merge, c).await?)
+        }
+        (DuplicatesCommand::Merge(_), None) => {
+            return Err(ApiError::validation("action must be 'detect' or 'merge'"))
+        }
+    };
     Ok(HttpResponse::Ok().json(response))
+}
+
+fn detected(out: DetectOutcome) -> DuplicatesResponse {
+    DuplicatesResponse::Detect(DetectResponse {
+        duplicate_groups: out
+            .groups
+            .iter()
+            .map(|g| GroupBody {
+                records: g
+                    .records
+                    .iter()
+                    .map(|r| RecordBody::of(&out.object, r))
+                    .collect(),
+                match_reason: g.group.match_reason.as_str().to_owned(),
+                match_reasons: g
+                    .group
+                    .match_reasons
+                    .iter()
+                    .map(|c| c.as_str().to_owned())
+                    .collect(),
+            })
+            .collect(),
+        total_groups: out.total_groups,
+        records_scanned: out.records_scanned,
+    })
+}
+
+fn merged(out: MergeOutcome) -> DuplicatesResponse {
+    DuplicatesResponse::Merge(MergeResponse {
+        master_id: out.master_id,
+        duplicates_deleted: out.duplicates_deleted,
+        strategy: out.strategy.as_str().to_owned(),
+        dry_run: out.dry_run,
+        references_relinked: out.relinked.references_moved,
+        links_moved: out.relinked.links_moved,
+        links_dropped: out.relinked.links_dropped,
+        preview: out.preview.as_ref().map(|(o, r)| RecordBody::of(o, r)),
+    })
 }

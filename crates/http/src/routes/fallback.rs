@@ -9,19 +9,21 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use utoipa::openapi::path::PathItem;
 use utoipa::OpenApi;
 
+use kasar_application::ErrorCode;
+
 use crate::error::ApiError;
 use crate::routes::openapi::ApiDoc;
 
 /// No such route.
 pub async fn not_found() -> HttpResponse {
-    ApiError::new("NOT_FOUND", "No such route").error_response()
+    ApiError::new(ErrorCode::NotFound, "No such route").error_response()
 }
 
 /// The route exists, the method does not: 405 with the `Allow` header
 /// (RFC 9110) listing the methods the OpenAPI document gives the route.
 pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
     let mut response = ApiError::new(
-        "METHOD_NOT_ALLOWED",
+        ErrorCode::MethodNotAllowed,
         "This route does not accept this method",
     )
     .error_response();

@@ -1,7 +1,6 @@
 //! `GET /health` (the process is up) and `GET /ready` (the database answers).
 
 use actix_web::{web, HttpResponse};
-use kasar_application::AppError;
 
 use crate::dto::common::StatusResponse;
 use crate::error::{ApiError, ErrorBody};
@@ -21,12 +20,7 @@ pub async fn health() -> HttpResponse {
     (status = 503, body = ErrorBody, description = "UNAVAILABLE"),
 ))]
 pub async fn ready(state: web::Data<HttpState>) -> Result<HttpResponse, ApiError> {
-    state
-        .services
-        .directory
-        .ping()
-        .await
-        .map_err(|e| ApiError::from(AppError::from(e)))?;
+    state.service.ready().await?;
     Ok(HttpResponse::Ok().json(StatusResponse {
         status: "ready".into(),
     }))

@@ -1,8 +1,9 @@
 //! `POST /api/v1/records/{object}`: create a record.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use kasar_application::records;
-use serde_json::Value as Json;
+use kasar_application::authorize::Write;
+use kasar_application::command::RecordFields;
+use kasar_application::records::CreateRecord;
 
 use crate::auth::Auth;
 use crate::body::json_body;
@@ -23,13 +24,17 @@ use crate::state::HttpState;
     ))]
 pub async fn create(
     state: web::Data<HttpState>,
-    Auth(caller): Auth,
+    caller: Auth,
     path: web::Path<String>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    kasar_application::require_write(&caller)?;
-    let body: Json = json_body(&req, payload, state.body_limit).await?;
-    let (object, record) = records::create(&state.services, &caller, &path, &body).await?;
+    let auth = caller.may::<Write>()?;
+    let fields: RecordFields = json_body(&req, payload, state.body_limit).await?;
+    let command = CreateRecord {
+        object: path.into_inner(),
+        fields,
+    };
+    let (object, record) = state.service.create_record(&auth, command).await?;
     Ok(HttpResponse::Created().json(RecordBody::of(&object, &record)))
 }

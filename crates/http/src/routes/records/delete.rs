@@ -1,8 +1,10 @@
 //! `DELETE /api/v1/records/{object}/{id}`: delete a record; 204.
 
 use actix_web::{web, HttpResponse};
-use kasar_application::records;
+use kasar_application::authorize::Write;
+use kasar_application::records::RecordRef;
 
+use super::record_id;
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
@@ -19,10 +21,15 @@ use crate::state::HttpState;
     ))]
 pub async fn delete(
     state: web::Data<HttpState>,
-    Auth(caller): Auth,
+    caller: Auth,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
+    let auth = caller.may::<Write>()?;
     let (object, id) = path.into_inner();
-    records::delete(&state.services, &caller, &object, &id).await?;
+    let id = record_id(&state, &caller, &object, &id).await?;
+    state
+        .service
+        .delete_record(&auth, RecordRef { object, id })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

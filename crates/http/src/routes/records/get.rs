@@ -1,8 +1,10 @@
 //! `GET /api/v1/records/{object}/{id}`: one record.
 
 use actix_web::{web, HttpResponse};
-use kasar_application::records;
+use kasar_application::authorize::Read;
+use kasar_application::records::RecordRef;
 
+use super::record_id;
 use crate::auth::Auth;
 use crate::dto::common::RecordBody;
 use crate::error::{ApiError, ErrorBody};
@@ -20,10 +22,15 @@ use crate::state::HttpState;
     ))]
 pub async fn get(
     state: web::Data<HttpState>,
-    Auth(caller): Auth,
+    caller: Auth,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
+    let auth = caller.may::<Read>()?;
     let (object, id) = path.into_inner();
-    let (object, record) = records::get(&state.services, &caller, &object, &id).await?;
+    let id = record_id(&state, &caller, &object, &id).await?;
+    let (object, record) = state
+        .service
+        .get_record(&auth, RecordRef { object, id })
+        .await?;
     Ok(HttpResponse::Ok().json(RecordBody::of(&object, &record)))
 }

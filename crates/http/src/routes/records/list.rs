@@ -1,7 +1,8 @@
 //! `GET /api/v1/records/{object}`: a page of records, newest first.
 
 use actix_web::{web, HttpResponse};
-use kasar_application::records::{self, ListQuery};
+use kasar_application::authorize::Read;
+use kasar_application::records::{ListRecords, PageSize};
 
 use crate::auth::Auth;
 use crate::dto::common::{decode_cursor, encode_cursor, ListParams, ListResponse, RecordBody};
@@ -19,22 +20,24 @@ use crate::state::HttpState;
     ))]
 pub async fn list(
     state: web::Data<HttpState>,
-    Auth(caller): Auth,
+    caller: Auth,
     path: web::Path<String>,
     query: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let auth = caller.may::<Read>()?;
     let query = query.into_inner();
     let cursor = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let (object, page) = records::list(
-        &state.services,
-        &caller,
-        &path,
-        ListQuery {
-            limit: query.limit,
-            cursor,
-        },
-    )
-    .await?;
+    let limit = query
+        .limit
+        .map(|n| PageSize::new(i64::from(n)))
+        .transpose()
+        .map_err(ApiError::validation)?;
+    let command = ListRecords {
+        object: path.into_inner(),
+        limit,
+        cursor,
+    };
+    let (object, page) = state.service.list_records(&auth, command).await?;
     Ok(HttpResponse::Ok().json(ListResponse {
         data: page
             .records

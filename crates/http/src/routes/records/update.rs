@@ -1,9 +1,11 @@
 //! `PATCH` (and `PUT`, an alias) `/api/v1/records/{object}/{id}`: partial update.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use kasar_application::records;
-use serde_json::Value as Json;
+use kasar_application::authorize::Write;
+use kasar_application::command::RecordFields;
+use kasar_application::records::UpdateRecord;
 
+use super::record_id;
 use crate::auth::Auth;
 use crate::body::json_body;
 use crate::dto::common::RecordBody;
@@ -24,14 +26,16 @@ use crate::state::HttpState;
     ))]
 pub async fn update(
     state: web::Data<HttpState>,
-    Auth(caller): Auth,
+    caller: Auth,
     path: web::Path<(String, String)>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    kasar_application::require_write(&caller)?;
-    let body: Json = json_body(&req, payload, state.body_limit).await?;
+    let auth = caller.may::<Write>()?;
+    let fields: RecordFields = json_body(&req, payload, state.body_limit).await?;
     let (object, id) = path.into_inner();
-    let (object, record) = records::update(&state.services, &caller, &object, &id, &body).await?;
+    let id = record_id(&state, &caller, &object, &id).await?;
+    let command = UpdateRecord { object, id, fields };
+    let (object, record) = state.service.update_record(&auth, command).await?;
     Ok(HttpResponse::Ok().json(RecordBody::of(&object, &record)))
 }

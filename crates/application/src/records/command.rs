@@ -1,0 +1,45 @@
+//! The typed commands of the records routes.
+
+use kasar_domain::RecordId;
+
+use crate::command::{Limit, RecordFields};
+use crate::ports::Cursor;
+
+/// Largest page of a list.
+pub const MAX_PAGE: u32 = 100;
+/// Page size when none is asked for.
+pub const DEFAULT_PAGE: u32 = 20;
+
+/// A page size, 1 to [`MAX_PAGE`].
+pub type PageSize = Limit<MAX_PAGE>;
+
+/// `GET /records/{object}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRecords {
+    pub object: String,
+    /// `None`: [`DEFAULT_PAGE`].
+    pub limit: Option<PageSize>,
+    pub cursor: Option<Cursor>,
+}
+
+/// One record of an object, by id (get, delete).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordRef {
+    pub object: String,
+    pub id: RecordId,
+}
+
+/// `POST /records/{object}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateRecord {
+    pub object: String,
+    pub fields: RecordFields,
+}
+
+/// `PATCH /records/{object}/{id}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateRecord {
+    pub object: String,
+    pub id: RecordId,
+    pub fields: RecordFields,
+}

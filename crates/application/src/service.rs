@@ -1,0 +1,181 @@
+//! The driving port: everything the HTTP adapter (and the demo seeder) may ask
+//! of the application, one method per operation. Adapters hold an
+//! `Arc<dyn Crm>` and never reach the driven ports; tests of an adapter use
+//! `MockCrm`.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use kasar_domain::token::digest;
+use kasar_domain::{Caller, Catalog, ObjectDef, Record};
+
+use crate::authorize::{Authorized, Detect, Merge, Read, Write};
+use crate::bulk::{self, BulkCommand, BulkOutcome};
+use crate::duplicates::{self, DetectCommand, DetectOutcome, MergeCommand, MergeOutcome};
+use crate::error::AppError;
+use crate::ports::{Page, Tenant};
+use crate::records::{self, CreateRecord, ListRecords, RecordRef, UpdateRecord};
+use crate::{Limits, Services};
+
+/// The use cases, as the driving adapters see them.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait Crm: Send + Sync + 'static {
+    /// The configured limits (for documents that describe them).
+    fn limits(&self) -> Limits;
+
+    /// `Ok` when the database answers.
+    async fn ready(&self) -> Result<(), AppError>;
+
+    /// The caller a bearer token belongs to; `None` when it is unknown,
+    /// revoked or expired.
+    async fn authenticate(&self, token: &str) -> Result<Option<Caller>, AppError>;
+
+    /// The caller's catalog.
+    async fn catalog(&self, auth: &Authorized<Read>) -> Result<Arc<Catalog>, AppError>;
+
+    /// One object of the caller's catalog, or INVALID_OBJECT.
+    async fn object(&self, auth: &Authorized<Read>, name: &str) -> Result<ObjectDef, AppError>;
+
+    /// A page of records.
+    async fn list_records(
+        &self,
+        auth: &Authorized<Read>,
+        query: ListRecords,
+    ) -> Result<(ObjectDef, Page), AppError>;
+
+    /// One record.
+    async fn get_record(
+        &self,
+        auth: &Authorized<Read>,
+        target: RecordRef,
+    ) -> Result<(ObjectDef, Record), AppError>;
+
+    /// Creates a record.
+    async fn create_record(
+        &self,
+        auth: &Authorized<Write>,
+        command: CreateRecord,
+    ) -> Result<(ObjectDef, Record), AppError>;
+
+    /// Changes a record.
+    async fn update_record(
+        &self,
+        auth: &Authorized<Write>,
+        command: UpdateRecord,
+    ) -> Result<(ObjectDef, Record), AppError>;
+
+    /// Deletes a record.
+    async fn delete_record(&self, auth: &Authorized<Write>, target: RecordRef)
+        -> Result<(), AppError>;
+
+    /// Finds duplicate groups.
+    async fn detect(
+        &self,
+        auth: &Authorized<Detect>,
+        command: DetectCommand,
+    ) -> Result<DetectOutcome, AppError>;
+
+    /// Merges duplicates into a master.
+    async fn merge(
+        &self,
+        auth: &Authorized<Merge>,
+        command: MergeCommand,
+    ) -> Result<MergeOutcome, AppError>;
+
+    /// Applies one change to many records.
+    async fn bulk(
+        &self,
+        auth: &Authorized<Write>,
+        command: BulkCommand,
+    ) -> Result<BulkOutcome, AppError>;
+}
+
+#[async_trait]
+impl Crm for Services {
+    fn limits(&self) -> Limits {
+        self.limits.clone()
+    }
+
+    async fn ready(&self) -> Result<(), AppError> {
+        Ok(self.directory.ping().await?)
+    }
+
+    async fn authenticate(&self, token: &str) -> Result<Option<Caller>, AppError> {
+        Ok(self.directory.authenticate(&digest(token)).await?)
+    }
+
+    async fn catalog(&self, auth: &Authorized<Read>) -> Result<Arc<Catalog>, AppError> {
+        Ok(self.store.catalog(&Tenant::from(auth.caller())).await?)
+    }
+
+    async fn object(&self, auth: &Authorized<Read>, name: &str) -> Result<ObjectDef, AppError> {
+        Services::object(self, &Tenant::from(auth.caller()), name)
+            .await
+            .map(|(_, object)| object)
+    }
+
+    async fn list_records(
+        &self,
+        auth: &Authorized<Read>,
+        query: ListRecords,
+    ) -> Result<(ObjectDef, Page), AppError> {
+        records::list(self, auth, query).await
+    }
+
+    async fn get_record(
+        &self,
+        auth: &Authorized<Read>,
+        target: RecordRef,
+    ) -> Result<(ObjectDef, Record), AppError> {
+        records::get(self, auth, target).await
+    }
+
+    async fn create_record(
+        &self,
+        auth: &Authorized<Write>,
+        command: CreateRecord,
+    ) -> Result<(ObjectDef, Record), AppError> {
+        records::create(self, auth, command).await
+    }
+
+    async fn update_record(
+        &self,
+        auth: &Authorized<Write>,
+        command: UpdateRecord,
+    ) -> Result<(ObjectDef, Record), AppError> {
+        records::update(self, auth, command).await
+    }
+
+    async fn delete_record(
+        &self,
+        auth: &Authorized<Write>,
+        target: RecordRef,
+    ) -> Result<(), AppError> {
+        records::delete(self, auth, target).await
+    }
+
+    async fn detect(
+        &self,
+        auth: &Authorized<Detect>,
+        command: DetectCommand,
+    ) -> Result<DetectOutcome, AppError> {
+        duplicates::detect(self, auth, command).await
+    }
+
+    async fn merge(
+        &self,
+        auth: &Authorized<Merge>,
+        command: MergeCommand,
+    ) -> Result<MergeOutcome, AppError> {
+        duplicates::merge(self, auth, command).await
+    }
+
+    async fn bulk(
+        &self,
+        auth: &Authorized<Write>,
+        command: BulkCommand,
+    ) -> Result<BulkOutcome, AppError> {
+        bulk::run(self, auth, command).await
+    }
+}
