@@ -109,7 +109,14 @@ mod tests {
     fn limits_are_checked_integers() {
         let parse = |v: Json| serde_json::from_value::<Limit<100>>(v);
         assert_eq!(parse(json!(100)).unwrap().get(), 100);
-        for bad in [json!(0), json!(101), json!(-1), json!(1.5), json!("5"), json!(u64::MAX)] {
+        for bad in [
+            json!(0),
+            json!(101),
+            json!(-1),
+            json!(1.5),
+            json!("5"),
+            json!(u64::MAX),
+        ] {
             let e = parse(bad.clone()).unwrap_err().to_string();
             assert_eq!(e, "limit must be an integer between 1 and 100", "{bad}");
         }

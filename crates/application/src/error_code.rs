@@ -78,7 +78,10 @@ mod tests {
             ("INTERNAL_ERROR", 500),
             ("UNAVAILABLE", 503),
         ];
-        let table: Vec<_> = ErrorCode::ALL.iter().map(|c| (c.as_str(), c.status())).collect();
+        let table: Vec<_> = ErrorCode::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.status()))
+            .collect();
         assert_eq!(table, expected);
         assert_eq!(
             serde_json::to_string(&ErrorCode::RecordNotFound).unwrap(),

@@ -22,7 +22,7 @@ pub mod transaction;
 pub use authorize::{authorize, Authorized};
 pub use error::{AppError, StoreError};
 pub use error_code::ErrorCode;
+pub use service::Crm;
 #[cfg(any(test, feature = "mocks"))]
 pub use service::MockCrm;
-pub use service::Crm;
 pub use services::{Limits, Services};

@@ -66,8 +66,11 @@ pub trait Crm: Send + Sync + 'static {
     ) -> Result<(ObjectDef, Record), AppError>;
 
     /// Deletes a record.
-    async fn delete_record(&self, auth: &Authorized<Write>, target: RecordRef)
-        -> Result<(), AppError>;
+    async fn delete_record(
+        &self,
+        auth: &Authorized<Write>,
+        target: RecordRef,
+    ) -> Result<(), AppError>;
 
     /// Finds duplicate groups.
     async fn detect(

@@ -79,8 +79,14 @@ mod tests {
         async fn run(&self, tx: &mut dyn Tx) -> Result<u32, AppError> {
             let n = self.runs.fetch_add(1, Ordering::SeqCst);
             if n < self.fails {
-                tx.delete(&kasar_domain::ObjectDef { name: "x".into(), fields: vec![] }, &[])
-                    .await?;
+                tx.delete(
+                    &kasar_domain::ObjectDef {
+                        name: "x".into(),
+                        fields: vec![],
+                    },
+                    &[],
+                )
+                .await?;
             }
             Ok(n)
         }
@@ -90,7 +96,8 @@ mod tests {
         let mut store = MockStore::new();
         store.expect_begin().returning(move |_| {
             let mut tx = MockTx::new();
-            tx.expect_delete().returning(|_, _| Err(StoreError::Conflict));
+            tx.expect_delete()
+                .returning(|_, _| Err(StoreError::Conflict));
             tx.expect_commit().times(0..=1).returning(|| Ok(()));
             Ok(Box::new(tx))
         });
@@ -98,22 +105,34 @@ mod tests {
     }
 
     fn tenant() -> Tenant {
-        Tenant { organization_id: uuid::Uuid::new_v4(), schema: "org_a".into() }
+        Tenant {
+            organization_id: uuid::Uuid::new_v4(),
+            schema: "org_a".into(),
+        }
     }
 
     #[tokio::test]
     async fn a_conflict_is_retried_until_the_unit_succeeds() {
         let s = services(store());
-        let unit = Flaky { runs: AtomicU32::new(0), fails: 2 };
+        let unit = Flaky {
+            runs: AtomicU32::new(0),
+            fails: 2,
+        };
         assert_eq!(s.in_transaction(&tenant(), &unit).await.unwrap(), 2);
     }
 
     #[tokio::test]
     async fn retries_are_bounded_and_the_conflict_is_reported() {
         let s = services(store());
-        let unit = Flaky { runs: AtomicU32::new(0), fails: 100 };
+        let unit = Flaky {
+            runs: AtomicU32::new(0),
+            fails: 100,
+        };
         let out = s.in_transaction(&tenant(), &unit).await;
         assert!(matches!(out, Err(AppError::TxConflict)), "{out:?}");
-        assert_eq!(unit.runs.load(Ordering::SeqCst), s.limits.conflict_retries + 1);
+        assert_eq!(
+            unit.runs.load(Ordering::SeqCst),
+            s.limits.conflict_retries + 1
+        );
     }
 }

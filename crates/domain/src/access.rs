@@ -176,9 +176,18 @@ mod tests {
         let someone = Uuid::new_v4();
         let set = |k: &str, v: Value| BTreeMap::from([(k.to_owned(), v)]);
         assert_eq!(owner_change(&contacts, &BTreeMap::new()), None);
-        assert_eq!(owner_change(&contacts, &set("first_name", Value::Text("A".into()))), None);
-        assert_eq!(owner_change(&contacts, &set("owner", Value::Id(someone))), Some(Some(someone)));
-        assert_eq!(owner_change(&contacts, &set("owner", Value::Null)), Some(None));
+        assert_eq!(
+            owner_change(&contacts, &set("first_name", Value::Text("A".into()))),
+            None
+        );
+        assert_eq!(
+            owner_change(&contacts, &set("owner", Value::Id(someone))),
+            Some(Some(someone))
+        );
+        assert_eq!(
+            owner_change(&contacts, &set("owner", Value::Null)),
+            Some(None)
+        );
     }
 
     #[test]

@@ -55,7 +55,6 @@ async fn resolve(req: &ServiceRequest) -> Result<Caller, ApiError> {
     Ok(caller)
 }
 
-
 /// The authenticated caller of a request.
 pub struct Auth(pub Caller);
 

@@ -243,7 +243,10 @@ pub async fn limit(
             decision.retry_after()
         );
         let mut res = req
-            .error_response(ApiError::new(kasar_application::ErrorCode::RateLimited, message))
+            .error_response(ApiError::new(
+                kasar_application::ErrorCode::RateLimited,
+                message,
+            ))
             .map_into_boxed_body();
         res.headers_mut()
             .insert(RETRY_AFTER, HeaderValue::from(decision.retry_after()));

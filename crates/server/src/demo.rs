@@ -159,7 +159,9 @@ async fn create(
     body: Json,
 ) -> Result<String, AppError> {
     let Json::Object(fields) = body else {
-        return Err(AppError::Internal(anyhow::anyhow!("demo body is not an object")));
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "demo body is not an object"
+        )));
     };
     let command = CreateRecord {
         object: object.into(),

@@ -34,6 +34,9 @@ pub async fn create_organization(
 }
 
 /// The organization `slug`, if it exists.
-pub async fn find_organization(services: &Services, slug: &str) -> Result<Option<Tenant>, AppError> {
+pub async fn find_organization(
+    services: &Services,
+    slug: &str,
+) -> Result<Option<Tenant>, AppError> {
     Ok(services.directory.find_organization(slug).await?)
 }

@@ -81,11 +81,18 @@ mod tests {
     fn each_action_takes_its_own_fields() {
         let id = uuid::Uuid::new_v4().to_string();
         let parse = |v: Json| serde_json::from_value::<BulkCommand>(v).map_err(|e| e.to_string());
-        let ok = parse(json!({"action": "update_field", "object_name": "c", "record_ids": [id], "field_name": "f", "field_value": null, "target_ids": null}));
-        assert!(matches!(ok, Ok(BulkCommand::UpdateField(ref u)) if u.field_value.is_null()), "{ok:?}");
+        let ok = parse(
+            json!({"action": "update_field", "object_name": "c", "record_ids": [id], "field_name": "f", "field_value": null, "target_ids": null}),
+        );
+        assert!(
+            matches!(ok, Ok(BulkCommand::UpdateField(ref u)) if u.field_value.is_null()),
+            "{ok:?}"
+        );
         assert!(parse(json!({"action": "update_field", "object_name": "c", "record_ids": [id], "field_name": "f"})).is_err());
         assert!(parse(json!({"action": "update_field", "object_name": "c", "record_ids": [id], "field_name": "f", "field_value": 1, "target_ids": [id]})).is_err());
         assert!(parse(json!({"action": "add_relation", "object_name": "c", "record_ids": ["x"], "relation_field": "t", "target_ids": [id]})).unwrap_err().contains("'x' is not a UUID"));
-        assert!(parse(json!({"action": "archive", "object_name": "c", "record_ids": [id]})).is_err());
+        assert!(
+            parse(json!({"action": "archive", "object_name": "c", "record_ids": [id]})).is_err()
+        );
     }
 }

@@ -99,7 +99,10 @@ pub(crate) fn check_action(
         .and_then(|t| catalog.object(t))
         .cloned()
         .ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("relation {} has no target object", field.name))
+            AppError::Internal(anyhow::anyhow!(
+                "relation {} has no target object",
+                field.name
+            ))
         })?;
     Ok(Checked::Links {
         field: field.name.clone(),

@@ -148,7 +148,8 @@ impl Apply<'_> {
                 add: false,
                 ..
             } => {
-                tx.remove_links(self.object, field, allowed, targets).await?;
+                tx.remove_links(self.object, field, allowed, targets)
+                    .await?;
             }
         }
         Ok(())

@@ -7,9 +7,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::*;
-use crate::error_code::ErrorCode;
 use crate::authorize::{authorize, Write};
 use crate::error::AppError;
+use crate::error_code::ErrorCode;
 use crate::ports::MockTx;
 use crate::test_support::{caller, services, store_with_catalog};
 
@@ -18,7 +18,9 @@ fn command(body: serde_json::Value) -> BulkCommand {
 }
 
 fn update(ids: &[Uuid], field: &str, value: serde_json::Value) -> BulkCommand {
-    command(json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": field, "field_value": value}))
+    command(
+        json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": field, "field_value": value}),
+    )
 }
 
 fn write(c: &kasar_domain::Caller) -> Authorized<Write> {
@@ -84,8 +86,12 @@ async fn relation_counts_are_records_times_targets() {
         tx.expect_commit().returning(|| Ok(()));
         Ok(Box::new(tx))
     });
-    let request = command(json!({"action": "add_relation", "object_name": "contacts", "record_ids": [a, b, gone], "relation_field": "tags", "target_ids": [t1, t2, t1]}));
-    let out = run(&services(store), &write(&admin), request).await.unwrap();
+    let request = command(
+        json!({"action": "add_relation", "object_name": "contacts", "record_ids": [a, b, gone], "relation_field": "tags", "target_ids": [t1, t2, t1]}),
+    );
+    let out = run(&services(store), &write(&admin), request)
+        .await
+        .unwrap();
     assert_eq!((out.total, out.succeeded, out.failed), (6, 4, 2));
     assert_eq!(out.errors.len(), 1);
 }
@@ -102,15 +108,21 @@ async fn invalid_requests_are_rejected_before_any_transaction() {
         update(&[id], "id", json!("x")),
         update(&[id], "status", json!("archived")),
         update(&[id], "email", json!("nope")),
-        command(json!({"action": "remove_relation", "object_name": "contacts", "record_ids": [id], "relation_field": "company", "target_ids": [id]})),
-        command(json!({"action": "add_relation", "object_name": "contacts", "record_ids": [id], "relation_field": "tags", "target_ids": []})),
+        command(
+            json!({"action": "remove_relation", "object_name": "contacts", "record_ids": [id], "relation_field": "company", "target_ids": [id]}),
+        ),
+        command(
+            json!({"action": "add_relation", "object_name": "contacts", "record_ids": [id], "relation_field": "tags", "target_ids": []}),
+        ),
     ];
     for r in cases {
         let shown = format!("{r:?}");
         let out = run(&services(store_with_catalog()), &write(&admin), r).await;
         assert!(matches!(out, Err(AppError::Validation(_))), "{shown}");
     }
-    let unknown = command(json!({"action": "update_field", "object_name": "widgets", "record_ids": [id], "field_name": "status", "field_value": "new"}));
+    let unknown = command(
+        json!({"action": "update_field", "object_name": "widgets", "record_ids": [id], "field_name": "status", "field_value": "new"}),
+    );
     assert!(matches!(
         run(&services(store_with_catalog()), &write(&admin), unknown).await,
         Err(AppError::InvalidObject(_))

@@ -94,23 +94,38 @@ mod tests {
 
     #[test]
     fn commands_are_parsed_by_action() {
-        let detect = parse(json!({"action": "detect", "object_name": "contacts", "fields": ["name", "email", "name"]}));
-        let Ok(DuplicatesCommand::Detect(d)) = detect else { panic!("{detect:?}") };
-        assert_eq!(d.fields.unwrap().as_slice(), [Criterion::Email, Criterion::Name]);
+        let detect = parse(
+            json!({"action": "detect", "object_name": "contacts", "fields": ["name", "email", "name"]}),
+        );
+        let Ok(DuplicatesCommand::Detect(d)) = detect else {
+            panic!("{detect:?}")
+        };
+        assert_eq!(
+            d.fields.unwrap().as_slice(),
+            [Criterion::Email, Criterion::Name]
+        );
         let id = uuid::Uuid::new_v4().to_string();
-        let merge = parse(json!({"action": "merge", "object_name": "contacts", "master_id": id, "duplicate_ids": [id], "merge_strategy": "fill_blanks"}));
-        assert!(matches!(merge, Ok(DuplicatesCommand::Merge(m)) if m.merge_strategy == Some(MergeStrategy::FillBlanks)));
+        let merge = parse(
+            json!({"action": "merge", "object_name": "contacts", "master_id": id, "duplicate_ids": [id], "merge_strategy": "fill_blanks"}),
+        );
+        assert!(
+            matches!(merge, Ok(DuplicatesCommand::Merge(m)) if m.merge_strategy == Some(MergeStrategy::FillBlanks))
+        );
     }
 
     #[test]
     fn bad_values_fail_with_the_contract_messages() {
-        let e = parse(json!({"action": "detect", "object_name": "c", "fields": ["mail"]})).unwrap_err();
+        let e =
+            parse(json!({"action": "detect", "object_name": "c", "fields": ["mail"]})).unwrap_err();
         assert!(e.contains("unknown match field 'mail'"), "{e}");
         let e = parse(json!({"action": "detect", "object_name": "c", "fields": []})).unwrap_err();
         assert!(e.contains("fields must not be empty"), "{e}");
         let e = parse(json!({"action": "detect", "object_name": "c", "limit": 0})).unwrap_err();
         assert!(e.contains("between 1 and 1000"), "{e}");
-        let e = parse(json!({"action": "merge", "object_name": "c", "master_id": "x", "duplicate_ids": []})).unwrap_err();
+        let e = parse(
+            json!({"action": "merge", "object_name": "c", "master_id": "x", "duplicate_ids": []}),
+        )
+        .unwrap_err();
         assert!(e.contains("'x' is not a UUID"), "{e}");
         let id = uuid::Uuid::new_v4().to_string();
         let e = parse(json!({"action": "merge", "object_name": "c", "master_id": id, "duplicate_ids": [id], "merge_strategy": "x"})).unwrap_err();

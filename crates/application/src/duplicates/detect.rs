@@ -50,8 +50,15 @@ pub async fn detect(
     };
     let tenant = Tenant::from(auth.caller());
     let (_, object) = services.object(&tenant, &command.object_name).await?;
-    let (groups, total_groups, records_scanned) =
-        scan(services, &tenant, &object, criteria.as_slice(), scan_limit, limit).await?;
+    let (groups, total_groups, records_scanned) = scan(
+        services,
+        &tenant,
+        &object,
+        criteria.as_slice(),
+        scan_limit,
+        limit,
+    )
+    .await?;
     let groups = with_records(services, &tenant, &object, groups).await?;
     Ok(DetectOutcome {
         object,

@@ -54,7 +54,9 @@ pub async fn merge(
 fn validate(services: &Services, command: &MergeCommand) -> Result<(Uuid, Vec<Uuid>), AppError> {
     let master = command.master_id.uuid();
     if command.duplicate_ids.is_empty() {
-        return Err(AppError::Validation("duplicate_ids must not be empty".into()));
+        return Err(AppError::Validation(
+            "duplicate_ids must not be empty".into(),
+        ));
     }
     let max = services.limits.merge_duplicates;
     if command.duplicate_ids.len() > max {
@@ -73,7 +75,10 @@ fn validate(services: &Services, command: &MergeCommand) -> Result<(Uuid, Vec<Uu
             "master_id appears in duplicate_ids".into(),
         ));
     }
-    Ok((master, command.duplicate_ids.iter().map(|id| id.uuid()).collect()))
+    Ok((
+        master,
+        command.duplicate_ids.iter().map(|id| id.uuid()).collect(),
+    ))
 }
 
 struct MergeUnit<'a> {

@@ -133,9 +133,9 @@ pub(crate) async fn read_back(
     object: &ObjectDef,
     id: Uuid,
 ) -> Result<Record, AppError> {
-    tx.get(object, id).await?.ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!("record {id} written but not readable"))
-    })
+    tx.get(object, id)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("record {id} written but not readable")))
 }
 
 #[cfg(test)]

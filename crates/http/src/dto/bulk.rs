@@ -1,8 +1,8 @@
 //! Bodies of `POST /api/v1/bulk`.
 
+use kasar_application::ErrorCode;
 use kasar_domain::standard::standard_objects;
 use kasar_domain::FieldType;
-use kasar_application::ErrorCode;
 use serde::Serialize;
 use utoipa::openapi::schema::{
     AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,

@@ -42,12 +42,8 @@ pub async fn duplicates(
     let command: DuplicatesCommand = serde_json::from_value(body)
         .map_err(|e| ApiError::validation(format!("Invalid request: {e}")))?;
     let response = match (command, merge) {
-        (DuplicatesCommand::Detect(c), _) => {
-            detected(state.service.detect(&detect, c).await?)
-        }
-        (DuplicatesCommand::Merge(c), Some(merge)) => {
-            merged(state.service.merge(&merge, c).await?)
-        }
+        (DuplicatesCommand::Detect(c), _) => detected(state.service.detect(&detect, c).await?),
+        (DuplicatesCommand::Merge(c), Some(merge)) => merged(state.service.merge(&merge, c).await?),
         (DuplicatesCommand::Merge(_), None) => {
             return Err(ApiError::validation("action must be 'detect' or 'merge'"))
         }
