@@ -34,10 +34,50 @@ pub struct TestApp {
     http: awc::Client,
 }
 
-/// The base URL of the throwaway cluster; missing means `make test` was not used.
+/// The base URL of the test cluster: `make test`'s (`KASAR_TEST_DATABASE_URL`),
+/// or else one this test binary starts for itself, once.
 fn cluster_url() -> String {
-    std::env::var("KASAR_TEST_DATABASE_URL")
-        .expect("KASAR_TEST_DATABASE_URL is not set: run the tests with `make test`, which starts a throwaway PostgreSQL")
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| {
+        std::env::var("KASAR_TEST_DATABASE_URL").unwrap_or_else(|_| own_cluster())
+    })
+    .clone()
+}
+
+/// A throwaway cluster for a plain `cargo test`: started with `scripts/pg.sh`
+/// in a temporary folder, and stopped and removed by a small watchdog once
+/// this process has exited.
+fn own_cluster() -> String {
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::{Command, Stdio};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let pg = root.join("scripts/pg.sh");
+    let dir = std::env::temp_dir().join(format!("kasar-test-pg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("cluster folder");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let started = Command::new(&pg)
+        .args(["ensure", &dir.to_string_lossy(), &port.to_string()])
+        .status()
+        .expect("run scripts/pg.sh");
+    assert!(started.success(), "scripts/pg.sh could not start PostgreSQL (see above)");
+    let watchdog = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; '{pg}' stop '{dir}'; rm -rf '{dir}'",
+        pid = std::process::id(),
+        pg = pg.display(),
+        dir = dir.display()
+    );
+    Command::new("sh")
+        .args(["-c", &watchdog])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the cluster's watchdog");
+    format!("postgres://postgres@127.0.0.1:{port}/postgres")
 }
 
 /// Creates a fresh, empty database and returns its URL.

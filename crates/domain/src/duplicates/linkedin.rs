@@ -89,11 +89,12 @@ fn percent_decode(s: &str) -> String {
         }
         if run.is_empty() {
             // Copy up to the next '%' byte (always a char boundary).
-            let next = bytes[start + 1..]
+            let next = bytes
                 .iter()
+                .skip(start + 1)
                 .position(|&b| b == b'%')
                 .map_or(s.len(), |p| start + 1 + p);
-            out.push_str(&s[start..next]);
+            out.push_str(s.get(start..next).unwrap_or_default());
             i = next;
         } else {
             match String::from_utf8(run) {

@@ -60,7 +60,9 @@ impl MatchPlan {
             };
             for field in object.fields_of(field_type) {
                 let column = plan.column(&field.name);
-                plan.sources[criterion.index()].push(column);
+                if let Some(sources) = plan.sources.get_mut(criterion.index()) {
+                    sources.push(column);
+                }
             }
         }
         plan
@@ -227,10 +229,10 @@ mod tests {
     #[test]
     fn keys_are_normalized_and_distinct() {
         use Criterion::*;
+        type Case = (Vec<Option<String>>, Vec<(Criterion, &'static str)>);
         let plan = MatchPlan::new(&contact(), &Criterion::ALL);
         let s = |v: &str| Some(v.to_owned());
         // Columns: email, work_email, phone, mobile, linkedin, first_name, last_name.
-        type Case = (Vec<Option<String>>, Vec<(Criterion, &'static str)>);
         let cases: Vec<Case> = vec![
             (
                 vec![

@@ -34,9 +34,12 @@ impl PhoneRegion {
 
     /// The country calling code of the region (1 for `US`).
     pub(super) fn calling_code(self) -> Option<u16> {
-        DATABASE
-            .by_id(self.0.as_ref())
-            .map(|meta| meta.country_code())
+        self.metadata().map(|meta| meta.country_code())
+    }
+
+    /// The region's phone metadata (every parsed region has some).
+    pub(super) fn metadata(self) -> Option<&'static phonenumber::Metadata> {
+        DATABASE.by_id(self.0.as_ref())
     }
 }
 
