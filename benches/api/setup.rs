@@ -13,7 +13,7 @@ use tokio_postgres::NoTls;
 use uuid::Uuid;
 
 /// Everything a benchmark needs.
-pub struct Bench {
+pub(crate) struct Bench {
     pub address: String,
     pub db: tokio_postgres::Client,
     pub schema: String,
@@ -24,7 +24,7 @@ pub struct Bench {
 
 impl Bench {
     /// Creates the database and starts the server.
-    pub async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let base = std::env::var("KASAR_BENCH_DATABASE_URL")
             .expect("KASAR_BENCH_DATABASE_URL: run `make bench`");
         let bin = std::env::var("KASAR_BIN").expect("KASAR_BIN: run `make bench`");
@@ -39,7 +39,7 @@ impl Bench {
             .expect("create database");
         let url = format!("{}/{name}", base.rsplit_once('/').expect("path").0);
         let mut settings = Settings::defaults().expect("settings");
-        settings.database.url = url.clone();
+        settings.database.url = url.as_str().into();
         let (pool, services) = services(&settings).expect("services");
         kasar_postgres::migrate(&pool).await.expect("migrate");
         let tenant = admin::create_organization(&services, "bench", None)
@@ -106,14 +106,14 @@ impl Bench {
     }
 
     /// POSTs JSON; panics unless 200. Returns the body.
-    pub async fn post(&self, path: &str, body: &Json) -> Json {
+    pub(crate) async fn post(&self, path: &str, body: &Json) -> Json {
         let (status, json) = self.send("POST", path, Some(body)).await;
         assert_eq!(status, 200, "{path}: {json}");
         json
     }
 
     /// Sends a request; returns status and body (Null when not JSON).
-    pub async fn send(&self, method: &str, path: &str, body: Option<&Json>) -> (u16, Json) {
+    pub(crate) async fn send(&self, method: &str, path: &str, body: Option<&Json>) -> (u16, Json) {
         let req = self
             .http
             .request(
@@ -138,12 +138,12 @@ impl Bench {
     }
 
     /// `"schema"."table"`.
-    pub fn table(&self, name: &str) -> String {
+    pub(crate) fn table(&self, name: &str) -> String {
         format!("\"{}\".\"{name}\"", self.schema)
     }
 
     /// The server's peak resident memory (VmHWM), in MiB.
-    pub fn peak_rss_mib(&self) -> f64 {
+    pub(crate) fn peak_rss_mib(&self) -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.server.id()))
             .unwrap_or_default();
         status

@@ -2,6 +2,7 @@
 //! cases, the HTTP application, the operator CLI and demo data.
 
 pub mod cli;
+mod database_url;
 pub mod demo;
 pub mod settings;
 pub mod startup;

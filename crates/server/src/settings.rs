@@ -1,5 +1,7 @@
-//! Configuration: `config/default.toml`, then `config/<KASAR_ENV>.toml` if
-//! present, then environment variables `KASAR__SECTION__KEY`.
+//! Configuration: the built-in defaults (each from the layer that owns the
+//! value: `Limits`, `RateLimits`, and the sections below), then
+//! `config/default.toml` and `config/<KASAR_ENV>.toml` if present, then
+//! environment variables `KASAR__SECTION__KEY`.
 
 use std::path::Path;
 use std::time::Duration;
@@ -8,10 +10,13 @@ use kasar_application::Limits;
 use kasar_domain::duplicates::PhoneRegion;
 use kasar_http::RateLimits;
 use kasar_postgres::PoolSettings;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+pub use crate::database_url::DatabaseUrl;
 
 /// Every setting.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
@@ -22,26 +27,58 @@ pub struct Settings {
 }
 
 /// HTTP listener.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ServerSettings {
     pub host: String,
     pub port: u16,
+    /// 0: one worker per core.
     pub workers: usize,
+    /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// On SIGTERM/SIGINT, how long requests in flight may take to finish.
     pub shutdown_grace_seconds: u64,
 }
 
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            workers: 0,
+            body_limit: 4 * 1024 * 1024,
+            shutdown_grace_seconds: 30,
+        }
+    }
+}
+
 /// PostgreSQL.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DatabaseSettings {
-    pub url: String,
+    /// Empty: `make run` starts a private cluster and sets it.
+    pub url: DatabaseUrl,
     pub pool_size: usize,
+    /// Wait for a connection (or to connect) before answering 503.
     pub timeout_ms: u64,
+    /// `statement_timeout` of every connection; 0 disables it.
     pub statement_timeout_ms: u64,
 }
 
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: DatabaseUrl::default(),
+            pool_size: 16,
+            timeout_ms: 2000,
+            statement_timeout_ms: 30_000,
+        }
+    }
+}
+
 /// Duplicate detection and merge.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DuplicatesSettings {
     pub scan_limit: u32,
     pub max_scan_limit: u32,
@@ -49,16 +86,40 @@ pub struct DuplicatesSettings {
     pub max_duplicate_ids: usize,
 }
 
+impl Default for DuplicatesSettings {
+    fn default() -> Self {
+        let limits = Limits::default();
+        Self {
+            scan_limit: limits.scan_limit,
+            max_scan_limit: limits.max_scan_limit,
+            phone_region: limits.phone_region.code().to_owned(),
+            max_duplicate_ids: limits.merge_duplicates,
+        }
+    }
+}
+
 /// Bulk operations.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BulkSettings {
     pub max_record_ids: usize,
     pub max_target_ids: usize,
 }
 
+impl Default for BulkSettings {
+    fn default() -> Self {
+        let limits = Limits::default();
+        Self {
+            max_record_ids: limits.bulk_records,
+            max_target_ids: limits.bulk_targets,
+        }
+    }
+}
+
 /// Per-token rate limits: requests per window, per route family (0 disables
 /// a family).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RateLimitSettings {
     pub enabled: bool,
     pub window_seconds: u64,
@@ -67,11 +128,46 @@ pub struct RateLimitSettings {
     pub duplicates: u32,
 }
 
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        let r = RateLimits::default();
+        Self {
+            enabled: r.enabled,
+            window_seconds: r.window.as_secs(),
+            records: r.records,
+            bulk: r.bulk,
+            duplicates: r.duplicates,
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One JSON object per line, for machines.
+    #[default]
+    Json,
+    /// Human-readable lines.
+    Pretty,
+}
+
 /// Logs.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct LogSettings {
+    /// A tracing filter: `info`, `kasar=debug,warn`...
     pub level: String,
-    pub format: String,
+    pub format: LogFormat,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            level: "info".into(),
+            format: LogFormat::Json,
+        }
+    }
 }
 
 /// Why settings could not be read.
@@ -81,17 +177,38 @@ pub enum SettingsError {
     Config(#[from] config::ConfigError),
     #[error("configuration: duplicates.phone_region: {0}")]
     Region(String),
+    #[error("KASAR_ENV={0:?}: {1}")]
+    Env(String, &'static str),
+}
+
+/// The environment named by `KASAR_ENV` (default `local`): a short lowercase
+/// name, whose file must exist unless it is `local`.
+fn environment(dir: &Path) -> Result<String, SettingsError> {
+    let env = std::env::var("KASAR_ENV").unwrap_or_else(|_| "local".into());
+    let mut chars = env.chars();
+    let well_formed = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && env.len() <= 32
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    if !well_formed {
+        return Err(SettingsError::Env(
+            env,
+            "expected a lowercase name such as local or production",
+        ));
+    }
+    if env != "local" && !dir.join(format!("{env}.toml")).is_file() {
+        return Err(SettingsError::Env(
+            env,
+            "no such file <config dir>/<KASAR_ENV>.toml",
+        ));
+    }
+    Ok(env)
 }
 
 impl Settings {
     /// Reads the layered configuration from `dir` (usually `config/`).
     pub fn load(dir: &Path) -> Result<Self, SettingsError> {
-        let env = std::env::var("KASAR_ENV").unwrap_or_else(|_| "local".into());
+        let env = environment(dir)?;
         let settings = config::Config::builder()
-            .add_source(config::File::from_str(
-                include_str!("../../../config/default.toml"),
-                config::FileFormat::Toml,
-            ))
             .add_source(config::File::from(dir.join("default.toml")).required(false))
             .add_source(config::File::from(dir.join(format!("{env}.toml"))).required(false))
             .add_source(
@@ -104,21 +221,15 @@ impl Settings {
         Ok(settings.try_deserialize()?)
     }
 
-    /// The built-in defaults alone (the content of `config/default.toml`).
+    /// The built-in defaults alone.
     pub fn defaults() -> Result<Self, SettingsError> {
-        let settings = config::Config::builder()
-            .add_source(config::File::from_str(
-                include_str!("../../../config/default.toml"),
-                config::FileFormat::Toml,
-            ))
-            .build()?;
-        Ok(settings.try_deserialize()?)
+        Ok(Self::default())
     }
 
     /// Pool settings of the database section.
     pub fn pool(&self) -> PoolSettings {
         PoolSettings {
-            url: self.database.url.clone(),
+            url: self.database.url.expose().to_owned(),
             max_size: self.database.pool_size.max(1),
             timeout: Duration::from_millis(self.database.timeout_ms.max(1)),
             statement_timeout: (self.database.statement_timeout_ms > 0)
@@ -150,5 +261,54 @@ impl Settings {
             merge_duplicates: self.duplicates.max_duplicate_ids,
             ..Limits::default()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `config/default.toml` documents every setting with its default,
+    /// commented out; uncommented, it must say what the code says.
+    #[test]
+    fn the_documented_defaults_are_the_defaults() {
+        let text = include_str!("../../../config/default.toml");
+        let uncommented: String = text
+            .lines()
+            .map(|l| l.strip_prefix("# ").filter(|l| is_setting(l)).unwrap_or(l))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let documented: Settings = config::Config::builder()
+            .add_source(config::File::from_str(
+                &uncommented,
+                config::FileFormat::Toml,
+            ))
+            .build()
+            .unwrap()
+            .try_deserialize()
+            .unwrap();
+        assert_eq!(documented, Settings::default());
+        let active = text.lines().filter(|l| is_setting(l)).count();
+        assert_eq!(active, 0, "default.toml sets nothing itself");
+    }
+
+    fn is_setting(line: &str) -> bool {
+        line.starts_with('[')
+            || line
+                .split_once(" = ")
+                .is_some_and(|(k, _)| !k.contains(' '))
+    }
+
+    #[test]
+    fn unknown_settings_are_refused() {
+        let parsed = config::Config::builder()
+            .add_source(config::File::from_str(
+                "[log]\nformat = \"xml\"",
+                config::FileFormat::Toml,
+            ))
+            .build()
+            .unwrap()
+            .try_deserialize::<Settings>();
+        assert!(parsed.is_err());
     }
 }

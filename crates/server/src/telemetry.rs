@@ -2,7 +2,7 @@
 
 use tracing_subscriber::EnvFilter;
 
-use crate::settings::LogSettings;
+use crate::settings::{LogFormat, LogSettings};
 
 /// Installs the global subscriber. `RUST_LOG` overrides the configured level.
 pub fn init(log: &LogSettings) {
@@ -10,7 +10,7 @@ pub fn init(log: &LogSettings) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    let _ = if log.format == "pretty" {
+    let _ = if log.format == LogFormat::Pretty {
         builder.try_init()
     } else {
         builder
