@@ -1,15 +1,16 @@
 //! The operator CLI: `serve`, `migrate`, `org create`, `user add`,
 //! `token create`, `token revoke`, and `demo` (used by `make run`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use kasar_application::admin::{self, TokenRequest};
+use kasar_application::AppError;
 use kasar_domain::Role;
 
 use crate::demo;
-use crate::settings::Settings;
-use crate::startup::{services, Application};
+use crate::settings::{Settings, SettingsError};
+use crate::startup::{services, Application, StartupError};
 
 /// The Kasar-compatible CRM data API.
 #[derive(Debug, Parser)]
@@ -73,8 +74,8 @@ pub enum UserCommand {
         email: String,
         #[arg(long)]
         name: Option<String>,
-        #[arg(long, default_value = "member", value_parser = ["admin", "member"])]
-        role: String,
+        #[arg(long, default_value = "member", value_parser = parse_role)]
+        role: Role,
     },
 }
 
@@ -98,103 +99,111 @@ pub enum TokenCommand {
     Revoke { token: String },
 }
 
-/// Runs a command; the error is the one-line reason to print.
-pub async fn run(cli: Cli) -> Result<(), String> {
-    let settings = Settings::load(&cli.config_dir).map_err(|e| e.to_string())?;
+/// Why a command failed: one line for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error(transparent)]
+    Database(#[from] kasar_postgres::SetupError),
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs a command.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let settings = Settings::load(&cli.config_dir)?;
     crate::telemetry::init(&settings.log);
-    let fail = |e: &dyn std::fmt::Display| e.to_string();
     match cli.command {
-        Command::Serve => {
-            let app = Application::build(&settings).await.map_err(|e| fail(&e))?;
-            tracing::info!(host = %settings.server.host, port = app.port(), "serving");
-            app.run_until_stopped().await.map_err(|e| fail(&e))
-        }
-        Command::Migrate => {
-            let (pool, _) = services(&settings).map_err(|e| fail(&e))?;
-            let applied = kasar_postgres::migrate(&pool).await.map_err(|e| fail(&e))?;
-            println!(
-                "migrations applied: {}",
-                if applied.is_empty() {
-                    "none (up to date)".into()
-                } else {
-                    applied.join(", ")
-                }
-            );
-            Ok(())
-        }
-        Command::Org {
-            command: OrgCommand::Create { slug, name },
+        Command::Serve => serve(&settings).await,
+        Command::Migrate => migrate(&settings).await,
+        Command::Org { command } => org(&settings, command).await,
+        Command::User { command } => user(&settings, command).await,
+        Command::Token { command } => token(&settings, command).await,
+        Command::Demo { token_file } => seed_demo(&settings, &token_file).await,
+    }
+}
+
+async fn serve(settings: &Settings) -> Result<(), CliError> {
+    let app = Application::build(settings).await?;
+    tracing::info!(host = %settings.server.host, port = app.port(), "serving");
+    Ok(app.run_until_stopped().await?)
+}
+
+async fn migrate(settings: &Settings) -> Result<(), CliError> {
+    let (pool, _) = services(settings)?;
+    let applied = kasar_postgres::migrate(&pool).await?;
+    if applied.is_empty() {
+        println!("migrations applied: none (up to date)");
+    } else {
+        println!("migrations applied: {}", applied.join(", "));
+    }
+    Ok(())
+}
+
+async fn org(settings: &Settings, command: OrgCommand) -> Result<(), CliError> {
+    let (_, services) = services(settings)?;
+    let OrgCommand::Create { slug, name } = command;
+    let tenant = admin::create_organization(&services, &slug, name.as_deref()).await?;
+    println!("{}", tenant.organization_id);
+    Ok(())
+}
+
+async fn user(settings: &Settings, command: UserCommand) -> Result<(), CliError> {
+    let (_, services) = services(settings)?;
+    let UserCommand::Add {
+        org,
+        email,
+        name,
+        role,
+    } = command;
+    let user = admin::add_user(&services, &org, &email, name.as_deref(), role).await?;
+    println!("{}", user.id);
+    Ok(())
+}
+
+async fn token(settings: &Settings, command: TokenCommand) -> Result<(), CliError> {
+    let (_, services) = services(settings)?;
+    match command {
+        TokenCommand::Create {
+            org,
+            email,
+            scopes,
+            name,
+            expires_in_days,
         } => {
-            let (_, services) = services(&settings).map_err(|e| fail(&e))?;
-            let tenant = admin::create_organization(&services, &slug, name.as_deref())
-                .await
-                .map_err(|e| fail(&e))?;
-            println!("{}", tenant.organization_id);
-            Ok(())
-        }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    org,
-                    email,
-                    name,
-                    role,
-                },
-        } => {
-            let (_, services) = services(&settings).map_err(|e| fail(&e))?;
-            let role = Role::parse(&role).ok_or("role must be admin or member")?;
-            let user = admin::add_user(&services, &org, &email, name.as_deref(), role)
-                .await
-                .map_err(|e| fail(&e))?;
-            println!("{}", user.id);
-            Ok(())
-        }
-        Command::Token {
-            command:
-                TokenCommand::Create {
-                    org,
-                    email,
-                    scopes,
-                    name,
-                    expires_in_days,
-                },
-        } => {
-            let (_, services) = services(&settings).map_err(|e| fail(&e))?;
-            let created = admin::create_token(
-                &services,
-                &TokenRequest {
-                    org,
-                    email,
-                    scopes,
-                    name,
-                    expires_in_days,
-                },
-            )
-            .await
-            .map_err(|e| fail(&e))?;
+            let request = TokenRequest {
+                org,
+                email,
+                scopes,
+                name,
+                expires_in_days,
+            };
+            let created = admin::create_token(&services, &request).await?;
             println!("token id: {}", created.id);
             println!("{}", created.token);
-            Ok(())
         }
-        Command::Token {
-            command: TokenCommand::Revoke { token },
-        } => {
-            let (_, services) = services(&settings).map_err(|e| fail(&e))?;
-            let id = admin::revoke_token(&services, &token)
-                .await
-                .map_err(|e| fail(&e))?;
-            println!("{id}");
-            Ok(())
-        }
-        Command::Demo { token_file } => {
-            let (pool, services) = services(&settings).map_err(|e| fail(&e))?;
-            kasar_postgres::migrate(&pool).await.map_err(|e| fail(&e))?;
-            let token = demo::ensure(&services, &token_file)
-                .await
-                .map_err(|e| fail(&e))?;
-            println!("demo admin token (saved in {}):", token_file.display());
-            println!("{token}");
-            Ok(())
+        TokenCommand::Revoke { token } => {
+            println!("{}", admin::revoke_token(&services, &token).await?);
         }
     }
+    Ok(())
+}
+
+async fn seed_demo(settings: &Settings, token_file: &Path) -> Result<(), CliError> {
+    let (pool, services) = services(settings)?;
+    kasar_postgres::migrate(&pool).await?;
+    let token = demo::ensure(&services, token_file).await?;
+    println!("demo admin token (saved in {}):", token_file.display());
+    println!("{token}");
+    Ok(())
+}
+
+/// A role named on the command line.
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "role must be admin or member".to_owned())
 }
