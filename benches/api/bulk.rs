@@ -8,7 +8,7 @@ use crate::setup::Bench;
 use serde_json::json;
 
 /// Measures update_field at several sizes and add_relation of 1,000 × 5.
-pub async fn run(bench: &Bench, report: &mut Report) {
+pub(crate) async fn run(bench: &Bench, report: &mut Report) {
     let ids = seed::contacts(bench, 10_000, 0.0, 99).await;
     for size in [100usize, 1_000, 10_000] {
         let ids = &ids[..size];

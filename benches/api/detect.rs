@@ -9,7 +9,7 @@ use crate::seed;
 use crate::setup::Bench;
 
 /// Seeds contacts up to each size (about 10% duplicates) and measures detect.
-pub async fn run(bench: &Bench, sizes: &[usize], report: &mut Report) {
+pub(crate) async fn run(bench: &Bench, sizes: &[usize], report: &mut Report) {
     let mut have = 0usize;
     for &size in sizes {
         if size > have {

@@ -36,7 +36,7 @@ async fn deadlocks(bench: &Bench) -> i64 {
 }
 
 /// Runs the mix and adds its row and notes to the report.
-pub async fn run(bench: &Bench, report: &mut Report) {
+pub(crate) async fn run(bench: &Bench, report: &mut Report) {
     let connections: usize = std::env::var("KASAR_BENCH_LOAD_CONNECTIONS")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -4,7 +4,7 @@
 //! run, and printed as one table. Figures, not assertions: nothing fails
 //! because a machine is slow.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod bulk;
 mod detect;

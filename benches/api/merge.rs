@@ -40,7 +40,7 @@ async fn prepare(bench: &Bench, tags: &[Uuid], round: usize) -> (Uuid, Vec<Uuid>
 }
 
 /// Measures merges, each on fresh records.
-pub async fn run(bench: &Bench, report: &mut Report) {
+pub(crate) async fn run(bench: &Bench, report: &mut Report) {
     let tags = seed::tags(bench, 40, "merge-").await;
     let iterations = 30;
     let mut cases = Vec::new();

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 /// One row of the table.
-pub struct Row {
+pub(crate) struct Row {
     pub operation: String,
     pub size: usize,
     pub p50: Duration,
@@ -16,13 +16,13 @@ pub struct Row {
 
 /// The rows, printed at the end.
 #[derive(Default)]
-pub struct Report {
+pub(crate) struct Report {
     pub rows: Vec<Row>,
     pub notes: Vec<String>,
 }
 
 /// Percentile of sorted samples.
-pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -31,7 +31,7 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Times `n` runs of `f` (after one warm-up run); returns sorted samples.
-pub async fn time<F, Fut>(n: usize, mut f: F) -> Vec<Duration>
+pub(crate) async fn time<F, Fut>(n: usize, mut f: F) -> Vec<Duration>
 where
     F: FnMut(usize) -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -49,7 +49,7 @@ where
 
 impl Report {
     /// Adds a row from HTTP samples and, when there is one, the raw SQL samples.
-    pub fn add(
+    pub(crate) fn add(
         &mut self,
         operation: &str,
         size: usize,
@@ -72,13 +72,13 @@ impl Report {
     }
 
     /// Adds a line printed under the table.
-    pub fn note(&mut self, line: String) {
+    pub(crate) fn note(&mut self, line: String) {
         eprintln!("  {line}");
         self.notes.push(line);
     }
 
     /// Prints the table (Markdown, so it can go into docs/benchmarks.md as is).
-    pub fn print(&self) {
+    pub(crate) fn print(&self) {
         println!();
         println!("| operation | size | p50 ms | p99 ms | throughput /s | raw SQL p50 ms | ratio | target | holds |");
         println!("|---|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -135,6 +135,6 @@ impl Report {
 }
 
 /// Milliseconds of a duration.
-pub fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }

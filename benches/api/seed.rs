@@ -77,7 +77,7 @@ fn variant(rng: &mut Rng, p: &Person) -> Person {
 
 /// Inserts `n` contacts, about `dup_rate` of them duplicates of earlier ones.
 /// Returns the ids in insertion order.
-pub async fn contacts(bench: &Bench, n: usize, dup_rate: f64, seed: u64) -> Vec<Uuid> {
+pub(crate) async fn contacts(bench: &Bench, n: usize, dup_rate: f64, seed: u64) -> Vec<Uuid> {
     let mut rng = Rng::new(seed);
     let mut people: Vec<Person> = Vec::with_capacity(n);
     let threshold = (dup_rate * 1_000_000.0) as u64;
@@ -118,7 +118,7 @@ pub async fn contacts(bench: &Bench, n: usize, dup_rate: f64, seed: u64) -> Vec<
 }
 
 /// Inserts `n` tags; returns their ids.
-pub async fn tags(bench: &Bench, n: usize, prefix: &str) -> Vec<Uuid> {
+pub(crate) async fn tags(bench: &Bench, n: usize, prefix: &str) -> Vec<Uuid> {
     let sql = format!(
         "INSERT INTO {} (name) SELECT $1 || g FROM generate_series(1, $2::int) g RETURNING id",
         bench.table("tags")

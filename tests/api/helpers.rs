@@ -13,14 +13,14 @@ use uuid::Uuid;
 
 /// A user of the test organization with a token.
 #[derive(Debug, Clone)]
-pub struct TestUser {
+pub(crate) struct TestUser {
     pub workspace_user_id: Uuid,
     pub email: String,
     pub token: String,
 }
 
 /// A running application on its own database.
-pub struct TestApp {
+pub(crate) struct TestApp {
     pub address: String,
     pub db: tokio_postgres::Client,
     pub services: Services,
@@ -38,15 +38,14 @@ pub struct TestApp {
 /// or else one this test binary starts for itself, once.
 fn cluster_url() -> String {
     static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    URL.get_or_init(|| {
-        std::env::var("KASAR_TEST_DATABASE_URL").unwrap_or_else(|_| own_cluster())
-    })
-    .clone()
+    URL.get_or_init(|| std::env::var("KASAR_TEST_DATABASE_URL").unwrap_or_else(|_| own_cluster()))
+        .clone()
 }
 
 /// A throwaway cluster for a plain `cargo test`: started with `scripts/pg.sh`
 /// in a temporary folder, and stopped and removed by a small watchdog once
 /// this process has exited.
+#[allow(clippy::zombie_processes)] // the watchdog must outlive this process
 fn own_cluster() -> String {
     use std::os::unix::fs::PermissionsExt;
     use std::process::{Command, Stdio};
@@ -63,7 +62,10 @@ fn own_cluster() -> String {
         .args(["ensure", &dir.to_string_lossy(), &port.to_string()])
         .status()
         .expect("run scripts/pg.sh");
-    assert!(started.success(), "scripts/pg.sh could not start PostgreSQL (see above)");
+    assert!(
+        started.success(),
+        "scripts/pg.sh could not start PostgreSQL (see above)"
+    );
     let watchdog = format!(
         "while kill -0 {pid} 2>/dev/null; do sleep 1; done; '{pg}' stop '{dir}'; rm -rf '{dir}'",
         pid = std::process::id(),
@@ -81,7 +83,7 @@ fn own_cluster() -> String {
 }
 
 /// Creates a fresh, empty database and returns its URL.
-pub async fn fresh_database() -> String {
+pub(crate) async fn fresh_database() -> String {
     let base = cluster_url();
     let (client, conn) = tokio_postgres::connect(&base, NoTls)
         .await
@@ -97,9 +99,9 @@ pub async fn fresh_database() -> String {
 }
 
 /// Settings for a test: the given database, port 0, one worker, quiet logs.
-pub fn test_settings(db_url: &str) -> Settings {
+pub(crate) fn test_settings(db_url: &str) -> Settings {
     let mut s = Settings::defaults().expect("default settings");
-    s.database.url = db_url.to_owned();
+    s.database.url = db_url.into();
     s.database.pool_size = 8;
     s.server.port = 0;
     s.server.workers = 1;
@@ -107,12 +109,12 @@ pub fn test_settings(db_url: &str) -> Settings {
 }
 
 /// Starts the app on a fresh database with the standard organization.
-pub async fn spawn_app() -> TestApp {
+pub(crate) async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
 /// Like `spawn_app`, with settings adjusted first.
-pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+pub(crate) async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let db_url = fresh_database().await;
     let mut settings = test_settings(&db_url);
     adjust(&mut settings);
@@ -164,7 +166,13 @@ fn placeholder() -> TestUser {
 
 impl TestApp {
     /// Adds a user to `org` and mints a token with `scopes`.
-    pub async fn user(&self, org: &str, email: &str, role: Role, scopes: &[&str]) -> TestUser {
+    pub(crate) async fn user(
+        &self,
+        org: &str,
+        email: &str,
+        role: Role,
+        scopes: &[&str],
+    ) -> TestUser {
         let user = admin::add_user(&self.services, org, email, None, role)
             .await
             .expect("add user");
@@ -177,7 +185,7 @@ impl TestApp {
     }
 
     /// Mints a token.
-    pub async fn token(
+    pub(crate) async fn token(
         &self,
         org: &str,
         email: &str,
@@ -198,7 +206,7 @@ impl TestApp {
     }
 
     /// A second organization with its admin.
-    pub async fn other_org(&self) -> TestUser {
+    pub(crate) async fn other_org(&self) -> TestUser {
         admin::create_organization(&self.services, "globex", None)
             .await
             .expect("second org");
@@ -207,7 +215,7 @@ impl TestApp {
     }
 
     /// Sends a request; returns status and JSON body (Null when empty).
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         method: &str,
         path: &str,
@@ -227,7 +235,7 @@ impl TestApp {
     }
 
     /// Sends raw bytes with a content type.
-    pub async fn send_raw(
+    pub(crate) async fn send_raw(
         &self,
         method: &str,
         path: &str,
@@ -246,24 +254,24 @@ impl TestApp {
         read(req.send_body(body).await.expect("request sent")).await
     }
 
-    pub async fn get(&self, path: &str, token: &str) -> (u16, Json) {
+    pub(crate) async fn get(&self, path: &str, token: &str) -> (u16, Json) {
         self.send("GET", path, Some(token), None).await
     }
 
-    pub async fn post(&self, path: &str, token: &str, body: &Json) -> (u16, Json) {
+    pub(crate) async fn post(&self, path: &str, token: &str, body: &Json) -> (u16, Json) {
         self.send("POST", path, Some(token), Some(body)).await
     }
 
-    pub async fn patch(&self, path: &str, token: &str, body: &Json) -> (u16, Json) {
+    pub(crate) async fn patch(&self, path: &str, token: &str, body: &Json) -> (u16, Json) {
         self.send("PATCH", path, Some(token), Some(body)).await
     }
 
-    pub async fn delete(&self, path: &str, token: &str) -> (u16, Json) {
+    pub(crate) async fn delete(&self, path: &str, token: &str) -> (u16, Json) {
         self.send("DELETE", path, Some(token), None).await
     }
 
     /// Creates a record as admin; panics unless 201. Returns the record.
-    pub async fn create(&self, object: &str, body: Json) -> Json {
+    pub(crate) async fn create(&self, object: &str, body: Json) -> Json {
         let (status, record) = self
             .post(
                 &format!("/api/v1/records/{object}"),
@@ -276,12 +284,12 @@ impl TestApp {
     }
 
     /// Creates a record and returns its id.
-    pub async fn create_id(&self, object: &str, body: Json) -> String {
+    pub(crate) async fn create_id(&self, object: &str, body: Json) -> String {
         id_of(&self.create(object, body).await)
     }
 
     /// A record as admin sees it (None when 404).
-    pub async fn fetch(&self, object: &str, id: &str) -> Option<Json> {
+    pub(crate) async fn fetch(&self, object: &str, id: &str) -> Option<Json> {
         let (status, body) = self
             .get(&format!("/api/v1/records/{object}/{id}"), &self.admin.token)
             .await;
@@ -293,18 +301,18 @@ impl TestApp {
     }
 
     /// POST /api/v1/duplicates as admin.
-    pub async fn duplicates(&self, body: Json) -> (u16, Json) {
+    pub(crate) async fn duplicates(&self, body: Json) -> (u16, Json) {
         self.post("/api/v1/duplicates", &self.admin.token, &body)
             .await
     }
 
     /// POST /api/v1/bulk with a token.
-    pub async fn bulk(&self, token: &str, body: Json) -> (u16, Json) {
+    pub(crate) async fn bulk(&self, token: &str, body: Json) -> (u16, Json) {
         self.post("/api/v1/bulk", token, &body).await
     }
 
     /// One number from SQL.
-    pub async fn count(&self, sql: &str) -> i64 {
+    pub(crate) async fn count(&self, sql: &str) -> i64 {
         self.db
             .query_one(sql, &[])
             .await
@@ -314,7 +322,7 @@ impl TestApp {
 
     /// A digest of every table of the organization's schema, to prove that
     /// nothing changed.
-    pub async fn snapshot(&self) -> String {
+    pub(crate) async fn snapshot(&self) -> String {
         let tables = self
             .db
             .query(
@@ -350,11 +358,11 @@ where
 }
 
 /// The `id` of a record.
-pub fn id_of(record: &Json) -> String {
+pub(crate) fn id_of(record: &Json) -> String {
     record["id"].as_str().expect("record id").to_owned()
 }
 
 /// The error code of an error body.
-pub fn code(body: &Json) -> &str {
+pub(crate) fn code(body: &Json) -> &str {
     body["error"]["code"].as_str().unwrap_or("<no code>")
 }

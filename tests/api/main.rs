@@ -1,7 +1,8 @@
 //! HTTP integration tests: each test starts the application on port 0
-//! against a fresh database of the throwaway cluster `make test` starts.
+//! against a fresh database of the throwaway cluster `make test` starts (or,
+//! under a plain `cargo test`, one the test binary starts for itself).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod bulk;
 mod cli;

@@ -140,8 +140,10 @@ pub trait Tx: Send {
         values: &BTreeMap<String, Value>,
     ) -> Result<Uuid, StoreError>;
 
-    /// Sets column values (and replaces MANY_TO_MANY links) of the records;
-    /// returns how many records were updated.
+    /// Sets column values (and replaces MANY_TO_MANY links) of the records.
+    /// Only rows whose values really change get a new `updated_at`, unless
+    /// links are replaced or `values` is empty (a plain touch of every row).
+    /// Returns how many ids it was given, not how many rows changed.
     async fn update(
         &mut self,
         object: &ObjectDef,

@@ -10,7 +10,7 @@ use crate::ports::{MockDirectory, MockStore};
 use crate::{Limits, Services};
 
 /// A caller of organization `org_acme`.
-pub fn caller(role: Role, scopes: &[Scope]) -> Caller {
+pub(crate) fn caller(role: Role, scopes: &[Scope]) -> Caller {
     Caller {
         user_id: Uuid::new_v4(),
         organization_id: Uuid::new_v4(),
@@ -25,7 +25,7 @@ pub fn caller(role: Role, scopes: &[Scope]) -> Caller {
 }
 
 /// A store mock that answers `catalog` with the standard objects.
-pub fn store_with_catalog() -> MockStore {
+pub(crate) fn store_with_catalog() -> MockStore {
     let mut store = MockStore::new();
     store.expect_catalog().returning(|_| {
         Ok(Arc::new(Catalog {
@@ -36,7 +36,7 @@ pub fn store_with_catalog() -> MockStore {
 }
 
 /// Services over the given store and a directory that must not be called.
-pub fn services(store: MockStore) -> Services {
+pub(crate) fn services(store: MockStore) -> Services {
     Services {
         store: Arc::new(store),
         directory: Arc::new(MockDirectory::new()),

@@ -79,6 +79,37 @@ pub struct FieldDef {
 }
 
 impl FieldDef {
+    /// An optional field with no options, default or target.
+    pub fn new(name: impl Into<String>, field_type: FieldType) -> Self {
+        Self {
+            name: name.into(),
+            field_type,
+            required: false,
+            options: Vec::new(),
+            default_value: None,
+            target: None,
+        }
+    }
+
+    /// The field, required (or not).
+    pub fn with_required(mut self, required: bool) -> Self {
+        self.required = required;
+        self
+    }
+
+    /// The field with the options of a SELECT and its default on create.
+    pub fn with_options(mut self, options: Vec<String>, default: Option<String>) -> Self {
+        self.options = options;
+        self.default_value = default;
+        self
+    }
+
+    /// The field pointing at the target object of a relation.
+    pub fn with_target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
     /// Whether the field is a column of the object's own table (everything but
     /// MANY_TO_MANY, which lives in a junction table).
     pub fn is_column(&self) -> bool {
@@ -217,8 +248,20 @@ impl Catalog {
 /// lowercase letters, digits or `_`, at most 48 characters (room for the
 /// `<object>_<field>` junction names under PostgreSQL's 63-byte limit).
 pub fn is_catalog_name(s: &str) -> bool {
+    is_identifier(s, 48)
+}
+
+/// Whether an organization slug is acceptable: the rule of catalog names, at
+/// most 40 bytes, as it becomes the schema name `org_<slug>`.
+pub fn is_slug(s: &str) -> bool {
+    is_identifier(s, 40)
+}
+
+/// A lowercase letter, then lowercase letters, digits and `_`, at most `max`
+/// bytes: safe to quote into SQL and to join into longer names.
+fn is_identifier(s: &str, max: usize) -> bool {
     let mut bytes = s.bytes();
     matches!(bytes.next(), Some(b'a'..=b'z'))
-        && s.len() <= 48
+        && s.len() <= max
         && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'))
 }

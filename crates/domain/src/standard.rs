@@ -1,37 +1,23 @@
 //! The catalog seed: the four standard objects every organization starts with
-//! (`objects.md`). This is the only place that names them.
+//! (see docs/api.md). This is the only place that names them.
 
 use crate::catalog::{FieldDef, FieldType, ObjectDef};
 
 fn field(name: &str, field_type: FieldType) -> FieldDef {
-    FieldDef {
-        name: name.to_owned(),
-        field_type,
-        required: false,
-        options: Vec::new(),
-        default_value: None,
-        target: None,
-    }
+    FieldDef::new(name, field_type)
 }
 
-fn required(mut f: FieldDef) -> FieldDef {
-    f.required = true;
-    f
+fn required(f: FieldDef) -> FieldDef {
+    f.with_required(true)
 }
 
 fn relation(name: &str, field_type: FieldType, target: &str) -> FieldDef {
-    FieldDef {
-        target: Some(target.to_owned()),
-        ..field(name, field_type)
-    }
+    FieldDef::new(name, field_type).with_target(target)
 }
 
 fn select(name: &str, options: &[&str], default: &str) -> FieldDef {
-    FieldDef {
-        options: options.iter().map(|o| (*o).to_owned()).collect(),
-        default_value: Some(default.to_owned()),
-        ..field(name, FieldType::Select)
-    }
+    let options = options.iter().map(|o| (*o).to_owned()).collect();
+    FieldDef::new(name, FieldType::Select).with_options(options, Some(default.to_owned()))
 }
 
 fn object(name: &str, fields: Vec<FieldDef>) -> ObjectDef {

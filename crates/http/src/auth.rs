@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::state::HttpState;
 
 /// Authenticates every request of the scope it wraps.
-pub async fn authenticate(
+pub(crate) async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {

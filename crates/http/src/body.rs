@@ -11,7 +11,7 @@ use kasar_application::ErrorCode;
 use crate::error::ApiError;
 
 /// Reads and parses the body as `T`.
-pub async fn json_body<T: DeserializeOwned>(
+pub(crate) async fn json_body<T: DeserializeOwned>(
     req: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,

@@ -191,19 +191,24 @@ impl RateLimiter {
             w.total = 0;
         } else {
             for b in w.head + 1..=now {
-                let slot = &mut w.counts[(b % n) as usize];
-                w.total -= *slot;
-                *slot = 0;
+                if let Some(slot) = w.counts.get_mut((b % n) as usize) {
+                    w.total -= *slot;
+                    *slot = 0;
+                }
             }
         }
         w.head = now;
-        let allowed = w.total < limit;
-        if allowed {
-            w.counts[(now % n) as usize] += 1;
-            w.total += 1;
+        let mut allowed = false;
+        if w.total < limit {
+            if let Some(slot) = w.counts.get_mut((now % n) as usize) {
+                *slot += 1;
+                w.total += 1;
+                allowed = true;
+            }
         }
         // The oldest non-empty bucket leaves the window at its index + n.
-        let oldest = ((now + 1).saturating_sub(n)..=now).find(|&b| w.counts[(b % n) as usize] > 0);
+        let oldest = ((now + 1).saturating_sub(n)..=now)
+            .find(|&b| w.counts.get((b % n) as usize).is_some_and(|c| *c > 0));
         let reset_ms = oldest.map_or(0, |b| ((b + n) * self.bucket_ms).saturating_sub(now_ms));
         Some(Decision {
             allowed,
@@ -216,7 +221,7 @@ impl RateLimiter {
 
 /// Limits every authenticated request of the scope it wraps: the rate-limit
 /// headers on the response, or 429 RATE_LIMITED without running the request.
-pub async fn limit(
+pub(crate) async fn limit(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {

@@ -10,11 +10,11 @@ use crate::sql::{column_type, ident, table};
 /// Why a catalog cannot be turned into tables.
 #[derive(Debug, thiserror::Error)]
 #[error("catalog name '{0}' is not a safe identifier")]
-pub struct UnsafeName(pub String);
+pub(crate) struct UnsafeName(pub String);
 
 /// Every statement creating the schema `schema` with `objects` (which come in
 /// dependency order: targets before the objects pointing at them).
-pub fn provision(schema: &str, objects: &[ObjectDef]) -> Result<Vec<String>, UnsafeName> {
+pub(crate) fn provision(schema: &str, objects: &[ObjectDef]) -> Result<Vec<String>, UnsafeName> {
     check_names(schema, objects)?;
     let mut out = vec![format!("CREATE SCHEMA {}", ident(schema))];
     for o in objects {

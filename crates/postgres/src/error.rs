@@ -6,7 +6,7 @@ use tokio_postgres::error::SqlState;
 
 /// Maps a driver error: conflicts are retryable, lost connections are
 /// "unavailable", constraint violations are reported without SQL detail.
-pub fn db(e: tokio_postgres::Error) -> StoreError {
+pub(crate) fn db(e: tokio_postgres::Error) -> StoreError {
     if let Some(code) = e.code() {
         if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
         {
@@ -33,14 +33,17 @@ pub fn db(e: tokio_postgres::Error) -> StoreError {
         }
         return StoreError::Unexpected(anyhow::Error::new(e));
     }
-    if e.is_closed() || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) {
+    if e.is_closed()
+        || std::error::Error::source(&e)
+            .is_some_and(<dyn std::error::Error + 'static>::is::<std::io::Error>)
+    {
         return StoreError::Unavailable(e.to_string());
     }
     StoreError::Unexpected(anyhow::Error::new(e))
 }
 
 /// Maps a pool error: every way of not getting a connection is "unavailable".
-pub fn pool(e: PoolError) -> StoreError {
+pub(crate) fn pool(e: PoolError) -> StoreError {
     match e {
         PoolError::Backend(e) => match db(e) {
             StoreError::Unexpected(e) => StoreError::Unavailable(e.to_string()),

@@ -15,7 +15,7 @@ use crate::tx::PgTx;
 
 /// Re-links `duplicates` to `master` inside `tx`.
 #[instrument(skip_all, fields(object = %object.name, duplicates = duplicates.len()))]
-pub async fn relink(
+pub(crate) async fn relink(
     tx: &PgTx,
     catalog: &Catalog,
     object: &ObjectDef,

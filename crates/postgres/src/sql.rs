@@ -11,20 +11,20 @@ use tokio_postgres::Row;
 use uuid::Uuid;
 
 /// A boxed query parameter.
-pub type Param = Box<dyn ToSql + Sync + Send>;
+pub(crate) type Param = Box<dyn ToSql + Sync + Send>;
 
 /// Quotes an identifier (doubling any `"`, though catalog names never hold one).
-pub fn ident(name: &str) -> String {
+pub(crate) fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// `"schema"."table"`.
-pub fn table(schema: &str, name: &str) -> String {
+pub(crate) fn table(schema: &str, name: &str) -> String {
     format!("{}.{}", ident(schema), ident(name))
 }
 
 /// The SQL column type of a field stored as a column.
-pub fn column_type(t: FieldType) -> &'static str {
+pub(crate) fn column_type(t: FieldType) -> &'static str {
     match t {
         FieldType::Number => "double precision",
         FieldType::Boolean => "boolean",
@@ -36,7 +36,7 @@ pub fn column_type(t: FieldType) -> &'static str {
 
 /// The select list of a whole record, the table aliased `t`: system columns,
 /// every column field, and every MANY_TO_MANY field as a sorted id array.
-pub fn select_list(schema: &str, object: &ObjectDef) -> String {
+pub(crate) fn select_list(schema: &str, object: &ObjectDef) -> String {
     let mut cols = vec![
         "t.id".to_owned(),
         "t.created_at".to_owned(),
@@ -55,8 +55,31 @@ pub fn select_list(schema: &str, object: &ObjectDef) -> String {
     cols.join(", ")
 }
 
+/// The one record SELECT: every column of `object` (and its links) from its
+/// table aliased `t`, followed by `tail` (`WHERE …`, `ORDER BY …`).
+pub(crate) fn select_records(schema: &str, object: &ObjectDef, tail: &str) -> String {
+    format!(
+        "SELECT {} FROM {} t {tail}",
+        select_list(schema, object),
+        table(schema, &object.name)
+    )
+}
+
+/// The one junction INSERT: links every id of `$1` to every target of `$2`
+/// through junction table `j`, leaving existing links alone.
+pub(crate) fn insert_links(j: &str) -> String {
+    format!(
+        "INSERT INTO {j} (source_id, target_id) \
+         SELECT s, g FROM unnest($1::uuid[]) s CROSS JOIN unnest($2::uuid[]) g \
+         ON CONFLICT DO NOTHING"
+    )
+}
+
 /// Decodes a row selected with `select_list`.
-pub fn decode_record(object: &ObjectDef, row: &Row) -> Result<Record, tokio_postgres::Error> {
+pub(crate) fn decode_record(
+    object: &ObjectDef,
+    row: &Row,
+) -> Result<Record, tokio_postgres::Error> {
     let mut values = BTreeMap::new();
     for (i, f) in object.fields.iter().enumerate() {
         let idx = i + 3;
@@ -90,7 +113,7 @@ pub fn decode_record(object: &ObjectDef, row: &Row) -> Result<Record, tokio_post
 
 /// A value as a parameter of its field's column type (nulls typed too, so
 /// the driver accepts them for any column).
-pub fn param(field: &FieldDef, value: &Value) -> Param {
+pub(crate) fn param(field: &FieldDef, value: &Value) -> Param {
     match (field.field_type, value) {
         (_, Value::Text(s)) => Box::new(s.clone()),
         (_, Value::Number(n)) => Box::new(*n),
@@ -109,7 +132,7 @@ pub fn param(field: &FieldDef, value: &Value) -> Param {
 }
 
 /// Borrowed parameter slice for the driver.
-pub fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+pub(crate) fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
     params
         .iter()
         .map(|p| p.as_ref() as &(dyn ToSql + Sync))

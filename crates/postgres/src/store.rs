@@ -14,7 +14,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::error::{db, pool};
-use crate::sql::{decode_record, ident, select_list, table};
+use crate::sql::{decode_record, ident, select_records, table};
 use crate::tx::PgTx;
 
 /// Rows fetched per round trip by a duplicates scan.
@@ -54,14 +54,12 @@ impl PgStore {
             let field_type = FieldType::parse(&type_name).ok_or_else(|| {
                 StoreError::Unexpected(anyhow::anyhow!("unknown field type {type_name} in catalog"))
             })?;
-            let field = FieldDef {
-                name: row.get(1),
-                field_type,
-                required: row.get(3),
-                options: row.get(4),
-                default_value: row.get(5),
-                target: row.get(6),
-            };
+            let mut field = FieldDef::new(row.get::<_, String>(1), field_type)
+                .with_required(row.get(3))
+                .with_options(row.get(4), row.get(5));
+            if let Some(target) = row.get::<_, Option<String>>(6) {
+                field = field.with_target(target);
+            }
             match objects.last_mut() {
                 Some(o) if o.name == object => o.fields.push(field),
                 _ => objects.push(ObjectDef {
@@ -102,21 +100,23 @@ impl Store for PgStore {
         cursor: Option<Cursor>,
     ) -> Result<Page, StoreError> {
         let client = self.pool.get().await.map_err(pool)?;
-        let t = table(&tenant.schema, &object.name);
         let fetch = i64::from(limit) + 1;
-        let list = select_list(&tenant.schema, object);
         let rows = match cursor {
             None => {
-                let sql = format!(
-                    "SELECT {list} FROM {t} t ORDER BY t.created_at DESC, t.id DESC LIMIT $1"
+                let sql = select_records(
+                    &tenant.schema,
+                    object,
+                    "ORDER BY t.created_at DESC, t.id DESC LIMIT $1",
                 );
                 let stmt = client.prepare_cached(&sql).await.map_err(db)?;
                 client.query(&stmt, &[&fetch]).await
             }
             Some(c) => {
-                let sql = format!(
-                    "SELECT {list} FROM {t} t WHERE (t.created_at, t.id) < ($1, $2) \
-                     ORDER BY t.created_at DESC, t.id DESC LIMIT $3"
+                let sql = select_records(
+                    &tenant.schema,
+                    object,
+                    "WHERE (t.created_at, t.id) < ($1, $2) \
+                     ORDER BY t.created_at DESC, t.id DESC LIMIT $3",
                 );
                 let stmt = client.prepare_cached(&sql).await.map_err(db)?;
                 client.query(&stmt, &[&c.created_at, &c.id, &fetch]).await
@@ -138,7 +138,10 @@ impl Store for PgStore {
             None
         };
         let count = client
-            .prepare_cached(&format!("SELECT count(*) FROM {t}"))
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM {}",
+                table(&tenant.schema, &object.name)
+            ))
             .await
             .map_err(db)?;
         let total: i64 = client.query_one(&count, &[]).await.map_err(db)?.get(0);
@@ -160,11 +163,7 @@ impl Store for PgStore {
             return Ok(Vec::new());
         }
         let client = self.pool.get().await.map_err(pool)?;
-        let sql = format!(
-            "SELECT {} FROM {} t WHERE t.id = ANY($1)",
-            select_list(&tenant.schema, object),
-            table(&tenant.schema, &object.name)
-        );
+        let sql = select_records(&tenant.schema, object, "WHERE t.id = ANY($1)");
         let stmt = client.prepare_cached(&sql).await.map_err(db)?;
         let rows = client.query(&stmt, &[&ids]).await.map_err(db)?;
         rows.iter()

@@ -14,17 +14,17 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::error::db;
-use crate::sql::{decode_record, ident, param, refs, select_list, table, Param};
+use crate::sql::{decode_record, ident, insert_links, param, refs, select_records, table, Param};
 
 /// One open transaction.
-pub struct PgTx {
+pub(crate) struct PgTx {
     client: Option<Object>,
     pub(crate) tenant: Tenant,
 }
 
 impl PgTx {
     /// Opens a transaction on `client`.
-    pub async fn begin(client: Object, tenant: Tenant) -> Result<Self, StoreError> {
+    pub(crate) async fn begin(client: Object, tenant: Tenant) -> Result<Self, StoreError> {
         // The guard exists before BEGIN is sent: dropped while BEGIN is in
         // flight (a cancelled request), it still rolls back before the
         // connection may return to the pool.
@@ -99,7 +99,7 @@ impl PgTx {
         )
         .await?;
         self.exec(
-            &format!("INSERT INTO {j} (source_id, target_id) SELECT s, g FROM unnest($1::uuid[]) s CROSS JOIN unnest($2::uuid[]) g ON CONFLICT DO NOTHING"),
+            &insert_links(&j),
             &[&ids, &targets],
         )
         .await?;
@@ -192,10 +192,10 @@ impl Tx for PgTx {
         object: &ObjectDef,
         ids: &[Uuid],
     ) -> Result<Vec<Record>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM {} t WHERE t.id = ANY($1) ORDER BY t.id FOR UPDATE OF t",
-            select_list(&self.tenant.schema, object),
-            self.t(&object.name)
+        let sql = select_records(
+            &self.tenant.schema,
+            object,
+            "WHERE t.id = ANY($1) ORDER BY t.id FOR UPDATE OF t",
         );
         let rows = self.rows(&sql, &[&ids]).await?;
         rows.iter()
@@ -316,11 +316,7 @@ impl Tx for PgTx {
         targets: &[Uuid],
     ) -> Result<u64, StoreError> {
         self.change_links(object, field, ids, targets, |j| {
-            format!(
-                "INSERT INTO {j} (source_id, target_id) \
-                 SELECT s, g FROM unnest($1::uuid[]) s CROSS JOIN unnest($2::uuid[]) g \
-                 ON CONFLICT DO NOTHING RETURNING source_id"
-            )
+            format!("{} RETURNING source_id", insert_links(j))
         })
         .await
     }
@@ -359,11 +355,7 @@ impl Tx for PgTx {
     }
 
     async fn get(&mut self, object: &ObjectDef, id: Uuid) -> Result<Option<Record>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM {} t WHERE t.id = $1",
-            select_list(&self.tenant.schema, object),
-            self.t(&object.name)
-        );
+        let sql = select_records(&self.tenant.schema, object, "WHERE t.id = $1");
         let rows = self.rows(&sql, &[&id]).await?;
         rows.first()
             .map(|r| decode_record(object, r).map_err(db))

@@ -3,7 +3,7 @@
 
 use kasar_domain::standard::standard_objects;
 
-use super::is_valid_slug;
+use kasar_domain::catalog::is_slug;
 use crate::error::{AppError, StoreError};
 use crate::ports::Tenant;
 use crate::Services;
@@ -15,7 +15,7 @@ pub async fn create_organization(
     slug: &str,
     name: Option<&str>,
 ) -> Result<Tenant, AppError> {
-    if !is_valid_slug(slug) {
+    if !is_slug(slug) {
         return Err(AppError::Validation(
             "the slug must start with a lowercase letter and hold only lowercase letters, digits and '_' (at most 40)".into(),
         ));

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::command::{Criteria, DetectCommand, DEFAULT_GROUPS};
 use crate::authorize::{Authorized, Detect};
+use crate::command::Limit;
 use crate::error::AppError;
 use crate::ports::Tenant;
 use crate::Services;
@@ -37,7 +38,7 @@ pub async fn detect(
     command: DetectCommand,
 ) -> Result<DetectOutcome, AppError> {
     let criteria = command.fields.unwrap_or_else(Criteria::all);
-    let limit = command.limit.map_or(DEFAULT_GROUPS, |l| l.get());
+    let limit = command.limit.map_or(DEFAULT_GROUPS, Limit::get);
     let max = services.limits.max_scan_limit;
     let scan_limit = match command.scan_limit {
         None => services.limits.scan_limit,

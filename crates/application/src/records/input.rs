@@ -61,7 +61,7 @@ pub fn parse_values(
 
 /// Checks that every BELONGS_TO_ONE and MANY_TO_MANY id names a record of the
 /// target object and every OWNER id a user of the organization.
-pub async fn check_references(
+pub(crate) async fn check_references(
     tx: &mut dyn Tx,
     catalog: &Catalog,
     object: &ObjectDef,

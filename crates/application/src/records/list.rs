@@ -2,7 +2,7 @@
 
 use kasar_domain::ObjectDef;
 
-use super::command::{ListRecords, DEFAULT_PAGE};
+use super::command::{ListRecords, PageSize, DEFAULT_PAGE};
 use crate::authorize::{Authorized, Read};
 use crate::error::AppError;
 use crate::ports::{Page, Tenant};
@@ -17,7 +17,7 @@ pub async fn list(
 ) -> Result<(ObjectDef, Page), AppError> {
     let tenant = Tenant::from(auth.caller());
     let (_, object) = services.object(&tenant, &query.object).await?;
-    let limit = query.limit.map_or(DEFAULT_PAGE, |l| l.get());
+    let limit = query.limit.map_or(DEFAULT_PAGE, PageSize::get);
     let page = services
         .store
         .list(&tenant, &object, limit, query.cursor)

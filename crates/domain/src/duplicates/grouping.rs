@@ -1,5 +1,7 @@
 //! Grouping of records that share a match key.
 
+#![allow(clippy::indexing_slicing)]
+
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Utc};
@@ -369,7 +371,7 @@ pub(super) mod tests {
                 (
                     g.match_reason,
                     g.match_reasons,
-                    g.record_ids.iter().map(|id| id.as_u128()).collect(),
+                    g.record_ids.iter().map(uuid::Uuid::as_u128).collect(),
                 )
             })
             .collect()

@@ -34,7 +34,7 @@ impl PhoneRegion {
 
     /// The country calling code of the region (1 for `US`).
     pub(super) fn calling_code(self) -> Option<u16> {
-        self.metadata().map(|meta| meta.country_code())
+        self.metadata().map(phonenumber::Metadata::country_code)
     }
 
     /// The region's phone metadata (every parsed region has some).

@@ -192,10 +192,7 @@ fn standard_field_schemas() -> Vec<(String, RefOr<Schema>)> {
     for object in standard_objects() {
         for field in &object.fields {
             // Required on one object, optional on another: document the optional form.
-            let optional = FieldDef {
-                required: false,
-                ..field.clone()
-            };
+            let optional = field.clone().with_required(false);
             let schema = field_value_schema(&optional);
             match out.iter_mut().find(|(n, _)| *n == field.name) {
                 None => out.push((field.name.clone(), schema)),

@@ -26,9 +26,9 @@ pub async fn bulk(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    type Counts = (Option<u64>, Option<u64>, Option<u64>);
     let auth = caller.may::<Write>()?;
     let command: BulkCommand = json_body(&req, payload, state.body_limit).await?;
-    type Counts = (Option<u64>, Option<u64>, Option<u64>);
     let place: fn(Option<u64>) -> Counts = match &command {
         BulkCommand::UpdateField(_) => |n| (n, None, None),
         BulkCommand::AddRelation(_) => |n| (None, n, None),
