@@ -10,6 +10,8 @@ mod bulk;
 mod detect;
 mod load;
 mod merge;
+#[path = "../../tests/api/provision.rs"]
+mod provision;
 mod report;
 mod seed;
 mod setup;

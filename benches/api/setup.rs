@@ -5,12 +5,11 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use kasar_application::admin::{self, TokenRequest};
+use kasar_application::admin;
 use kasar_domain::Role;
 use kasar_server::{services, Settings};
 use serde_json::Value as Json;
 use tokio_postgres::NoTls;
-use uuid::Uuid;
 
 /// Everything a benchmark needs.
 pub(crate) struct Bench {
@@ -28,16 +27,7 @@ impl Bench {
         let base = std::env::var("KASAR_BENCH_DATABASE_URL")
             .expect("KASAR_BENCH_DATABASE_URL: run `make bench`");
         let bin = std::env::var("KASAR_BIN").expect("KASAR_BIN: run `make bench`");
-        let (admin_db, conn) = tokio_postgres::connect(&base, NoTls)
-            .await
-            .expect("connect");
-        tokio::spawn(conn);
-        let name = format!("kasar_bench_{}", Uuid::new_v4().simple());
-        admin_db
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create database");
-        let url = format!("{}/{name}", base.rsplit_once('/').expect("path").0);
+        let url = crate::provision::create_database(&base, "kasar_bench").await;
         let mut settings = Settings::defaults().expect("settings");
         settings.database.url = url.as_str().into();
         let (pool, services) = services(&settings).expect("services");
@@ -45,20 +35,14 @@ impl Bench {
         let tenant = admin::create_organization(&services, "bench", None)
             .await
             .expect("org");
-        admin::add_user(&services, "bench", "admin@bench.test", None, Role::Admin)
-            .await
-            .expect("user");
-        let request = TokenRequest {
-            org: "bench".into(),
-            email: "admin@bench.test".into(),
-            scopes: vec!["mcp".into()],
-            name: None,
-            expires_in_days: None,
-        };
-        let token = admin::create_token(&services, &request)
-            .await
-            .expect("token")
-            .token;
+        let (_, token) = crate::provision::user_with_token(
+            &services,
+            "bench",
+            "admin@bench.test",
+            Role::Admin,
+            &["mcp"],
+        )
+        .await;
         pool.close();
 
         let port = std::net::TcpListener::bind("127.0.0.1:0")

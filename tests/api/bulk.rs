@@ -1,5 +1,5 @@
 //! bulk tests: `POST /api/v1/bulk` against a real PostgreSQL (see
-//! `spec/bulk.md`). Shared helpers here; the cases live in the submodules.
+//! docs/api.md). Shared helpers here; the cases live in the submodules.
 
 use crate::helpers::*;
 use serde_json::{json, Value as Json};
@@ -59,13 +59,8 @@ async fn links(app: &TestApp, source: Option<&str>) -> i64 {
     }
 }
 
-/// Runs SQL on the test database.
-async fn sql(app: &TestApp, sql: &str) {
-    app.db.batch_execute(sql).await.unwrap();
-}
-
 /// The ids of a MANY_TO_MANY value, sorted.
-fn sorted(value: &Json) -> Vec<String> {
+fn ids_of(value: &Json) -> Vec<String> {
     let mut ids: Vec<String> = value
         .as_array()
         .unwrap()

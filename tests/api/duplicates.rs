@@ -1,4 +1,4 @@
-//! `POST /api/v1/duplicates` against real PostgreSQL (`spec/duplicates.md`):
+//! `POST /api/v1/duplicates` against real PostgreSQL (docs/api.md):
 //! detection with every criterion, the rejections that change nothing,
 //! merges and their re-linking, atomicity and racing merges.
 //!
@@ -99,19 +99,6 @@ fn uuid(id: &str) -> Uuid {
     Uuid::parse_str(id).expect("uuid")
 }
 
-/// Sorted copies of ids: MANY_TO_MANY arrays come back ordered by id.
-fn sorted(ids: &[&String]) -> Json {
-    let mut v: Vec<String> = ids.iter().map(|s| (*s).clone()).collect();
-    v.sort();
-    json!(v)
-}
-
-/// Runs SQL on the organization's schema (`{s}` stands for the quoted schema).
-async fn sql(app: &TestApp, statement: &str) {
-    let statement = statement.replace("{s}", &format!("\"{}\"", app.org.schema));
-    app.db.batch_execute(&statement).await.expect("sql");
-}
-
 /// Sets the `created_at` of a record.
 async fn set_created_at(app: &TestApp, object: &str, id: &str, at: &str) {
     let statement = format!(
@@ -151,13 +138,6 @@ async fn targets(app: &TestApp, junction: &str, source: &str) -> Vec<String> {
         .await
         .expect("targets");
     rows.iter().map(|r| r.get(0)).collect()
-}
-
-/// The same ids, sorted, as strings.
-fn sorted_vec(ids: &[&String]) -> Vec<String> {
-    let mut v: Vec<String> = ids.iter().map(|s| (*s).clone()).collect();
-    v.sort();
-    v
 }
 
 /// A record without `updated_at`, to compare everything else.

@@ -2,7 +2,7 @@
 //! organization `acme` and admin, member and read-only tokens; the app on port
 //! 0; and typed request helpers.
 
-use kasar_application::admin::{self, TokenRequest};
+use kasar_application::admin;
 use kasar_application::ports::Tenant;
 use kasar_application::Services;
 use kasar_domain::Role;
@@ -84,18 +84,7 @@ fn own_cluster() -> String {
 
 /// Creates a fresh, empty database and returns its URL.
 pub(crate) async fn fresh_database() -> String {
-    let base = cluster_url();
-    let (client, conn) = tokio_postgres::connect(&base, NoTls)
-        .await
-        .expect("connect to the test cluster");
-    tokio::spawn(conn);
-    let name = format!("kasar_test_{}", Uuid::new_v4().simple());
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create database");
-    let (prefix, _) = base.rsplit_once('/').expect("database URL has a path");
-    format!("{prefix}/{name}")
+    crate::provision::create_database(&cluster_url(), "kasar_test").await
 }
 
 /// Settings for a test: the given database, port 0, one worker, quiet logs.
@@ -156,6 +145,29 @@ pub(crate) async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestAp
     test
 }
 
+/// Runs SQL on `db`; `{s}` stands for the quoted `schema`.
+pub(crate) async fn sql_in(db: &tokio_postgres::Client, schema: &str, statement: &str) {
+    let statement = statement.replace("{s}", &format!("\"{schema}\""));
+    db.batch_execute(&statement).await.expect("sql");
+}
+
+/// The items, sorted.
+pub(crate) fn sorted<T: Ord + Clone>(items: &[T]) -> Vec<T> {
+    let mut v = items.to_vec();
+    v.sort();
+    v
+}
+
+/// Ids as a MANY_TO_MANY value comes back: a JSON array ordered by id.
+pub(crate) fn sorted_json(ids: &[&String]) -> Json {
+    Json::from(sorted(ids).into_iter().cloned().collect::<Vec<String>>())
+}
+
+/// Owned copies of borrowed strings.
+pub(crate) fn owned(items: &[&String]) -> Vec<String> {
+    items.iter().map(|s| (*s).clone()).collect()
+}
+
 fn placeholder() -> TestUser {
     TestUser {
         workspace_user_id: Uuid::nil(),
@@ -165,6 +177,12 @@ fn placeholder() -> TestUser {
 }
 
 impl TestApp {
+    /// Runs SQL on the test database; `{s}` stands for the organization's
+    /// quoted schema.
+    pub(crate) async fn sql(&self, statement: &str) {
+        sql_in(&self.db, &self.org.schema, statement).await;
+    }
+
     /// Adds a user to `org` and mints a token with `scopes`.
     pub(crate) async fn user(
         &self,
@@ -173,12 +191,10 @@ impl TestApp {
         role: Role,
         scopes: &[&str],
     ) -> TestUser {
-        let user = admin::add_user(&self.services, org, email, None, role)
-            .await
-            .expect("add user");
-        let token = self.token(org, email, scopes, None).await;
+        let (workspace_user_id, token) =
+            crate::provision::user_with_token(&self.services, org, email, role, scopes).await;
         TestUser {
-            workspace_user_id: user.id,
+            workspace_user_id,
             email: email.to_owned(),
             token,
         }
@@ -192,17 +208,7 @@ impl TestApp {
         scopes: &[&str],
         expires_in_days: Option<u32>,
     ) -> String {
-        let request = TokenRequest {
-            org: org.into(),
-            email: email.into(),
-            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-            name: None,
-            expires_in_days,
-        };
-        admin::create_token(&self.services, &request)
-            .await
-            .expect("token")
-            .token
+        crate::provision::token(&self.services, org, email, scopes, expires_in_days).await
     }
 
     /// A second organization with its admin.
@@ -252,6 +258,17 @@ impl TestApp {
             req = req.insert_header(("Content-Type", ct));
         }
         read(req.send_body(body).await.expect("request sent")).await
+    }
+
+    /// POSTs raw bytes with an optional Content-Type.
+    pub(crate) async fn post_bytes(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> (u16, Json) {
+        self.send_raw("POST", path, token, content_type, body).await
     }
 
     pub(crate) async fn get(&self, path: &str, token: &str) -> (u16, Json) {

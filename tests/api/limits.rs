@@ -95,8 +95,7 @@ async fn a_body_of_exactly_body_limit_bytes_is_accepted_and_one_byte_more_is_413
 
     // With a Content-Length.
     let (status, out) = app
-        .send_raw(
-            "POST",
+        .post_bytes(
             "/api/v1/records/contacts",
             &app.admin.token,
             Some("application/json"),
@@ -107,8 +106,7 @@ async fn a_body_of_exactly_body_limit_bytes_is_accepted_and_one_byte_more_is_413
     assert_eq!(out["first_name"].as_str().map(str::len), Some(1000 - 17));
     let id = id_of(&out);
     let (status, out) = app
-        .send_raw(
-            "POST",
+        .post_bytes(
             "/api/v1/records/contacts",
             &app.admin.token,
             Some("application/json"),
@@ -129,8 +127,7 @@ async fn a_body_of_exactly_body_limit_bytes_is_accepted_and_one_byte_more_is_413
     let bulk = json!({ "action": "update_field", "object_name": "contacts", "record_ids": [id], "field_name": "job_title", "field_value": "PAD" });
     let before = app.snapshot().await;
     let (status, out) = app
-        .send_raw(
-            "POST",
+        .post_bytes(
             "/api/v1/bulk",
             &app.admin.token,
             Some("application/json"),
@@ -140,8 +137,7 @@ async fn a_body_of_exactly_body_limit_bytes_is_accepted_and_one_byte_more_is_413
     assert_eq!((status, code(&out)), (413, "PAYLOAD_TOO_LARGE"), "{out}");
     assert_eq!(app.snapshot().await, before);
     let (status, out) = app
-        .send_raw(
-            "POST",
+        .post_bytes(
             "/api/v1/bulk",
             &app.admin.token,
             Some("application/json"),

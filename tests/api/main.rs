@@ -10,6 +10,7 @@ mod duplicates;
 mod faults;
 mod helpers;
 mod limits;
+mod provision;
 mod ratelimit;
 mod records;
 mod scale;

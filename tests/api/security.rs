@@ -84,8 +84,7 @@ async fn a_read_only_token_reads_but_never_writes_and_403_comes_before_the_body(
     );
     let before = app.snapshot().await;
     let (status, body) = app
-        .send_raw(
-            "POST",
+        .post_bytes(
             "/api/v1/records/tags",
             &t,
             Some("application/json"),

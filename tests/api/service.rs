@@ -154,8 +154,7 @@ async fn body_failures_are_415_413_and_400() {
     let app = spawn_app_with(|s| s.server.body_limit = 2048).await;
     let t = app.admin.token.clone();
     let (status, body) = app
-        .send_raw(
-            "POST",
+        .post_bytes(
             "/api/v1/records/tags",
             &t,
             Some("text/plain"),
@@ -164,13 +163,12 @@ async fn body_failures_are_415_413_and_400() {
         .await;
     assert_eq!((status, code(&body)), (415, "UNSUPPORTED_MEDIA_TYPE"));
     let (status, body) = app
-        .send_raw("POST", "/api/v1/records/tags", &t, None, b"{}".to_vec())
+        .post_bytes("/api/v1/records/tags", &t, None, b"{}".to_vec())
         .await;
     assert_eq!((status, code(&body)), (415, "UNSUPPORTED_MEDIA_TYPE"));
     let big = format!("{{\"name\": \"{}\"}}", "x".repeat(4096));
     let (status, body) = app
-        .send_raw(
-            "POST",
+        .post_bytes(
             "/api/v1/records/tags",
             &t,
             Some("application/json"),
@@ -179,8 +177,7 @@ async fn body_failures_are_415_413_and_400() {
         .await;
     assert_eq!((status, code(&body)), (413, "PAYLOAD_TOO_LARGE"));
     let (status, body) = app
-        .send_raw(
-            "POST",
+        .post_bytes(
             "/api/v1/records/tags",
             &t,
             Some("application/json"),
@@ -189,8 +186,7 @@ async fn body_failures_are_415_413_and_400() {
         .await;
     assert_eq!((status, code(&body)), (400, "VALIDATION_ERROR"));
     let (status, body) = app
-        .send_raw(
-            "POST",
+        .post_bytes(
             "/api/v1/bulk",
             &t,
             Some("application/json; charset=utf-8"),

@@ -98,11 +98,7 @@ impl PgTx {
             &[&ids, &targets],
         )
         .await?;
-        self.exec(
-            &insert_links(&j),
-            &[&ids, &targets],
-        )
-        .await?;
+        self.exec(&insert_links(&j), &[&ids, &targets]).await?;
         Ok(())
     }
     /// Runs `change` (an INSERT or DELETE on the junction of `field`, taking

@@ -5,9 +5,7 @@ use super::*;
 /// Installs a trigger on `table` that raises when `condition` holds.
 async fn boom(app: &TestApp, table: &str, when: &str, condition: &str, ret: &str) {
     let s = &app.org.schema;
-    sql(
-        app,
-        &format!(
+    app.sql(&format!(
             "CREATE FUNCTION \"{s}\".boom() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN IF {condition} THEN RAISE EXCEPTION 'boom secret detail'; END IF; RETURN {ret}; END$$; \
              CREATE TRIGGER boom {when} ON \"{s}\".\"{table}\" FOR EACH ROW EXECUTE FUNCTION \"{s}\".boom();"
         ),
@@ -17,10 +15,9 @@ async fn boom(app: &TestApp, table: &str, when: &str, condition: &str, ret: &str
 
 async fn unboom(app: &TestApp, table: &str) {
     let s = &app.org.schema;
-    sql(
-        app,
-        &format!("DROP TRIGGER boom ON \"{s}\".\"{table}\"; DROP FUNCTION \"{s}\".boom();"),
-    )
+    app.sql(&format!(
+        "DROP TRIGGER boom ON \"{s}\".\"{table}\"; DROP FUNCTION \"{s}\".boom();"
+    ))
     .await;
 }
 

@@ -54,12 +54,11 @@ fn checked_failures(out: &Json) -> Vec<(String, String)> {
 }
 
 fn sorted_pairs(pairs: &[(&String, &str)]) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = pairs
+    let owned: Vec<(String, String)> = pairs
         .iter()
         .map(|(id, c)| ((*id).clone(), (*c).to_owned()))
         .collect();
-    v.sort();
-    v
+    sorted(&owned)
 }
 
 #[actix_web::test]

@@ -75,8 +75,7 @@ async fn a_read_only_token_is_refused_for_the_whole_request() {
     .await;
     let before = app.snapshot().await;
     let (status, out) = app
-        .send_raw(
-            "POST",
+        .post_bytes(
             "/api/v1/bulk",
             &token,
             Some("application/json"),
@@ -144,8 +143,7 @@ async fn malformed_requests_are_rejected_and_change_nothing() {
         b"{\"action\":\"update_field\",}",
     ] {
         let (status, out) = app
-            .send_raw(
-                "POST",
+            .post_bytes(
                 "/api/v1/bulk",
                 &app.admin.token,
                 Some("application/json"),

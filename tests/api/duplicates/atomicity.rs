@@ -35,7 +35,7 @@ async fn scenario(app: &TestApp) -> Json {
 #[actix_web::test]
 async fn a_failure_at_any_step_rolls_the_whole_merge_back() {
     let app = spawn_app().await;
-    sql(&app, "CREATE FUNCTION {s}.boom() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'boom'; END$$").await;
+    app.sql("CREATE FUNCTION {s}.boom() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'boom'; END$$").await;
     // At the last step (deleting the duplicates, after the master's update and
     // the re-linking), and during the re-linking (re-pointing opportunities).
     let triggers = [
@@ -44,10 +44,9 @@ async fn a_failure_at_any_step_rolls_the_whole_merge_back() {
     ];
     for trigger in triggers {
         let body = scenario(&app).await;
-        sql(
-            &app,
-            &format!("CREATE TRIGGER boom {trigger} FOR EACH ROW EXECUTE FUNCTION {{s}}.boom()"),
-        )
+        app.sql(&format!(
+            "CREATE TRIGGER boom {trigger} FOR EACH ROW EXECUTE FUNCTION {{s}}.boom()"
+        ))
         .await;
         let before = app.snapshot().await;
 
@@ -70,7 +69,8 @@ async fn a_failure_at_any_step_rolls_the_whole_merge_back() {
         );
 
         let table = trigger.rsplit('.').next().expect("table");
-        sql(&app, &format!("DROP TRIGGER boom ON {{s}}.{table}")).await;
+        app.sql(&format!("DROP TRIGGER boom ON {{s}}.{table}"))
+            .await;
         let out = merge(&app, body).await;
         assert_eq!(
             out["duplicates_deleted"], 2,

@@ -38,7 +38,7 @@ async fn groups_come_in_criterion_order_then_by_oldest_record_with_records_oldes
     ] {
         set_created_at(&app, "contacts", record, at).await;
     }
-    let early = sorted_vec(&[&e1, &e2]);
+    let early = owned(&sorted(&[&e1, &e2]));
 
     let out = detect_on(&app, "contacts", None).await;
 
@@ -127,7 +127,7 @@ async fn limit_cuts_the_groups_returned_but_total_groups_counts_them_all() {
 #[actix_web::test]
 async fn the_default_limit_is_fifty_groups() {
     let app = spawn_app().await;
-    sql(&app, "INSERT INTO {s}.contacts (email) SELECT 'bulk' || (g % 51) || '@x.io' FROM generate_series(0, 101) g").await;
+    app.sql("INSERT INTO {s}.contacts (email) SELECT 'bulk' || (g % 51) || '@x.io' FROM generate_series(0, 101) g").await;
 
     let out = detect_on(&app, "contacts", None).await;
 
@@ -222,7 +222,7 @@ async fn every_record_in_a_group_is_the_full_record_as_get_returns_it() {
     let first = &out["duplicate_groups"][0]["records"][0];
     assert_eq!(id_of(first), a);
     assert_eq!(first["company"], json!(company));
-    assert_eq!(first["tags"], sorted(&[&t1, &t2]));
+    assert_eq!(first["tags"], sorted_json(&[&t1, &t2]));
     assert_eq!(id_of(&out["duplicate_groups"][0]["records"][1]), b);
 }
 

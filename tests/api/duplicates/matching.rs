@@ -25,10 +25,9 @@ async fn emails_match_across_email_fields_whatever_their_case_and_surrounding_sp
         )
         .await;
     // The API stores emails trimmed: put the untrimmed spelling in directly.
-    sql(
-        &app,
-        &format!("UPDATE {{s}}.contacts SET email = E'  ALICE@example.com\\t' WHERE id = '{c}'"),
-    )
+    app.sql(&format!(
+        "UPDATE {{s}}.contacts SET email = E'  ALICE@example.com\\t' WHERE id = '{c}'"
+    ))
     .await;
 
     let out = detect_on(&app, "contacts", Some(&["email"])).await;

@@ -80,12 +80,9 @@ async fn fill_blanks_fills_null_empty_and_blank_fields_from_the_first_non_blank_
         .await;
     let m = id_of(&master);
     // Blank spellings the API would refuse for an EMAIL field.
-    sql(
-        &app,
-        &format!(
-            "UPDATE {{s}}.contacts SET secondary_email = '', linkedin = E' \\t ' WHERE id = '{m}'"
-        ),
-    )
+    app.sql(&format!(
+        "UPDATE {{s}}.contacts SET secondary_email = '', linkedin = E' \\t ' WHERE id = '{m}'"
+    ))
     .await;
     // d2 is created first: the order of duplicate_ids decides, not creation.
     let d2 = app
@@ -122,7 +119,7 @@ async fn fill_blanks_fills_null_empty_and_blank_fields_from_the_first_non_blank_
         ("mobile_phone", json!("333")),
         ("company", json!(c1)),
         ("owner", json!(app.admin.workspace_user_id)),
-        ("tags", sorted(&[&t1, &t2])),
+        ("tags", sorted_json(&[&t1, &t2])),
     ] {
         expected[field] = value;
     }
@@ -213,7 +210,7 @@ async fn a_dry_run_previews_the_merged_master_and_changes_nothing() {
             &json!("Martin"),
             &json!("a@x.io"),
             &json!(company),
-            &sorted(&[&t1, &t2])
+            &sorted_json(&[&t1, &t2])
         )
     );
     assert_eq!(app.snapshot().await, before, "a dry run changed data");

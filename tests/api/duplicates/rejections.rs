@@ -44,8 +44,7 @@ async fn members_and_readers_are_denied_before_the_body_is_judged() {
         }
         let before = app.snapshot().await;
         let (status, out) = app
-            .send_raw(
-                "POST",
+            .post_bytes(
                 "/api/v1/duplicates",
                 &user.token,
                 Some("application/json"),

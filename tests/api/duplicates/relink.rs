@@ -59,15 +59,15 @@ async fn merging_contacts_repoints_opportunities_and_unites_tags_without_doubles
     }
     assert_eq!(
         app.fetch("contacts", &m).await.expect("master")["tags"],
-        sorted(&[&t1, &t2, &t3])
+        sorted_json(&[&t1, &t2, &t3])
     );
     assert_eq!(
         app.fetch("contacts", &bystander).await.expect("bystander")["tags"],
-        sorted(&[&t1, &t3])
+        sorted_json(&[&t1, &t3])
     );
     assert_eq!(
         targets(&app, "contacts_tags", &m).await,
-        sorted_vec(&[&t1, &t2, &t3])
+        owned(&sorted(&[&t1, &t2, &t3]))
     );
     for d in [&d1, &d2] {
         assert_eq!(
@@ -142,11 +142,11 @@ async fn merging_companies_repoints_contacts_and_opportunities_and_unites_tags()
     );
     assert_eq!(
         app.fetch("companies", &m).await.expect("master")["tags"],
-        sorted(&[&t1, &t2])
+        sorted_json(&[&t1, &t2])
     );
     assert_eq!(
         targets(&app, "companies_tags", &m).await,
-        sorted_vec(&[&t1, &t2])
+        owned(&sorted(&[&t1, &t2]))
     );
     assert_eq!(
         junction_rows(&app, "companies_tags", "source_id", &d).await,
@@ -193,9 +193,9 @@ async fn merging_tags_moves_every_link_of_every_object_to_the_master_tag_once() 
     assert!(app.fetch("tags", &w).await.is_none());
     for (n, (object, id)) in holders.iter().enumerate() {
         let expected = match n % 4 {
-            0 | 2 => sorted(&[&t]),
-            1 => sorted(&[&t, &keep]),
-            _ => sorted(&[&keep]),
+            0 | 2 => sorted_json(&[&t]),
+            1 => sorted_json(&[&t, &keep]),
+            _ => sorted_json(&[&keep]),
         };
         assert_eq!(
             app.fetch(object, id).await.expect("holder")["tags"],

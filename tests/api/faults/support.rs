@@ -29,12 +29,6 @@ pub(crate) use crate::helpers::*;
 // ---------------------------------------------------------------------------
 // SQL helpers
 
-/// Runs SQL; `{s}` stands for the quoted schema.
-pub(crate) async fn sql(db: &tokio_postgres::Client, schema: &str, statement: &str) {
-    let statement = statement.replace("{s}", &format!("\"{schema}\""));
-    db.batch_execute(&statement).await.expect("sql");
-}
-
 /// A trigger `slow` on `table` that sleeps `seconds` for every row at `when`
 /// (`BEFORE UPDATE`, `BEFORE DELETE`...) where `condition` holds.
 pub(crate) async fn slow(
@@ -45,8 +39,7 @@ pub(crate) async fn slow(
     condition: &str,
     seconds: f64,
 ) {
-    sql(
-        db,
+    sql_in(db,
         schema,
         &format!(
             "CREATE FUNCTION {{s}}.slow() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN \
@@ -60,7 +53,7 @@ pub(crate) async fn slow(
 
 /// Removes the trigger of `slow`.
 pub(crate) async fn unslow(db: &tokio_postgres::Client, schema: &str, table: &str) {
-    sql(
+    sql_in(
         db,
         schema,
         &format!("DROP TRIGGER slow ON {{s}}.\"{table}\"; DROP FUNCTION {{s}}.slow();"),

@@ -3,10 +3,10 @@
 
 use kasar_domain::standard::standard_objects;
 
-use kasar_domain::catalog::is_slug;
 use crate::error::{AppError, StoreError};
 use crate::ports::Tenant;
 use crate::Services;
+use kasar_domain::catalog::is_slug;
 
 /// Creates the organization `slug` and provisions its schema.
 #[tracing::instrument(skip(services))]

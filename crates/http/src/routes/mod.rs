@@ -8,3 +8,6 @@ pub mod me;
 pub mod openapi;
 pub mod records;
 pub mod schema;
+
+#[cfg(test)]
+mod tests;
