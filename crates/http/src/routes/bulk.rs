@@ -15,10 +15,7 @@ use crate::state::HttpState;
     request_body = crate::dto::bulk::BulkBody,
     responses(
         (status = 200, body = BulkResponse, description = "Also when some or all records fail"),
-        (status = 400, body = ErrorBody, description = "VALIDATION_ERROR or INVALID_OBJECT"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "read-only token"),
-        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 400, body = ErrorBody),
     ))]
 pub async fn bulk(
     state: web::Data<HttpState>,

@@ -18,12 +18,9 @@ use crate::state::HttpState;
 #[utoipa::path(post, path = "/api/v1/duplicates", tag = "duplicates", security(("bearer" = [])),
     request_body = DuplicatesRequest,
     responses(
-        (status = 200, body = DuplicatesResponse),
-        (status = 400, body = ErrorBody, description = "VALIDATION_ERROR or INVALID_OBJECT"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "not an admin"),
-        (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
-        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 200, body = DuplicatesResponse, description = "The groups found, or what the merge did"),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
     ))]
 pub async fn duplicates(
     state: web::Data<HttpState>,

@@ -7,7 +7,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// The process is up.
-#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, body = StatusResponse)))]
+#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, body = StatusResponse, description = "The process is up")))]
 pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(StatusResponse {
         status: "ok".into(),
@@ -16,8 +16,8 @@ pub async fn health() -> HttpResponse {
 
 /// The database is reachable.
 #[utoipa::path(get, path = "/ready", tag = "operations", responses(
-    (status = 200, body = StatusResponse),
-    (status = 503, body = ErrorBody, description = "UNAVAILABLE"),
+    (status = 200, body = StatusResponse, description = "The database answers"),
+    (status = 503, body = ErrorBody),
 ))]
 pub async fn ready(state: web::Data<HttpState>) -> Result<HttpResponse, ApiError> {
     state.service.ready().await?;

@@ -4,14 +4,10 @@ use actix_web::HttpResponse;
 
 use crate::auth::Auth;
 use crate::dto::common::{MeResponse, Profile};
-use crate::error::ErrorBody;
 
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/v1/me", tag = "caller", security(("bearer" = [])), responses(
-    (status = 200, body = MeResponse),
-    (status = 401, body = ErrorBody, description = "UNAUTHENTICATED"),
-    (status = 403, body = ErrorBody, description = "PERMISSION_DENIED"),
-    (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    (status = 200, body = MeResponse, description = "The caller"),
 ))]
 pub async fn me(Auth(caller): Auth) -> HttpResponse {
     HttpResponse::Ok().json(MeResponse {

@@ -2,10 +2,13 @@
 //! handlers' annotations and the DTO types so it cannot drift from the code.
 
 use actix_web::{web, HttpResponse};
+use kasar_application::ErrorCode;
 use kasar_application::Limits;
 use serde_json::Value as Json;
+use utoipa::openapi::header::Header;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::dto::bulk::{BulkBody, BulkError, BulkResponse};
@@ -45,7 +48,7 @@ use crate::state::HttpState;
         StatusResponse, DetectBody, MergeBody, DuplicatesRequest, DetectResponse, GroupBody, MergeResponse, DuplicatesResponse,
         BulkBody, BulkError, BulkResponse,
     )),
-    modifiers(&BearerAuth, &Unavailable),
+    modifiers(&BearerAuth, &StandardErrors),
 )]
 pub struct ApiDoc;
 
@@ -62,21 +65,46 @@ impl Modify for BearerAuth {
     }
 }
 
-/// Every route behind a token reads the database to authenticate it, so each
-/// may answer 503 UNAVAILABLE: documented here rather than on every annotation.
-struct Unavailable;
+/// The error responses every route shares, written once from the
+/// [`ErrorCode`] table: 401, 403, 429 (with `Retry-After`) and 503 on every
+/// route behind a token, 413 and 415 on every route with a body; and the
+/// description of each error status a route declares, from the codes of
+/// that status.
+struct StandardErrors;
 
-impl Modify for Unavailable {
+/// An error response whose description lists `codes`.
+fn error_response(codes: &[ErrorCode], retry_after: bool) -> Response {
+    let names: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+    let mut builder = ResponseBuilder::new()
+        .description(names.join(" or "))
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        );
+    if retry_after {
+        let seconds = ObjectBuilder::new().schema_type(Type::Integer);
+        builder = builder.header("Retry-After", Header::new(seconds));
+    }
+    builder.build()
+}
+
+/// The codes answered with `status`, but the route fallback's.
+fn codes_of(status: u16) -> Vec<ErrorCode> {
+    ErrorCode::ALL
+        .iter()
+        .copied()
+        .filter(|c| c.status() == status && *c != ErrorCode::NotFound)
+        .collect()
+}
+
+impl Modify for StandardErrors {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let unavailable = ResponseBuilder::new()
-            .description("UNAVAILABLE: the database cannot be reached; retry later")
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("ErrorBody")))
-                    .build(),
-            )
-            .build();
+        use ErrorCode::{
+            PayloadTooLarge, PermissionDenied, RateLimited, Unauthenticated, Unavailable,
+            UnsupportedMediaType,
+        };
         for item in openapi.paths.paths.values_mut() {
             let operations = [
                 &mut item.get,
@@ -86,12 +114,32 @@ impl Modify for Unavailable {
                 &mut item.patch,
             ];
             for operation in operations.into_iter().flatten() {
+                let mut shared = Vec::new();
                 if operation.security.is_some() {
-                    operation
-                        .responses
-                        .responses
-                        .entry("503".into())
-                        .or_insert_with(|| unavailable.clone().into());
+                    shared.push((Unauthenticated, false));
+                    shared.push((PermissionDenied, false));
+                    shared.push((RateLimited, true));
+                    shared.push((Unavailable, true));
+                }
+                if operation.request_body.is_some() {
+                    shared.push((PayloadTooLarge, false));
+                    shared.push((UnsupportedMediaType, false));
+                }
+                let responses = &mut operation.responses.responses;
+                for (code, retry) in shared {
+                    responses
+                        .entry(code.status().to_string())
+                        .or_insert_with(|| error_response(&[code], retry).into());
+                }
+                for (status, response) in responses.iter_mut() {
+                    let Ok(status) = status.parse::<u16>() else {
+                        continue;
+                    };
+                    if let RefOr::T(r) = response {
+                        if status >= 400 && r.description.is_empty() {
+                            *r = error_response(&codes_of(status), status == 503);
+                        }
+                    }
                 }
             }
         }

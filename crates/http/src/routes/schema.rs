@@ -11,8 +11,6 @@ use crate::state::HttpState;
 /// Every object with its fields.
 #[utoipa::path(get, path = "/api/v1/schema", tag = "schema", security(("bearer" = [])), responses(
     (status = 200, body = SchemaResponse, description = "The catalog"),
-    (status = 401, body = ErrorBody, description = "UNAUTHENTICATED"), (status = 403, body = ErrorBody, description = "PERMISSION_DENIED"),
-    (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
 ))]
 pub async fn list_schema(
     state: web::Data<HttpState>,
@@ -30,9 +28,7 @@ pub async fn list_schema(
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name")),
     responses(
         (status = 200, body = ObjectSchema, description = "The object"),
-        (status = 400, body = ErrorBody, description = "INVALID_OBJECT"),
-        (status = 401, body = ErrorBody, description = "UNAUTHENTICATED"), (status = 403, body = ErrorBody, description = "PERMISSION_DENIED"),
-        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 400, body = ErrorBody),
     ))]
 pub async fn get_schema(
     state: web::Data<HttpState>,

@@ -16,11 +16,8 @@ use crate::state::HttpState;
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name")),
     request_body = crate::dto::common::RecordCreate,
     responses(
-        (status = 201, body = RecordBody),
-        (status = 400, body = ErrorBody, description = "VALIDATION_ERROR or INVALID_OBJECT"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 201, body = RecordBody, description = "The record created"),
+        (status = 400, body = ErrorBody),
     ))]
 pub async fn create(
     state: web::Data<HttpState>,

@@ -14,10 +14,8 @@ use crate::state::HttpState;
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), ("id" = uuid::Uuid, Path, description = "Record id (UUID)")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, body = ErrorBody, description = "INVALID_OBJECT"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
-        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
     ))]
 pub async fn delete(
     state: web::Data<HttpState>,

@@ -14,11 +14,9 @@ use crate::state::HttpState;
 #[utoipa::path(get, path = "/api/v1/records/{object}/{id}", tag = "records", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), ("id" = uuid::Uuid, Path, description = "Record id (UUID)")),
     responses(
-        (status = 200, body = RecordBody),
-        (status = 400, body = ErrorBody, description = "INVALID_OBJECT"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
-        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 200, body = RecordBody, description = "The record"),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
     ))]
 pub async fn get(
     state: web::Data<HttpState>,

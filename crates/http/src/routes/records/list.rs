@@ -13,10 +13,8 @@ use crate::state::HttpState;
 #[utoipa::path(get, path = "/api/v1/records/{object}", tag = "records", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), ListParams),
     responses(
-        (status = 200, body = ListResponse),
-        (status = 400, body = ErrorBody, description = "VALIDATION_ERROR or INVALID_OBJECT"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 200, body = ListResponse, description = "A page of records"),
+        (status = 400, body = ErrorBody),
     ))]
 pub async fn list(
     state: web::Data<HttpState>,

@@ -17,12 +17,9 @@ use crate::state::HttpState;
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), ("id" = uuid::Uuid, Path, description = "Record id (UUID)")),
     request_body = crate::dto::common::RecordInput,
     responses(
-        (status = 200, body = RecordBody),
-        (status = 400, body = ErrorBody, description = "VALIDATION_ERROR or INVALID_OBJECT"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody, description = "RECORD_NOT_FOUND"),
-        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 429, body = ErrorBody, description = "RATE_LIMITED", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 200, body = RecordBody, description = "The record after the change"),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
     ))]
 pub async fn update(
     state: web::Data<HttpState>,
