@@ -21,11 +21,57 @@ pub enum Value {
     Ids(Vec<Uuid>),
 }
 
+/// The longest TEXT value, in characters (Unicode scalar values).
+pub const MAX_TEXT_CHARS: usize = 100_000;
+/// The longest EMAIL value, in characters, once trimmed (RFC 5321's 254).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// The longest PHONE value, in characters (extension and formatting included).
+pub const MAX_PHONE_CHARS: usize = 64;
+/// The longest LINKEDIN value (a URL or handle), in characters.
+pub const MAX_LINKEDIN_CHARS: usize = 2_048;
+/// The longest SELECT value, in characters (it must also be an option).
+pub const MAX_SELECT_CHARS: usize = MAX_TEXT_CHARS;
+
+/// The longest string a field of type `t` accepts, in characters (Unicode
+/// scalar values; a longer one is a [`ValueError::TooLong`]):
+///
+/// | type | maximum |
+/// | --- | --- |
+/// | TEXT | 100,000 |
+/// | EMAIL | 254 (after trimming) |
+/// | PHONE | 64 |
+/// | LINKEDIN | 2,048 |
+/// | SELECT | 100,000 (and one of the field's options) |
+///
+/// `None` for the types whose value is no free string, which their format
+/// bounds: NUMBER (a finite JSON number), BOOLEAN, DATE (`YYYY-MM-DD`), OWNER
+/// and BELONGS_TO_ONE (a UUID), MANY_TO_MANY (an array of UUIDs, bounded by
+/// the request body limit).
+pub const fn max_chars(t: FieldType) -> Option<usize> {
+    match t {
+        FieldType::Text => Some(MAX_TEXT_CHARS),
+        FieldType::Email => Some(MAX_EMAIL_CHARS),
+        FieldType::Phone => Some(MAX_PHONE_CHARS),
+        FieldType::Linkedin => Some(MAX_LINKEDIN_CHARS),
+        FieldType::Select => Some(MAX_SELECT_CHARS),
+        FieldType::Number
+        | FieldType::Boolean
+        | FieldType::Date
+        | FieldType::Owner
+        | FieldType::BelongsToOne
+        | FieldType::ManyToMany => None,
+    }
+}
+
 /// Why a JSON value does not fit a field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
     #[error("field '{0}' is required and cannot be null")]
     Required(String),
+    #[error("field '{0}' is required and cannot be blank")]
+    Blank(String),
+    #[error("field '{field}' must be at most {max} characters long")]
+    TooLong { field: String, max: usize },
     #[error("field '{field}' expects {expected}")]
     WrongType {
         field: String,
@@ -55,51 +101,81 @@ impl Value {
         }
     }
 
-    /// Parses a JSON value for `field`. Null is accepted for every field that is
-    /// not required (a MANY_TO_MANY null means "no links"). Existence of ids is
-    /// checked elsewhere, against the database.
+    /// Parses a JSON value for `field`, on create and update alike. Null is
+    /// accepted for every field that is not required (a MANY_TO_MANY null means
+    /// "no links"); a required field refuses null ([`ValueError::Required`])
+    /// and every other blank value ([`ValueError::Blank`]: an empty or
+    /// white-space-only string, an empty MANY_TO_MANY array; see
+    /// [`Value::is_blank`]). A string longer than [`max_chars`] of the field's
+    /// type is [`ValueError::TooLong`]. Existence of ids is checked elsewhere,
+    /// against the database.
     pub fn from_json(field: &FieldDef, json: &Json) -> Result<Self, ValueError> {
-        let name = || field.name.clone();
+        let value = Self::parse_json(field, json)?;
+        if field.required && value.is_blank() {
+            return Err(ValueError::Blank(field.name.clone()));
+        }
+        Ok(value)
+    }
+
+    /// [`Value::from_json`] but for the blank check of required fields.
+    fn parse_json(field: &FieldDef, json: &Json) -> Result<Self, ValueError> {
         if json.is_null() {
             if field.required {
-                return Err(ValueError::Required(name()));
+                return Err(ValueError::Required(field.name.clone()));
             }
             return Ok(match field.field_type {
                 FieldType::ManyToMany => Self::Ids(Vec::new()),
                 _ => Self::Null,
             });
         }
+        match max_chars(field.field_type) {
+            Some(max) => Self::parse_string(field, json, max),
+            None => Self::parse_other(field, json),
+        }
+    }
+
+    /// A value of a textual type (TEXT, EMAIL, PHONE, LINKEDIN, SELECT): a
+    /// string of at most `max` characters.
+    fn parse_string(field: &FieldDef, json: &Json, max: usize) -> Result<Self, ValueError> {
+        let name = || field.name.clone();
+        let s = json.as_str().ok_or_else(|| ValueError::WrongType {
+            field: name(),
+            expected: "a string",
+        })?;
+        // PostgreSQL text cannot hold U+0000: refused here rather than by the database.
+        if s.contains('\0') {
+            return Err(ValueError::NulCharacter(name()));
+        }
+        let s = match field.field_type {
+            FieldType::Email => s.trim(),
+            _ => s,
+        };
+        if s.len() > max && s.chars().nth(max).is_some() {
+            return Err(ValueError::TooLong { field: name(), max });
+        }
+        if field.required && s.trim().is_empty() {
+            return Err(ValueError::Blank(name()));
+        }
+        match field.field_type {
+            FieldType::Email if !is_email(s) => Err(ValueError::BadEmail(name())),
+            FieldType::Select if !field.options.iter().any(|o| o == s) => {
+                Err(ValueError::NotAnOption {
+                    field: name(),
+                    options: field.options.join(", "),
+                })
+            }
+            _ => Ok(Self::Text(s.to_owned())),
+        }
+    }
+
+    /// A value of a type that is no free string.
+    fn parse_other(field: &FieldDef, json: &Json) -> Result<Self, ValueError> {
+        let name = || field.name.clone();
         let wrong = |expected| ValueError::WrongType {
             field: name(),
             expected,
         };
-        // PostgreSQL text cannot hold U+0000: refused here rather than by the database.
-        let text = || match json.as_str() {
-            None => Err(wrong("a string")),
-            Some(s) if s.contains('\0') => Err(ValueError::NulCharacter(name())),
-            Some(s) => Ok(s),
-        };
         match field.field_type {
-            FieldType::Text | FieldType::Phone | FieldType::Linkedin => {
-                text().map(|s| Self::Text(s.to_owned()))
-            }
-            FieldType::Email => {
-                let s = text()?.trim();
-                if !is_email(s) {
-                    return Err(ValueError::BadEmail(name()));
-                }
-                Ok(Self::Text(s.to_owned()))
-            }
-            FieldType::Select => {
-                let s = json.as_str().ok_or_else(|| wrong("a string"))?;
-                if !field.options.iter().any(|o| o == s) {
-                    return Err(ValueError::NotAnOption {
-                        field: name(),
-                        options: field.options.join(", "),
-                    });
-                }
-                Ok(Self::Text(s.to_owned()))
-            }
             FieldType::Number => json
                 .as_f64()
                 .filter(|n| n.is_finite())
@@ -121,7 +197,8 @@ impl Value {
                     .map(Self::Id)
                     .map_err(|_| ValueError::BadId(name()))
             }
-            FieldType::ManyToMany => {
+            // MANY_TO_MANY (the textual types are parse_string's).
+            _ => {
                 let items = json.as_array().ok_or_else(|| wrong("an array of UUIDs"))?;
                 let mut ids = Vec::with_capacity(items.len());
                 for item in items {

@@ -1,13 +1,13 @@
 //! Grouping of records that share a match key.
 
-#![allow(clippy::indexing_slicing)]
-
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::criterion::Criterion;
+use super::fast_hash::FastHasher;
+use super::grouping_finish::{bit, first_listings, ranks, Keys, Sets};
 
 /// One scanned record: its id, creation time and match keys (as given by
 /// [`MatchPlan::keys`](super::MatchPlan::keys)).
@@ -33,8 +33,13 @@ pub struct DuplicateGroup {
 }
 
 /// Groups candidates that share a key, per the contract: the records are fed
-/// to a [`Grouper`] in order (see there for the rules and the order).
-pub fn group_duplicates(candidates: &[Candidate], criteria: &[Criterion]) -> Vec<DuplicateGroup> {
+/// to a [`Grouper`] in order (see there for the rules and the order). The
+/// reference the tests state the rules with; detect streams into a `Grouper`.
+#[cfg(test)]
+pub(crate) fn group_duplicates(
+    candidates: &[Candidate],
+    criteria: &[Criterion],
+) -> Vec<DuplicateGroup> {
     let mut grouper = Grouper::new(criteria);
     for c in candidates {
         grouper.add(
@@ -46,72 +51,29 @@ pub fn group_duplicates(candidates: &[Candidate], criteria: &[Criterion]) -> Vec
     grouper.finish()
 }
 
-/// A fast, non-cryptographic hasher (FxHash's mix) for ids and keys the
-/// grouper only uses internally: keys are always compared exactly, so its
-/// quality only affects speed.
-#[derive(Debug, Default, Clone, Copy)]
-struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(c);
-            self.mix(u64::from_le_bytes(word));
-        }
-        for &b in chunks.remainder() {
-            self.mix(u64::from(b));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.mix(u64::from(i));
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.mix(i);
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.mix(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // murmur3's finalizer: every input bit reaches the low bits the hash
-        // table indexes by (sequential ids would otherwise collide).
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-}
-
-impl FastHasher {
-    fn mix(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
 /// Bits of a position in an arena chunk (1 MiB chunks, up to 4096 of them).
-const CHUNK_BITS: u32 = 20;
+pub(super) const CHUNK_BITS: u32 = 20;
 
 /// Entries per entry chunk.
 const ENTRY_CHUNK: usize = 64 * 1024;
 
+/// `Entry::len` of a key kept whole in `Grouper::long_keys`: a key of 65,535
+/// bytes or more, or any key once the arena is full (beyond 4 GiB of keys).
+pub(super) const LONG: u16 = u16::MAX;
+
 /// One (criterion, key) held by one record: the key lives in the grouper's
 /// arena, so a scan of a million records keeps only compact (16-byte) entries.
 #[derive(Debug, Clone, Copy)]
-struct Entry {
+pub(super) struct Entry {
     /// Orders the sort only: keys are always compared exactly.
-    hash: u32,
-    /// Position in the arena: chunk index << CHUNK_BITS | offset in the chunk.
-    start: u32,
-    len: u16,
-    record: u32,
-    criterion: Criterion,
+    pub(super) hash: u32,
+    /// Position in the arena: chunk index << CHUNK_BITS | offset in the chunk;
+    /// for a `LONG` key, its index in `long_keys`.
+    pub(super) start: u32,
+    /// Length in bytes, or `LONG`.
+    pub(super) len: u16,
+    pub(super) record: u32,
+    pub(super) criterion: Criterion,
 }
 
 /// Incremental grouping for a streaming scan: records are added as they
@@ -131,13 +93,19 @@ struct Entry {
 /// then by its id, then by the rest of `record_ids` (compared in the same
 /// oldest-first order), which makes the order total.
 ///
+/// Every non-blank key counts, whatever its length: keys of up to 65,534
+/// bytes are packed into the arena, longer ones kept whole beside it.
+///
 /// Runs in O(k log k) for k keys: one sort of the entries, one of the records
 /// and one of the groups.
 #[derive(Debug, Default)]
 pub struct Grouper {
-    requested: [bool; 4],
+    /// Bit `c.index()` set for each requested criterion.
+    requested: u8,
     /// Keys, in chunks of fixed capacity (no reallocation spikes).
     arena: Vec<String>,
+    /// Keys too long for the arena's compact entries (see `LONG`).
+    long_keys: Vec<String>,
     /// Entries, in chunks of fixed capacity, joined once when finishing.
     entries: Vec<Vec<Entry>>,
     records: Vec<(DateTime<Utc>, Uuid)>,
@@ -146,10 +114,7 @@ pub struct Grouper {
 impl Grouper {
     /// A grouper for the given criteria.
     pub fn new(criteria: &[Criterion]) -> Self {
-        let mut requested = [false; 4];
-        for c in criteria {
-            requested[c.index()] = true;
-        }
+        let requested = criteria.iter().fold(0, |bits, c| bits | bit(*c));
         Self {
             requested,
             ..Self::default()
@@ -178,12 +143,11 @@ impl Grouper {
         };
         self.records.push((created_at, id));
         for (criterion, key) in keys {
-            if !self.requested[criterion.index()] || key.trim().is_empty() {
+            if self.requested & bit(criterion) == 0 || key.trim().is_empty() {
                 continue;
             }
-            // A key over 64 KiB, or beyond 4 GiB of keys, is not indexed.
-            let (Some(start), Ok(len)) = (self.store_key(key), u16::try_from(key.len())) else {
-                continue;
+            let Some((start, len)) = self.store_key(key) else {
+                continue; // more than u32::MAX long keys cannot be held in memory
             };
             let mut hasher = FastHasher::default();
             key.hash(&mut hasher);
@@ -204,18 +168,31 @@ impl Grouper {
         }
     }
 
-    /// Copies `key` into the arena; returns its position.
-    fn store_key(&mut self, key: &str) -> Option<u32> {
-        let cap = 1usize << CHUNK_BITS;
-        if key.len() > cap {
-            return None;
+    /// Stores `key`: its position and length in the arena, or its index in
+    /// `long_keys` and `LONG`.
+    fn store_key(&mut self, key: &str) -> Option<(u32, u16)> {
+        let short = u16::try_from(key.len()).ok().filter(|&len| len != LONG);
+        if let Some(len) = short {
+            if let Some(start) = self.store_in_arena(key) {
+                return Some((start, len));
+            }
         }
+        let index = u32::try_from(self.long_keys.len()).ok()?;
+        self.long_keys.push(key.to_owned());
+        Some((index, LONG))
+    }
+
+    /// Copies a short key into the arena; returns its position, or `None`
+    /// when the arena is full (4096 chunks of 1 MiB).
+    fn store_in_arena(&mut self, key: &str) -> Option<u32> {
+        let cap = 1usize << CHUNK_BITS;
         if self.arena.last().is_none_or(|c| c.len() + key.len() > cap) {
+            if self.arena.len() >= 1 << (32 - CHUNK_BITS) {
+                return None;
+            }
             self.arena.push(String::with_capacity(cap));
         }
-        let index = u32::try_from(self.arena.len() - 1)
-            .ok()
-            .filter(|i| *i < (1 << (32 - CHUNK_BITS)))?;
+        let index = u32::try_from(self.arena.len() - 1).ok()?;
         let chunk = self.arena.last_mut()?;
         let offset = u32::try_from(chunk.len()).ok()?;
         chunk.push_str(key);
@@ -232,6 +209,7 @@ impl Grouper {
     pub fn finish_first(self, limit: usize) -> (Vec<DuplicateGroup>, usize) {
         let Self {
             arena,
+            long_keys,
             entries: chunks,
             records,
             ..
@@ -240,187 +218,44 @@ impl Grouper {
         for chunk in chunks {
             entries.extend_from_slice(&chunk);
         }
-        let key = |e: &Entry| {
-            let chunk = &arena[(e.start >> CHUNK_BITS) as usize];
-            let start = (e.start & ((1 << CHUNK_BITS) - 1)) as usize;
-            &chunk[start..start + usize::from(e.len)]
+        let keys = Keys {
+            arena: &arena,
+            long: &long_keys,
         };
-        let count = u32::try_from(records.len()).unwrap_or(u32::MAX);
         // A record listed twice counts once: the first listing wins, later
-        // listings and their keys are dropped (found by one sort, no hash set).
-        let mut by_id: Vec<u32> = (0..count).collect();
-        by_id.sort_unstable_by_key(|&i| (records[i as usize].1, i));
-        let mut first = vec![true; records.len()];
-        for pair in by_id.windows(2) {
-            if records[pair[0] as usize].1 == records[pair[1] as usize].1 {
-                first[pair[1] as usize] = false;
-            }
-        }
-        drop(by_id);
-        entries.retain(|e| first[e.record as usize]);
-        // Rank of each record: oldest first, then by id.
-        let mut by_age: Vec<u32> = (0..count).filter(|&i| first[i as usize]).collect();
-        by_age.sort_unstable_by_key(|&i| records[i as usize]);
-        let mut rank_of = vec![0u32; records.len()];
-        for (rank, &record) in (0u32..).zip(&by_age) {
-            rank_of[record as usize] = rank;
-        }
-
+        // listings and their keys are dropped.
+        let first = first_listings(&records);
+        entries.retain(|e| first.get(e.record as usize).copied().unwrap_or(false));
+        let (by_age, rank_of) = ranks(&records, &first);
+        drop(first);
         entries.sort_unstable_by(|a, b| {
             (a.criterion, a.hash)
                 .cmp(&(b.criterion, b.hash))
-                .then_with(|| key(a).cmp(key(b)))
+                .then_with(|| keys.get(a).cmp(keys.get(b)))
                 .then(a.record.cmp(&b.record))
         });
-        // Every (members, criterion) found, members ascending by rank.
-        // Every (members, criterion) found, members ascending by rank, kept as
-        // ranges of one flat list (no allocation per group).
-        let mut flat: Vec<u32> = Vec::new();
-        let mut found: Vec<(u32, u32, Criterion)> = Vec::new();
-        let mut i = 0;
-        while i < entries.len() {
-            let head = entries[i];
-            let mut j = i + 1;
-            while j < entries.len()
-                && entries[j].criterion == head.criterion
-                && entries[j].hash == head.hash
-                && key(&entries[j]) == key(&head)
-            {
-                j += 1;
-            }
-            if j - i >= 2 {
-                let start = flat.len();
-                flat.extend(entries[i..j].iter().map(|e| rank_of[e.record as usize]));
-                flat[start..].sort_unstable();
-                let mut members = flat.split_off(start);
-                members.dedup();
-                if members.len() >= 2 {
-                    flat.extend_from_slice(&members);
-                    if let (Ok(s), Ok(n)) = (u32::try_from(start), u32::try_from(members.len())) {
-                        found.push((s, n, head.criterion));
-                    }
-                }
-            }
-            i = j;
-        }
+        let sets = Sets::found(&entries, &keys, &rank_of);
         drop(entries);
-        let members = |&(s, n, _): &(u32, u32, Criterion)| &flat[s as usize..(s + n) as usize];
-
-        // Same members: one group, reasons in criterion order.
-        found.sort_unstable_by(|a, b| members(a).cmp(members(b)).then(a.2.cmp(&b.2)));
-        let mut groups: Vec<((u32, u32, Criterion), [bool; 4])> = Vec::with_capacity(found.len());
-        for f in found {
-            match groups.last_mut() {
-                Some((last, reasons)) if members(last) == members(&f) => {
-                    reasons[f.2.index()] = true
-                }
-                _ => {
-                    let mut reasons = [false; 4];
-                    reasons[f.2.index()] = true;
-                    groups.push((f, reasons));
-                }
-            }
-        }
-        // The first criterion that found a set is its match reason (`found`
-        // is sorted by criterion within equal members).
-        groups.sort_unstable_by(|a, b| (a.0 .2, members(&a.0)).cmp(&(b.0 .2, members(&b.0))));
+        let groups = sets.groups();
         let total = groups.len();
         let out = groups
             .into_iter()
             .take(limit)
-            .map(|(f, reasons)| DuplicateGroup {
-                match_reason: f.2,
+            .map(|(set, reasons)| DuplicateGroup {
+                match_reason: set.criterion,
                 match_reasons: Criterion::ALL
                     .into_iter()
-                    .filter(|c| reasons[c.index()])
+                    .filter(|c| reasons & bit(*c) != 0)
                     .collect(),
-                record_ids: members(&f)
+                record_ids: sets
+                    .members(&set)
                     .iter()
-                    .filter_map(|&r| by_age.get(r as usize))
-                    .map(|&i| records[i as usize].1)
+                    .filter_map(|&rank| by_age.get(rank as usize))
+                    .filter_map(|&record| records.get(record as usize))
+                    .map(|&(_, id)| id)
                     .collect(),
             })
             .collect();
         (out, total)
-    }
-}
-
-#[cfg(test)]
-pub(super) mod tests {
-    use super::*;
-    use chrono::TimeZone;
-    use Criterion::*;
-
-    /// Record `n`: id `n`, created `minutes` after the epoch.
-    pub(crate) fn cand(n: u128, minutes: i64, keys: &[(Criterion, &str)]) -> Candidate {
-        Candidate {
-            id: Uuid::from_u128(n),
-            created_at: Utc.timestamp_opt(minutes * 60, 0).unwrap(),
-            keys: keys.iter().map(|&(c, k)| (c, k.to_owned())).collect(),
-        }
-    }
-
-    /// Groups as (match_reason, match_reasons, record numbers).
-    pub(crate) fn run(
-        candidates: &[Candidate],
-        criteria: &[Criterion],
-    ) -> Vec<(Criterion, Vec<Criterion>, Vec<u128>)> {
-        group_duplicates(candidates, criteria)
-            .into_iter()
-            .map(|g| {
-                (
-                    g.match_reason,
-                    g.match_reasons,
-                    g.record_ids.iter().map(uuid::Uuid::as_u128).collect(),
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn groups_do_not_depend_on_input_order() {
-        let mut candidates: Vec<Candidate> = (0..200)
-            .map(|n| {
-                cand(
-                    n,
-                    i64::try_from(n % 7).unwrap(),
-                    &[
-                        (Email, &format!("e{}", n % 13)),
-                        (Phone, &format!("p{}", n % 11)),
-                    ],
-                )
-            })
-            .collect();
-        let expected = group_duplicates(&candidates, &Criterion::ALL);
-        assert_eq!(expected.len(), 24);
-        candidates.reverse();
-        assert_eq!(group_duplicates(&candidates, &Criterion::ALL), expected);
-        candidates.rotate_left(77);
-        assert_eq!(group_duplicates(&candidates, &[Phone, Email]), expected);
-    }
-
-    #[test]
-    fn large_scans_stay_fast() {
-        // 200,000 records, one shared pair per 1,000: a quadratic pass would hang.
-        let candidates: Vec<Candidate> = (0..200_000u128)
-            .map(|n| {
-                let shared = if n % 1000 < 2 {
-                    format!("dup{}", n / 1000)
-                } else {
-                    format!("u{n}")
-                };
-                let minutes = i64::try_from(n).unwrap();
-                Candidate {
-                    id: Uuid::from_u128(n + 1),
-                    created_at: Utc.timestamp_opt(minutes, 0).unwrap(),
-                    keys: vec![(Email, shared), (Phone, format!("p{n}"))],
-                }
-            })
-            .collect();
-        let groups = group_duplicates(&candidates, &Criterion::ALL);
-        assert_eq!(groups.len(), 200);
-        assert!(groups
-            .iter()
-            .all(|g| g.record_ids.len() == 2 && g.match_reason == Email));
     }
 }

@@ -4,19 +4,30 @@
 
 mod criterion;
 mod email;
+mod fast_hash;
 mod grouping;
+mod grouping_finish;
 #[cfg(test)]
 mod grouping_tests;
 mod linkedin;
 mod merge;
 mod name;
 mod phone;
+mod phone_digits;
+#[cfg(test)]
+mod phone_fixture_tests;
+mod phone_meta;
+mod phone_parse;
+mod phone_regex;
+#[cfg(test)]
+mod phone_tests;
+mod phone_text;
 mod plan;
 mod region;
 
 pub use criterion::Criterion;
 pub use email::normalize_email;
-pub use grouping::{group_duplicates, Candidate, DuplicateGroup, Grouper};
+pub use grouping::{Candidate, DuplicateGroup, Grouper};
 pub use linkedin::normalize_linkedin;
 pub use merge::{resolve_fields, MergeStrategy};
 pub use name::normalize_name;
