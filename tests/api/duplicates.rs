@@ -8,6 +8,7 @@
 #![allow(clippy::expect_used)]
 
 mod atomicity;
+mod keys;
 mod listing;
 mod matching;
 mod merge;
