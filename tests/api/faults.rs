@@ -9,7 +9,10 @@
 
 mod cancel;
 mod database;
+mod freeze;
 mod process;
+mod proxy;
+mod saturation;
 mod secrets;
 mod shutdown;
 mod support;

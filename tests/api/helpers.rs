@@ -123,7 +123,7 @@ pub(crate) async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestAp
         address,
         db,
         services,
-        store: kasar_postgres::PgStore::new(pool.clone()),
+        store: kasar_postgres::PgStore::new(pool.clone(), &settings.pool()),
         settings,
         org,
         admin: placeholder(),
@@ -258,6 +258,11 @@ impl TestApp {
             req = req.insert_header(("Content-Type", ct));
         }
         read(req.send_body(body).await.expect("request sent")).await
+    }
+
+    /// The HTTP client, for requests the helpers do not shape.
+    pub(crate) fn http_raw(&self) -> &awc::Client {
+        &self.http
     }
 
     /// POSTs raw bytes with an optional Content-Type.

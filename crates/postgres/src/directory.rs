@@ -8,19 +8,27 @@ use kasar_domain::{Caller, ObjectDef, Role, Scope};
 use tracing::instrument;
 use uuid::Uuid;
 
+use crate::conn::Connections;
 use crate::ddl::provision;
 use crate::error::{db, pool};
+use crate::PoolSettings;
 
 /// The PostgreSQL directory.
 #[derive(Clone)]
 pub struct PgDirectory {
     pool: Pool,
+    /// Bounded connections for the request path (ping, authenticate); the
+    /// operator's commands use the pool as it is.
+    connections: Connections,
 }
 
 impl PgDirectory {
-    /// A directory over `pool`.
-    pub fn new(pool: Pool) -> Self {
-        Self { pool }
+    /// A directory over `pool`, with the bounds of `settings`.
+    pub fn new(pool: Pool, settings: &PoolSettings) -> Self {
+        Self {
+            connections: settings.connections(pool.clone()),
+            pool,
+        }
     }
 }
 
@@ -31,26 +39,28 @@ fn role(s: &str) -> Result<Role, StoreError> {
 #[async_trait]
 impl Directory for PgDirectory {
     async fn ping(&self) -> Result<(), StoreError> {
-        let client = self.pool.get().await.map_err(pool)?;
-        client.simple_query("SELECT 1").await.map_err(db)?;
-        Ok(())
+        self.connections
+            .read()
+            .await?
+            .batch_execute("SELECT 1")
+            .await
     }
 
     #[instrument(skip_all)]
     async fn authenticate(&self, digest: &[u8]) -> Result<Option<Caller>, StoreError> {
-        let client = self.pool.get().await.map_err(pool)?;
-        let stmt = client
-            .prepare_cached(
+        let client = self.connections.read().await?;
+        let found = client
+            .query_opt(
                 "SELECT t.id, t.scopes, w.id, w.role, u.id, u.email, u.full_name, o.id, o.schema_name \
                  FROM kasar.api_tokens t \
                  JOIN kasar.workspace_users w ON w.id = t.workspace_user_id \
                  JOIN kasar.users u ON u.id = w.user_id \
                  JOIN kasar.organizations o ON o.id = w.organization_id \
                  WHERE t.digest = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())",
+                &[&digest],
             )
-            .await
-            .map_err(db)?;
-        let Some(row) = client.query_opt(&stmt, &[&digest]).await.map_err(db)? else {
+            .await?;
+        let Some(row) = found else {
             return Ok(None);
         };
         let scopes: Vec<String> = row.get(1);

@@ -2,6 +2,8 @@
 //! `Directory` ports with tokio-postgres over a deadpool pool, provisions
 //! organization schemas from the catalog, and runs the embedded migrations.
 
+mod conn;
+mod connect;
 mod ddl;
 mod directory;
 mod error;
@@ -13,7 +15,6 @@ mod tx;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod, Runtime, Timeouts};
-use tokio_postgres::NoTls;
 
 pub use deadpool_postgres::Pool;
 pub use directory::PgDirectory;
@@ -24,15 +25,28 @@ mod embedded {
 }
 
 /// Connection settings of the pool.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PoolSettings {
     pub url: String,
     pub max_size: usize,
     /// How long a request waits for a connection (or to connect) before the
-    /// database counts as unavailable.
+    /// database counts as unavailable (or the service as busy).
     pub timeout: Duration,
     /// `statement_timeout` of every connection, if any.
     pub statement_timeout: Option<Duration>,
+    /// The bound of one round trip on a request's path: past it the request
+    /// gets 503 and the connection is discarded.
+    pub round_trip: Duration,
+    /// Connections writes may never take: reads always find one of these.
+    pub read_reserve: usize,
+}
+
+impl PoolSettings {
+    /// The bounded connections of `pool`.
+    pub(crate) fn connections(&self, pool: Pool) -> conn::Connections {
+        let budget = self.max_size.saturating_sub(self.read_reserve).max(1);
+        conn::Connections::new(pool, self.round_trip, self.timeout, budget)
+    }
 }
 
 /// Why the database could not be set up.
@@ -53,12 +67,19 @@ pub fn pool(settings: &PoolSettings) -> Result<Pool, SetupError> {
     let mut config: tokio_postgres::Config = settings.url.parse().map_err(SetupError::Url)?;
     config.connect_timeout(settings.timeout);
     config.application_name("kasar");
+    // A peer that vanished (a dead host, a cut link) is noticed by the socket
+    // itself: unacknowledged data or keepalives end the connection.
+    config.keepalives(true);
+    config.keepalives_idle(Duration::from_secs(10));
+    config.keepalives_interval(Duration::from_secs(2));
+    config.keepalives_retries(3);
+    config.tcp_user_timeout(settings.round_trip);
     if let Some(t) = settings.statement_timeout {
         config.options(format!("-c statement_timeout={}", t.as_millis()));
     }
-    let manager = Manager::from_config(
+    let manager = Manager::from_connect(
         config,
-        NoTls,
+        connect::OnRuntime::current(),
         ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         },

@@ -13,9 +13,11 @@ use kasar_domain::{Catalog, FieldDef, FieldType, ObjectDef, Record};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::error::{db, pool};
+use crate::conn::{bounded, Connections};
+use crate::error::db;
 use crate::sql::{decode_record, ident, select_records, table};
 use crate::tx::PgTx;
+use crate::PoolSettings;
 
 /// Rows fetched per round trip by a duplicates scan.
 const SCAN_BATCH: i32 = 8192;
@@ -23,30 +25,29 @@ const SCAN_BATCH: i32 = 8192;
 /// The PostgreSQL store.
 #[derive(Clone)]
 pub struct PgStore {
-    pool: Pool,
+    connections: Connections,
     catalogs: Arc<RwLock<HashMap<Uuid, Arc<Catalog>>>>,
 }
 
 impl PgStore {
-    /// A store over `pool`.
-    pub fn new(pool: Pool) -> Self {
+    /// A store over `pool`, with the bounds and budgets of `settings`.
+    pub fn new(pool: Pool, settings: &PoolSettings) -> Self {
         Self {
-            pool,
+            connections: settings.connections(pool),
             catalogs: Arc::default(),
         }
     }
 
     async fn load_catalog(&self, organization_id: Uuid) -> Result<Catalog, StoreError> {
-        let client = self.pool.get().await.map_err(pool)?;
-        let stmt = client
-            .prepare_cached(
+        let client = self.connections.read().await?;
+        let rows = client
+            .query(
                 "SELECT o.name, f.name, f.field_type, f.required, f.options, f.default_value, f.target_object \
                  FROM kasar.objects o JOIN kasar.fields f ON f.object_id = o.id \
                  WHERE o.organization_id = $1 ORDER BY o.position, f.position",
+                &[&organization_id],
             )
-            .await
-            .map_err(db)?;
-        let rows = client.query(&stmt, &[&organization_id]).await.map_err(db)?;
+            .await?;
         let mut objects: Vec<ObjectDef> = Vec::new();
         for row in rows {
             let object: String = row.get(0);
@@ -99,7 +100,7 @@ impl Store for PgStore {
         limit: u32,
         cursor: Option<Cursor>,
     ) -> Result<Page, StoreError> {
-        let client = self.pool.get().await.map_err(pool)?;
+        let client = self.connections.read().await?;
         let fetch = i64::from(limit) + 1;
         let rows = match cursor {
             None => {
@@ -108,8 +109,7 @@ impl Store for PgStore {
                     object,
                     "ORDER BY t.created_at DESC, t.id DESC LIMIT $1",
                 );
-                let stmt = client.prepare_cached(&sql).await.map_err(db)?;
-                client.query(&stmt, &[&fetch]).await
+                client.query(&sql, &[&fetch]).await?
             }
             Some(c) => {
                 let sql = select_records(
@@ -118,11 +118,9 @@ impl Store for PgStore {
                     "WHERE (t.created_at, t.id) < ($1, $2) \
                      ORDER BY t.created_at DESC, t.id DESC LIMIT $3",
                 );
-                let stmt = client.prepare_cached(&sql).await.map_err(db)?;
-                client.query(&stmt, &[&c.created_at, &c.id, &fetch]).await
+                client.query(&sql, &[&c.created_at, &c.id, &fetch]).await?
             }
-        }
-        .map_err(db)?;
+        };
         let mut records = rows
             .iter()
             .map(|r| decode_record(object, r))
@@ -137,14 +135,14 @@ impl Store for PgStore {
         } else {
             None
         };
-        let count = client
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM {}",
-                table(&tenant.schema, &object.name)
-            ))
-            .await
-            .map_err(db)?;
-        let total: i64 = client.query_one(&count, &[]).await.map_err(db)?.get(0);
+        let count = format!(
+            "SELECT count(*) FROM {}",
+            table(&tenant.schema, &object.name)
+        );
+        let total: i64 = client
+            .query_opt(&count, &[])
+            .await?
+            .map_or(0, |row| row.get(0));
         Ok(Page {
             records,
             total,
@@ -162,10 +160,9 @@ impl Store for PgStore {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let client = self.pool.get().await.map_err(pool)?;
+        let client = self.connections.read().await?;
         let sql = select_records(&tenant.schema, object, "WHERE t.id = ANY($1)");
-        let stmt = client.prepare_cached(&sql).await.map_err(db)?;
-        let rows = client.query(&stmt, &[&ids]).await.map_err(db)?;
+        let rows = client.query(&sql, &[&ids]).await?;
         rows.iter()
             .map(|r| decode_record(object, r))
             .collect::<Result<_, _>>()
@@ -181,7 +178,7 @@ impl Store for PgStore {
         limit: u32,
         sink: &mut ScanSink<'a>,
     ) -> Result<usize, StoreError> {
-        let mut client = self.pool.get().await.map_err(pool)?;
+        let mut conn = self.connections.read().await?;
         let mut list = vec!["id".to_owned(), "created_at".to_owned()];
         for c in columns {
             if object.field(c).is_some_and(|f| f.field_type.is_textual()) {
@@ -199,15 +196,16 @@ impl Store for PgStore {
         // processed, and no more than one batch waits in memory however
         // large the scan (a plain query would buffer what the sink has not
         // consumed yet). Read-only; dropped, the transaction rolls back.
-        let tx = client.transaction().await.map_err(db)?;
-        let stmt = tx.prepare_cached(&sql).await.map_err(db)?;
-        let portal = tx.bind(&stmt, &[&i64::from(limit)]).await.map_err(db)?;
+        let (client, broken, limit_rt) = conn.parts()?;
+        let tx = bounded(limit_rt, broken, client.transaction()).await?;
+        let stmt = bounded(limit_rt, broken, tx.prepare_cached(&sql)).await?;
+        let portal = bounded(limit_rt, broken, tx.bind(&stmt, &[&i64::from(limit)])).await?;
         let mut count = 0;
         loop {
-            let rows = tx.query_portal_raw(&portal, SCAN_BATCH).await.map_err(db)?;
+            let rows = bounded(limit_rt, broken, tx.query_portal_raw(&portal, SCAN_BATCH)).await?;
             futures_util::pin_mut!(rows);
             let mut in_batch = 0;
-            while let Some(row) = rows.try_next().await.map_err(db)? {
+            while let Some(row) = bounded(limit_rt, broken, rows.try_next()).await? {
                 let texts = (0..columns.len())
                     .map(|i| row.try_get(i + 2))
                     .collect::<Result<Vec<Option<&str>>, _>>()
@@ -224,13 +222,13 @@ impl Store for PgStore {
                 break;
             }
         }
-        tx.commit().await.map_err(db)?;
+        bounded(limit_rt, broken, tx.commit()).await?;
         Ok(count)
     }
 
     #[instrument(skip_all, fields(org = %tenant.organization_id))]
     async fn begin(&self, tenant: &Tenant) -> Result<Box<dyn Tx>, StoreError> {
-        let client = self.pool.get().await.map_err(pool)?;
-        Ok(Box::new(PgTx::begin(client, tenant.clone()).await?))
+        let conn = self.connections.write().await?;
+        Ok(Box::new(PgTx::begin(conn, tenant.clone()).await?))
     }
 }

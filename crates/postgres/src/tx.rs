@@ -13,33 +13,30 @@ use tokio_postgres::types::ToSql;
 use tracing::instrument;
 use uuid::Uuid;
 
+use crate::conn::Conn;
 use crate::error::db;
 use crate::sql::{decode_record, ident, insert_links, param, refs, select_records, table, Param};
 
 /// One open transaction.
 pub(crate) struct PgTx {
-    client: Option<Object>,
+    conn: Conn,
+    ended: bool,
     pub(crate) tenant: Tenant,
 }
 
 impl PgTx {
-    /// Opens a transaction on `client`.
-    pub(crate) async fn begin(client: Object, tenant: Tenant) -> Result<Self, StoreError> {
+    /// Opens a transaction on `conn`.
+    pub(crate) async fn begin(conn: Conn, tenant: Tenant) -> Result<Self, StoreError> {
         // The guard exists before BEGIN is sent: dropped while BEGIN is in
         // flight (a cancelled request), it still rolls back before the
         // connection may return to the pool.
         let tx = Self {
-            client: Some(client),
+            conn,
+            ended: false,
             tenant,
         };
-        tx.client()?.batch_execute("BEGIN").await.map_err(db)?;
+        tx.conn.batch_execute("BEGIN").await?;
         Ok(tx)
-    }
-
-    pub(crate) fn client(&self) -> Result<&Object, StoreError> {
-        self.client
-            .as_ref()
-            .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("transaction already ended")))
     }
 
     pub(crate) async fn exec(
@@ -47,9 +44,7 @@ impl PgTx {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<u64, StoreError> {
-        let c = self.client()?;
-        let stmt = c.prepare_cached(sql).await.map_err(db)?;
-        c.execute(&stmt, params).await.map_err(db)
+        self.conn.execute(sql, params).await
     }
 
     pub(crate) async fn rows(
@@ -57,9 +52,7 @@ impl PgTx {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<tokio_postgres::Row>, StoreError> {
-        let c = self.client()?;
-        let stmt = c.prepare_cached(sql).await.map_err(db)?;
-        c.query(&stmt, params).await.map_err(db)
+        self.conn.query(sql, params).await
     }
 
     fn t(&self, object: &str) -> String {
@@ -67,16 +60,20 @@ impl PgTx {
     }
 
     async fn end(&mut self, sql: &str) -> Result<(), StoreError> {
-        let client = self
-            .client
-            .take()
-            .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("transaction already ended")))?;
-        match client.batch_execute(sql).await {
+        if self.ended {
+            return Err(StoreError::Unexpected(anyhow::anyhow!(
+                "transaction already ended"
+            )));
+        }
+        self.ended = true;
+        match self.conn.batch_execute(sql).await {
             Ok(()) => Ok(()),
             Err(e) => {
                 // Never hand a connection in an unknown state back to the pool.
-                let _ = Object::take(client);
-                Err(db(e))
+                if let Some(object) = self.conn.take() {
+                    drop(Object::take(object));
+                }
+                Err(e)
             }
         }
     }
@@ -136,20 +133,23 @@ impl PgTx {
 
 impl Drop for PgTx {
     fn drop(&mut self) {
-        let Some(client) = self.client.take() else {
+        // Ended, or its connection broken (discarded by `Conn`, which closes
+        // it, and PostgreSQL rolls the transaction back): nothing to do.
+        if self.ended || self.conn.is_broken() {
+            return;
+        }
+        let Some(client) = self.conn.take() else {
             return;
         };
         match tokio::runtime::Handle::try_current() {
             Ok(handle) => {
                 handle.spawn(async move {
                     if client.batch_execute("ROLLBACK").await.is_err() {
-                        let _ = Object::take(client);
+                        drop(Object::take(client));
                     }
                 });
             }
-            Err(_) => {
-                let _ = Object::take(client);
-            }
+            Err(_) => drop(Object::take(client)),
         }
     }
 }

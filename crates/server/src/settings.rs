@@ -63,6 +63,12 @@ pub struct DatabaseSettings {
     pub timeout_ms: u64,
     /// `statement_timeout` of every connection; 0 disables it.
     pub statement_timeout_ms: u64,
+    /// Bound of one database round trip of a request (longer than the
+    /// statement timeout): past it, 503 and the connection is discarded.
+    pub round_trip_timeout_ms: u64,
+    /// Connections only reads may use, so that writes waiting on locks never
+    /// starve reads (at most pool_size - 1).
+    pub read_reserve: usize,
 }
 
 impl Default for DatabaseSettings {
@@ -72,6 +78,8 @@ impl Default for DatabaseSettings {
             pool_size: 16,
             timeout_ms: 2000,
             statement_timeout_ms: 30_000,
+            round_trip_timeout_ms: 32_000,
+            read_reserve: 4,
         }
     }
 }
@@ -234,6 +242,8 @@ impl Settings {
             timeout: Duration::from_millis(self.database.timeout_ms.max(1)),
             statement_timeout: (self.database.statement_timeout_ms > 0)
                 .then(|| Duration::from_millis(self.database.statement_timeout_ms)),
+            round_trip: Duration::from_millis(self.database.round_trip_timeout_ms.max(1)),
+            read_reserve: self.database.read_reserve,
         }
     }
 

@@ -35,8 +35,8 @@ pub enum StartupError {
 pub fn services(settings: &Settings) -> Result<(Pool, Services), StartupError> {
     let pool = kasar_postgres::pool(&settings.pool())?;
     let services = Services::new(
-        Arc::new(PgStore::new(pool.clone())),
-        Arc::new(PgDirectory::new(pool.clone())),
+        Arc::new(PgStore::new(pool.clone(), &settings.pool())),
+        Arc::new(PgDirectory::new(pool.clone(), &settings.pool())),
         settings.limits()?,
     );
     Ok((pool, services))

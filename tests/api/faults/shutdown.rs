@@ -102,3 +102,56 @@ async fn sigterm_lets_the_request_in_flight_commit_refuses_new_connections_and_e
 async fn sigint_stops_as_gracefully_as_sigterm() {
     stops_gracefully_on("INT").await;
 }
+
+/// The race of a graceful stop with a request waiting on a row lock: the
+/// pool (and the connections of every worker) must outlive the request.
+#[actix_web::test]
+async fn sigterm_never_closes_the_connection_of_a_request_in_flight() {
+    let db_url = fresh_database().await;
+    let (_services, org, token) = provision(&test_settings(&db_url)).await;
+    let db = connect(&db_url).await;
+    for round in 0..8 {
+        let id: Uuid = db
+            .query_one(
+                &format!(
+                    "INSERT INTO \"{}\".tags (name) VALUES ('t{round}') RETURNING id",
+                    org.schema
+                ),
+                &[],
+            )
+            .await
+            .expect("insert")
+            .get(0);
+        let mut server = Served::start(&db_url, &[("KASAR__DATABASE__POOL_SIZE", "8")]);
+        server.wait_healthy().await;
+        // Warm the pool from both workers.
+        let http = client(Duration::from_secs(20));
+        let list = server.url("/api/v1/records/tags?limit=1");
+        let warm: Vec<_> = (0..16)
+            .map(|_| call(&http, "GET", &list, Some(&token), None))
+            .collect();
+        for answer in futures_util::future::join_all(warm).await {
+            assert_eq!(answer.expect("warm-up").0, 200);
+        }
+        db.batch_execute(&format!(
+            "BEGIN; SELECT 1 FROM \"{}\".tags WHERE id = '{id}' FOR UPDATE",
+            org.schema
+        ))
+        .await
+        .expect("lock");
+        let target = server.url(&format!("/api/v1/records/tags/{id}"));
+        let body = json!({ "name": format!("renamed {round}") });
+        let patch = call(&http, "PATCH", &target, Some(&token), Some(&body));
+        let stop = async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            server.signal("TERM");
+            tokio::time::sleep(Duration::from_millis(1200)).await;
+            db.batch_execute("COMMIT").await.expect("unlock");
+        };
+        let (answer, ()) = tokio::join!(patch, stop);
+        let (status, body) = answer.expect("the request in flight got its response");
+        assert_eq!(status, 200, "round {round}: {body}\n{}", server.logs());
+        let exit = server.wait_exit(Duration::from_secs(10)).await;
+        assert!(exit.success(), "round {round}: exit {exit}");
+    }
+}

@@ -1,0 +1,210 @@
+//! Bounded connections. Every round trip to PostgreSQL on a request's path
+//! gets a deadline (`round_trip`); one that passes it answers `Unavailable`,
+//! and the connection it ran on is discarded instead of returning to the
+//! pool (a connection that stopped answering may answer later, to nobody).
+//! Writes also take a permit of the write budget first, so that requests
+//! waiting on row locks can never hold every connection: reads keep theirs.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use deadpool_postgres::TimeoutType;
+use deadpool_postgres::{Object, Pool, PoolError};
+use kasar_application::StoreError;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Row, Statement};
+
+use crate::error::{db, pool};
+
+/// How connections are handed out: the pool, the bound of a round trip, how
+/// long to wait for a connection, and the budget of connections for writes.
+#[derive(Clone)]
+pub(crate) struct Connections {
+    pool: Pool,
+    round_trip: Duration,
+    wait: Duration,
+    writes: Arc<Semaphore>,
+}
+
+impl Connections {
+    /// Connections of `pool`; writes may hold `write_budget` of them at once.
+    pub(crate) fn new(
+        pool: Pool,
+        round_trip: Duration,
+        wait: Duration,
+        write_budget: usize,
+    ) -> Self {
+        Self {
+            pool,
+            round_trip,
+            wait,
+            writes: Arc::new(Semaphore::new(write_budget.max(1))),
+        }
+    }
+
+    /// A connection for reads.
+    pub(crate) async fn read(&self) -> Result<Conn, StoreError> {
+        let object = self.pool.get().await.map_err(saturated_or_down)?;
+        Ok(Conn::new(object, self.round_trip, None))
+    }
+
+    /// A connection for a unit of work that writes: a permit of the write
+    /// budget first (503 busy when none frees up in time), then a connection.
+    pub(crate) async fn write(&self) -> Result<Conn, StoreError> {
+        let permit = tokio::time::timeout(self.wait, self.writes.clone().acquire_owned())
+            .await
+            .map_err(|_| StoreError::Busy("every write connection is in use".into()))?
+            .map_err(|_| StoreError::Unavailable("the pool is closed".into()))?;
+        let object = self.pool.get().await.map_err(saturated_or_down)?;
+        Ok(Conn::new(object, self.round_trip, Some(permit)))
+    }
+}
+
+/// A pool error: waiting for a free connection in vain is a saturated
+/// service; not reaching the database is an outage.
+fn saturated_or_down(e: PoolError) -> StoreError {
+    match e {
+        PoolError::Timeout(TimeoutType::Wait) => {
+            StoreError::Busy("no database connection became free in time".into())
+        }
+        other => pool(other),
+    }
+}
+
+/// One pooled connection whose round trips are bounded.
+pub(crate) struct Conn {
+    object: Option<Object>,
+    round_trip: Duration,
+    broken: AtomicBool,
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Conn {
+    fn new(object: Object, round_trip: Duration, permit: Option<OwnedSemaphorePermit>) -> Self {
+        Self {
+            object: Some(object),
+            round_trip,
+            broken: AtomicBool::new(false),
+            _permit: permit,
+        }
+    }
+
+    fn client(&self) -> Result<&Object, StoreError> {
+        self.object
+            .as_ref()
+            .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("connection already released")))
+    }
+
+    /// Runs one round trip under the bound. A timeout or a lost connection
+    /// marks the connection broken: it will be discarded, not pooled.
+    pub(crate) async fn bounded<T>(
+        &self,
+        round_trip: impl Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, StoreError> {
+        bounded(self.round_trip, &self.broken, round_trip).await
+    }
+
+    /// Whether a round trip failed in a way that leaves the connection unusable.
+    pub(crate) fn is_broken(&self) -> bool {
+        self.broken.load(Ordering::Relaxed)
+    }
+
+    /// The connection and its bound, for statements that need `&mut` access
+    /// (a driver transaction); round trips go through [`bounded`].
+    pub(crate) fn parts(&mut self) -> Result<(&mut Object, &AtomicBool, Duration), StoreError> {
+        let object = self.object.as_mut().ok_or_else(|| {
+            StoreError::Unexpected(anyhow::anyhow!("connection already released"))
+        })?;
+        Ok((object, &self.broken, self.round_trip))
+    }
+
+    /// Takes the connection out (for a transaction that ends it).
+    pub(crate) fn take(&mut self) -> Option<Object> {
+        self.object.take()
+    }
+
+    /// A prepared (cached) statement.
+    pub(crate) async fn prepare(&self, sql: &str) -> Result<Statement, StoreError> {
+        let c = self.client()?;
+        self.bounded(c.prepare_cached(sql)).await
+    }
+
+    /// Rows of a statement.
+    pub(crate) async fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        let stmt = self.prepare(sql).await?;
+        let c = self.client()?;
+        self.bounded(c.query(&stmt, params)).await
+    }
+
+    /// The row of a statement, if any.
+    pub(crate) async fn query_opt(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, StoreError> {
+        let stmt = self.prepare(sql).await?;
+        let c = self.client()?;
+        self.bounded(c.query_opt(&stmt, params)).await
+    }
+
+    /// Rows changed by a statement.
+    pub(crate) async fn execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, StoreError> {
+        let stmt = self.prepare(sql).await?;
+        let c = self.client()?;
+        self.bounded(c.execute(&stmt, params)).await
+    }
+
+    /// Statements without parameters.
+    pub(crate) async fn batch_execute(&self, sql: &str) -> Result<(), StoreError> {
+        let c = self.client()?;
+        self.bounded(c.batch_execute(sql)).await
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if self.is_broken() {
+            if let Some(object) = self.object.take() {
+                // Detached from the pool: dropping it closes the connection.
+                drop(Object::take(object));
+            }
+        }
+    }
+}
+
+/// Runs `round_trip` within `limit`; a timeout or a lost connection sets
+/// `broken`.
+pub(crate) async fn bounded<T>(
+    limit: Duration,
+    broken: &AtomicBool,
+    round_trip: impl Future<Output = Result<T, tokio_postgres::Error>>,
+) -> Result<T, StoreError> {
+    match tokio::time::timeout(limit, round_trip).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => {
+            let e = db(e);
+            if matches!(e, StoreError::Unavailable(_)) {
+                broken.store(true, Ordering::Relaxed);
+            }
+            Err(e)
+        }
+        Err(_) => {
+            broken.store(true, Ordering::Relaxed);
+            Err(StoreError::Unavailable(format!(
+                "no answer from the database within {} ms",
+                limit.as_millis()
+            )))
+        }
+    }
+}
