@@ -303,3 +303,46 @@ async fn the_default_limits_accept_exactly_their_value_and_refuse_one_more() {
         "{out}"
     );
 }
+
+/// Writes `request` on a raw connection and returns what came back before the
+/// server closed it (5 s at most).
+async fn raw_exchange(app: &TestApp, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    stream.write_all(request).await.expect("write");
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "no answer and no close within 5 s");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[actix_web::test]
+async fn a_malformed_chunk_size_is_answered_400_not_a_dropped_connection() {
+    let app = spawn_app().await;
+    let tags = format!("SELECT count(*) FROM \"{}\".tags", app.org.schema);
+    for framing in [
+        "ZZ\r\n{}\r\n0\r\n\r\n",
+        "5\r\n{\"nam\r\nzz\r\n",
+        "-1\r\n{}\r\n0\r\n\r\n",
+    ] {
+        let request = format!(
+            "POST /api/v1/records/tags HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{framing}",
+            app.admin.token
+        );
+        let answer = raw_exchange(&app, request.as_bytes()).await;
+        assert!(
+            answer.starts_with("HTTP/1.1 400"),
+            "{framing:?}: {answer:?}"
+        );
+        assert!(answer.contains("VALIDATION_ERROR"), "{answer}");
+    }
+    assert_eq!(app.count(&tags).await, 0);
+}
