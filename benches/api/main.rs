@@ -14,6 +14,7 @@ mod merge;
 mod provision;
 mod report;
 mod seed;
+mod select;
 mod setup;
 
 use report::Report;
@@ -25,11 +26,26 @@ async fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
+    // KASAR_BENCH_ONLY: a comma list of groups (detect, merge, bulk, load,
+    // select); all of them by default.
+    let only = std::env::var("KASAR_BENCH_ONLY").unwrap_or_default();
+    let runs = |group: &str| only.is_empty() || only.split(',').any(|g| g.trim() == group);
     let mut report = Report::default();
     let bench = setup::Bench::start().await;
-    detect::run(&bench, &sizes, &mut report).await;
-    merge::run(&bench, &mut report).await;
-    bulk::run(&bench, &mut report).await;
-    load::run(&bench, &mut report).await;
+    if runs("detect") {
+        detect::run(&bench, &sizes, &mut report).await;
+    }
+    if runs("merge") {
+        merge::run(&bench, &mut report).await;
+    }
+    if runs("bulk") {
+        bulk::run(&bench, &mut report).await;
+    }
+    if runs("load") {
+        load::run(&bench, &mut report).await;
+    }
+    if runs("select") {
+        select::run(&bench, &mut report).await;
+    }
     report.print();
 }

@@ -126,6 +126,21 @@ impl Bench {
         format!("\"{}\".\"{name}\"", self.schema)
     }
 
+    /// The server's resident memory now (VmRSS), in MiB.
+    pub(crate) fn rss_mib(&self) -> f64 {
+        self.status_kib("VmRSS:") / 1024.0
+    }
+
+    fn status_kib(&self, key: &str) -> f64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.server.id()))
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    }
+
     /// The server's peak resident memory (VmHWM), in MiB.
     pub(crate) fn peak_rss_mib(&self) -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.server.id()))

@@ -15,4 +15,5 @@ mod ratelimit;
 mod records;
 mod scale;
 mod security;
+mod select;
 mod service;

@@ -32,6 +32,9 @@ pub struct Detect;
 /// Merge duplicates: an admin whose token may write.
 #[derive(Debug)]
 pub struct Merge;
+/// Export records: an admin with any valid scope.
+#[derive(Debug)]
+pub struct Export;
 
 fn denied(message: &str) -> AppError {
     AppError::PermissionDenied(message.to_owned())
@@ -77,6 +80,18 @@ impl Operation for Merge {
     fn check(caller: &Caller) -> Result<(), AppError> {
         Detect::check(caller)?;
         Write::check(caller)
+    }
+}
+
+impl sealed::Sealed for Export {}
+impl Operation for Export {
+    fn check(caller: &Caller) -> Result<(), AppError> {
+        Read::check(caller)?;
+        if caller.is_admin() {
+            Ok(())
+        } else {
+            Err(denied("Exports are for admins only"))
+        }
     }
 }
 

@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use futures_util::stream::BoxStream;
+use kasar_domain::select::{After, Selection};
 use kasar_domain::{Caller, Catalog, ObjectDef, Record, Role, Value};
 use uuid::Uuid;
 
@@ -31,20 +33,18 @@ impl From<&Caller> for Tenant {
     }
 }
 
-/// A position in the newest-first order of a list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub created_at: DateTime<Utc>,
-    pub id: Uuid,
-}
-
-/// One page of records.
+/// What a selection found: a page of records, the number of records that
+/// match, and whether more follow the page.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Page {
+pub struct Selected {
     pub records: Vec<Record>,
     pub total: i64,
-    pub next: Option<Cursor>,
+    pub more: bool,
 }
+
+/// Batches of records of an export, in the selection's order; ends after the
+/// last batch or with the first error.
+pub type RecordStream = BoxStream<'static, Result<Vec<Record>, StoreError>>;
 
 /// Receives each scanned record: its id, creation time and the values of the
 /// columns asked for (null as `None`), borrowed for the call only.
@@ -69,14 +69,34 @@ pub trait Store: Send + Sync {
     /// organization is provisioned).
     async fn catalog(&self, tenant: &Tenant) -> Result<Arc<Catalog>, StoreError>;
 
-    /// A page of records, newest first, after `cursor`.
-    async fn list(
+    /// The first `limit` records of `selection` (after `after`, in its order)
+    /// and how many records match it in all.
+    async fn select(
         &self,
         tenant: &Tenant,
         object: &ObjectDef,
+        selection: &Selection,
+        after: Option<After>,
         limit: u32,
-        cursor: Option<Cursor>,
-    ) -> Result<Page, StoreError>;
+    ) -> Result<Selected, StoreError>;
+
+    /// The ids of the first `limit` records of `selection`'s filter and search.
+    async fn select_ids(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        selection: &Selection,
+        limit: u32,
+    ) -> Result<Vec<Uuid>, StoreError>;
+
+    /// Every record of `selection`, whole, in its order, in batches read
+    /// from a server-side cursor (the memory does not grow with the table).
+    async fn export(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        selection: &Selection,
+    ) -> Result<RecordStream, StoreError>;
 
     /// Records by id, in no particular order; missing ids are skipped.
     async fn get_many(

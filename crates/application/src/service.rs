@@ -9,12 +9,14 @@ use async_trait::async_trait;
 use kasar_domain::token::digest;
 use kasar_domain::{Caller, Catalog, ObjectDef, Record};
 
-use crate::authorize::{Authorized, Detect, Merge, Read, Write};
+use crate::authorize::{Authorized, Detect, Export, Merge, Read, Write};
 use crate::bulk::{self, BulkCommand, BulkOutcome};
 use crate::duplicates::{self, DetectCommand, DetectOutcome, MergeCommand, MergeOutcome};
 use crate::error::AppError;
-use crate::ports::{Page, Tenant};
-use crate::records::{self, CreateRecord, ListRecords, RecordRef, UpdateRecord};
+use crate::ports::Tenant;
+use crate::records::{
+    self, CreateRecord, ExportRecords, Exported, ListRecords, Page, RecordRef, UpdateRecord,
+};
 use crate::{Limits, Services};
 
 /// The use cases, as the driving adapters see them.
@@ -37,12 +39,19 @@ pub trait Crm: Send + Sync + 'static {
     /// One object of the caller's catalog, or INVALID_OBJECT.
     async fn object(&self, auth: &Authorized<Read>, name: &str) -> Result<ObjectDef, AppError>;
 
-    /// A page of records.
+    /// A page of the records a selection picks.
     async fn list_records(
         &self,
         auth: &Authorized<Read>,
         query: ListRecords,
-    ) -> Result<(ObjectDef, Page), AppError>;
+    ) -> Result<Page, AppError>;
+
+    /// Every record a selection picks, streamed.
+    async fn export_records(
+        &self,
+        auth: &Authorized<Export>,
+        command: ExportRecords,
+    ) -> Result<Exported, AppError>;
 
     /// One record.
     async fn get_record(
@@ -122,8 +131,16 @@ impl Crm for Services {
         &self,
         auth: &Authorized<Read>,
         query: ListRecords,
-    ) -> Result<(ObjectDef, Page), AppError> {
+    ) -> Result<Page, AppError> {
         records::list(self, auth, query).await
+    }
+
+    async fn export_records(
+        &self,
+        auth: &Authorized<Export>,
+        command: ExportRecords,
+    ) -> Result<Exported, AppError> {
+        records::export(self, auth, command).await
     }
 
     async fn get_record(

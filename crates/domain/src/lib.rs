@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod duplicates;
 pub mod id;
 pub mod record;
+pub mod select;
 pub mod standard;
 pub mod token;
 pub mod value;

@@ -53,6 +53,13 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
                             .route(web::post().to(routes::records::create::create)),
                     )
                     .service(
+                        resource("/records/{object}/search")
+                            .route(web::post().to(routes::records::list::search)),
+                    )
+                    .service(
+                        resource("/export/{object}").route(web::get().to(routes::export::export)),
+                    )
+                    .service(
                         resource("/records/{object}/{id}")
                             .route(web::get().to(routes::records::get::get))
                             .route(web::patch().to(routes::records::update::update))

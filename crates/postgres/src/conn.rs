@@ -143,6 +143,17 @@ impl Conn {
         self.bounded(c.query(&stmt, params)).await
     }
 
+    /// Rows of a statement prepared for this query only (its SQL varies too
+    /// much to be cached per connection).
+    pub(crate) async fn query_once(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        let c = self.client()?;
+        self.bounded(c.query(sql, params)).await
+    }
+
     /// The row of a statement, if any.
     pub(crate) async fn query_opt(
         &self,

@@ -54,10 +54,16 @@ fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
         "created_at timestamptz NOT NULL DEFAULT clock_timestamp()".to_owned(),
         "updated_at timestamptz NOT NULL DEFAULT clock_timestamp()".to_owned(),
     ];
-    let mut indexes = vec![format!(
-        "CREATE INDEX {} ON {t} (created_at DESC, id DESC)",
-        ident(&format!("{}_newest", o.name))
-    )];
+    let mut indexes = vec![
+        format!(
+            "CREATE INDEX {} ON {t} (created_at DESC, id DESC)",
+            ident(&format!("{}_newest", o.name))
+        ),
+        format!(
+            "CREATE INDEX {} ON {t} (updated_at DESC, id DESC)",
+            ident(&format!("{}_updated", o.name))
+        ),
+    ];
     for f in o.column_fields() {
         let mut col = format!("{} {}", ident(&f.name), column_type(f.field_type));
         if f.required {
@@ -75,13 +81,7 @@ fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
             }
             _ => {}
         }
-        if matches!(f.field_type, FieldType::Owner | FieldType::BelongsToOne) {
-            indexes.push(format!(
-                "CREATE INDEX {} ON {t} ({})",
-                ident(&format!("{}_{}", o.name, f.name)),
-                ident(&f.name)
-            ));
-        }
+        indexes.extend(field_indexes(&t, &o.name, &f.name, f.field_type));
         cols.push(col);
     }
     let mut out = vec![format!(
@@ -89,6 +89,40 @@ fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
         cols.join(",\n    ")
     )];
     out.extend(indexes);
+    out
+}
+
+/// The indexes of one column: equality and `in` on EMAIL, PHONE, SELECT,
+/// OWNER and BELONGS_TO_ONE (`<object>_<field>`); substrings (`search`,
+/// `contains`) through a trigram index on TEXT, EMAIL, PHONE and LINKEDIN
+/// (`<object>_<field>_trgm`). Migration V2 creates the same for organizations
+/// provisioned before it.
+fn field_indexes(t: &str, object: &str, field: &str, field_type: FieldType) -> Vec<String> {
+    let mut out = Vec::new();
+    if matches!(
+        field_type,
+        FieldType::Email
+            | FieldType::Phone
+            | FieldType::Select
+            | FieldType::Owner
+            | FieldType::BelongsToOne
+    ) {
+        out.push(format!(
+            "CREATE INDEX {} ON {t} ({})",
+            ident(&format!("{object}_{field}")),
+            ident(field)
+        ));
+    }
+    if matches!(
+        field_type,
+        FieldType::Text | FieldType::Email | FieldType::Phone | FieldType::Linkedin
+    ) {
+        out.push(format!(
+            "CREATE INDEX {} ON {t} USING gin ({} gin_trgm_ops)",
+            ident(&format!("{object}_{field}_trgm")),
+            ident(field)
+        ));
+    }
     out
 }
 

@@ -8,6 +8,8 @@ mod ddl;
 mod directory;
 mod error;
 mod relink;
+mod select;
+mod selecting;
 mod sql;
 mod store;
 mod tx;

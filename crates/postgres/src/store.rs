@@ -7,8 +7,9 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 use deadpool_postgres::Pool;
 use futures_util::TryStreamExt;
-use kasar_application::ports::{Cursor, Page, ScanSink, Store, Tenant, Tx};
+use kasar_application::ports::{RecordStream, ScanSink, Selected, Store, Tenant, Tx};
 use kasar_application::StoreError;
+use kasar_domain::select::{After, Selection};
 use kasar_domain::{Catalog, FieldDef, FieldType, ObjectDef, Record};
 use tracing::instrument;
 use uuid::Uuid;
@@ -93,61 +94,39 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all, fields(object = %object.name, limit))]
-    async fn list(
+    async fn select(
         &self,
         tenant: &Tenant,
         object: &ObjectDef,
+        selection: &Selection,
+        after: Option<After>,
         limit: u32,
-        cursor: Option<Cursor>,
-    ) -> Result<Page, StoreError> {
+    ) -> Result<Selected, StoreError> {
         let client = self.connections.read().await?;
-        let fetch = i64::from(limit) + 1;
-        let rows = match cursor {
-            None => {
-                let sql = select_records(
-                    &tenant.schema,
-                    object,
-                    "ORDER BY t.created_at DESC, t.id DESC LIMIT $1",
-                );
-                client.query(&sql, &[&fetch]).await?
-            }
-            Some(c) => {
-                let sql = select_records(
-                    &tenant.schema,
-                    object,
-                    "WHERE (t.created_at, t.id) < ($1, $2) \
-                     ORDER BY t.created_at DESC, t.id DESC LIMIT $3",
-                );
-                client.query(&sql, &[&c.created_at, &c.id, &fetch]).await?
-            }
-        };
-        let mut records = rows
-            .iter()
-            .map(|r| decode_record(object, r))
-            .collect::<Result<Vec<Record>, _>>()
-            .map_err(db)?;
-        let next = if records.len() > limit as usize {
-            records.truncate(limit as usize);
-            records.last().map(|r| Cursor {
-                created_at: r.created_at,
-                id: r.id,
-            })
-        } else {
-            None
-        };
-        let count = format!(
-            "SELECT count(*) FROM {}",
-            table(&tenant.schema, &object.name)
-        );
-        let total: i64 = client
-            .query_opt(&count, &[])
-            .await?
-            .map_or(0, |row| row.get(0));
-        Ok(Page {
-            records,
-            total,
-            next,
-        })
+        crate::selecting::page(&client, tenant, object, selection, after.as_ref(), limit).await
+    }
+
+    #[instrument(skip_all, fields(object = %object.name, limit))]
+    async fn select_ids(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        selection: &Selection,
+        limit: u32,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let client = self.connections.read().await?;
+        crate::selecting::ids(&client, tenant, object, selection, limit).await
+    }
+
+    #[instrument(skip_all, fields(object = %object.name))]
+    async fn export(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        selection: &Selection,
+    ) -> Result<RecordStream, StoreError> {
+        let conn = self.connections.read().await?;
+        Ok(crate::selecting::stream(conn, tenant, object, selection))
     }
 
     #[instrument(skip_all, fields(object = %object.name, ids = ids.len()))]

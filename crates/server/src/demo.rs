@@ -13,6 +13,7 @@ use kasar_application::authorize::{authorize, Read, Write};
 use kasar_application::command::RecordFields;
 use kasar_application::records::{CreateRecord, ListRecords, PageSize};
 use kasar_application::{AppError, Authorized, Crm, Services};
+use kasar_domain::select::SelectionInput;
 use kasar_domain::standard::standard_objects;
 use kasar_domain::Role;
 use serde_json::{json, Value as Json};
@@ -56,10 +57,11 @@ pub async fn ensure(services: &Services, token_file: &Path) -> Result<String, Ap
     })?;
     let query = ListRecords {
         object: "contacts".into(),
+        selection: SelectionInput::default(),
         limit: PageSize::new(1).ok(),
         cursor: None,
     };
-    let (_, page) = services
+    let page = services
         .list_records(&authorize::<Read>(&caller)?, query)
         .await?;
     if page.total == 0 {

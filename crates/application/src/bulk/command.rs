@@ -20,7 +20,11 @@ pub enum BulkCommand {
 #[serde(deny_unknown_fields)]
 pub struct UpdateField {
     pub object_name: String,
-    pub record_ids: Vec<RecordId>,
+    #[serde(default)]
+    pub record_ids: Option<Vec<RecordId>>,
+    /// Instead of `record_ids`: the records a filter or search selects.
+    #[serde(default, rename = "where")]
+    pub selector: Option<Json>,
     pub field_name: String,
     /// The value; null clears the field.
     #[serde(deserialize_with = "present")]
@@ -36,7 +40,11 @@ pub struct UpdateField {
 #[serde(deny_unknown_fields)]
 pub struct RelationChange {
     pub object_name: String,
-    pub record_ids: Vec<RecordId>,
+    #[serde(default)]
+    pub record_ids: Option<Vec<RecordId>>,
+    /// Instead of `record_ids`: the records a filter or search selects.
+    #[serde(default, rename = "where")]
+    pub selector: Option<Json>,
     pub relation_field: String,
     pub target_ids: Vec<RecordId>,
     #[serde(default)]
@@ -63,11 +71,19 @@ impl BulkCommand {
         }
     }
 
-    /// The records to change, as requested.
-    pub fn record_ids(&self) -> &[RecordId] {
+    /// The records to change, as listed.
+    pub fn record_ids(&self) -> Option<&[RecordId]> {
         match self {
-            Self::UpdateField(u) => &u.record_ids,
-            Self::AddRelation(r) | Self::RemoveRelation(r) => &r.record_ids,
+            Self::UpdateField(u) => u.record_ids.as_deref(),
+            Self::AddRelation(r) | Self::RemoveRelation(r) => r.record_ids.as_deref(),
+        }
+    }
+
+    /// The selector of the records to change (`where`).
+    pub fn selector(&self) -> Option<&Json> {
+        match self {
+            Self::UpdateField(u) => u.selector.as_ref(),
+            Self::AddRelation(r) | Self::RemoveRelation(r) => r.selector.as_ref(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The checks of a bulk command that need the catalog but no transaction.
 
 use kasar_domain::id::shorten;
+use kasar_domain::select::{Selection, SelectionInput};
 use kasar_domain::{Catalog, FieldType, ObjectDef, RecordId, Value};
 use uuid::Uuid;
 
@@ -46,9 +47,57 @@ fn bounded(what: &str, ids: &[RecordId], max: usize) -> Result<Vec<Uuid>, AppErr
     Ok(ids)
 }
 
-/// The record ids: non-empty, at most the limit once repeats are dropped.
-pub(crate) fn check_ids(limits: &Limits, command: &BulkCommand) -> Result<Vec<Uuid>, AppError> {
-    bounded("record_ids", command.record_ids(), limits.bulk_records)
+/// Which records a command names.
+pub(crate) enum Targets {
+    /// Listed: distinct, in request order.
+    Listed(Vec<Uuid>),
+    /// Selected by a filter or a search.
+    Selected(Selection),
+}
+
+/// The records of the command: `record_ids` (non-empty, at most the limit once
+/// repeats are dropped) or `where` (a FilterGroup or `{"search": "..."}`).
+pub(crate) fn check_targets(
+    limits: &Limits,
+    object: &ObjectDef,
+    command: &BulkCommand,
+) -> Result<Targets, AppError> {
+    match (command.record_ids(), command.selector()) {
+        (Some(ids), None) => Ok(Targets::Listed(bounded(
+            "record_ids",
+            ids,
+            limits.bulk_records,
+        )?)),
+        (None, Some(selector)) => {
+            let input = match selector.get("search") {
+                Some(search) if selector.as_object().is_some_and(|m| m.len() == 1) => {
+                    SelectionInput {
+                        search: Some(search.as_str().map(str::to_owned).ok_or_else(|| {
+                            AppError::Validation("where.search is a string".into())
+                        })?),
+                        ..SelectionInput::default()
+                    }
+                }
+                _ => SelectionInput {
+                    filters: Some(selector.clone()),
+                    ..SelectionInput::default()
+                },
+            };
+            let selection = crate::records::selection(object, &input)?;
+            if selection.filter.is_none() && selection.search.is_none() {
+                return Err(AppError::Validation(
+                    "where selects nothing: give a filter or a search".into(),
+                ));
+            }
+            Ok(Targets::Selected(selection))
+        }
+        (Some(_), Some(_)) => Err(AppError::Validation(
+            "record_ids and where exclude each other".into(),
+        )),
+        (None, None) => Err(AppError::Validation(
+            "record_ids (or where) is required".into(),
+        )),
+    }
 }
 
 /// Checks the action against the object's catalog.

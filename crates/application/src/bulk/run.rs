@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use kasar_domain::select::Selection;
 use kasar_domain::{owner_change, Caller, Catalog, ObjectDef};
 use uuid::Uuid;
 
 use super::command::BulkCommand;
 use super::judge::{judge, Verdicts};
-use super::request::{check_action, check_ids, Checked};
+use super::request::{check_action, check_targets, Checked, Targets};
 use crate::authorize::{Authorized, Write};
 use crate::error::AppError;
 use crate::error_code::ErrorCode;
@@ -38,7 +39,7 @@ pub struct BulkOutcome {
 }
 
 /// Runs the command.
-#[tracing::instrument(skip(services, auth, command), fields(org = %auth.caller().organization_id, object = %command.object_name(), action = command.action(), records = command.record_ids().len()))]
+#[tracing::instrument(skip(services, auth, command), fields(org = %auth.caller().organization_id, object = %command.object_name(), action = command.action(), records = command.record_ids().map_or(0, <[_]>::len)))]
 pub async fn run(
     services: &Services,
     auth: &Authorized<Write>,
@@ -46,8 +47,12 @@ pub async fn run(
 ) -> Result<BulkOutcome, AppError> {
     let tenant = Tenant::from(auth.caller());
     let (catalog, object) = services.object(&tenant, command.object_name()).await?;
-    let ids = check_ids(&services.limits, &command)?;
+    let targets = check_targets(&services.limits, &object, &command)?;
     let checked = check_action(&services.limits, &catalog, &object, &command)?;
+    let ids = match targets {
+        Targets::Listed(ids) => ids,
+        Targets::Selected(selection) => select(services, &tenant, &object, &selection).await?,
+    };
     let unit = Apply {
         caller: auth.caller(),
         catalog: &catalog,
@@ -72,6 +77,28 @@ pub async fn run(
             })
             .collect(),
     })
+}
+
+/// The ids a selection picks, at most the bulk limit (more is 400: nothing
+/// changes).
+async fn select(
+    services: &Services,
+    tenant: &Tenant,
+    object: &ObjectDef,
+    selection: &Selection,
+) -> Result<Vec<Uuid>, AppError> {
+    let max = services.limits.bulk_records;
+    let fetch = u32::try_from(max.saturating_add(1)).unwrap_or(u32::MAX);
+    let ids = services
+        .store
+        .select_ids(tenant, object, selection, fetch)
+        .await?;
+    if ids.len() > max {
+        return Err(AppError::Validation(format!(
+            "where selects more than {max} records"
+        )));
+    }
+    Ok(ids)
 }
 
 /// The transaction of a bulk request.

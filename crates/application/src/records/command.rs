@@ -1,9 +1,9 @@
 //! The typed commands of the records routes.
 
+use kasar_domain::select::SelectionInput;
 use kasar_domain::RecordId;
 
 use crate::command::{Limit, RecordFields};
-use crate::ports::Cursor;
 
 /// Largest page of a list.
 pub const MAX_PAGE: u32 = 100;
@@ -13,13 +13,23 @@ pub const DEFAULT_PAGE: u32 = 20;
 /// A page size, 1 to [`MAX_PAGE`].
 pub type PageSize = Limit<MAX_PAGE>;
 
-/// `GET /records/{object}`.
+/// `GET /records/{object}` and `POST /records/{object}/search`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListRecords {
     pub object: String,
+    /// Filters, search, sort and projection, checked against the catalog.
+    pub selection: SelectionInput,
     /// `None`: [`DEFAULT_PAGE`].
     pub limit: Option<PageSize>,
-    pub cursor: Option<Cursor>,
+    /// A `nextCursor` of the same selection.
+    pub cursor: Option<String>,
+}
+
+/// `GET /export/{object}`: every record of a selection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRecords {
+    pub object: String,
+    pub selection: SelectionInput,
 }
 
 /// One record of an object, by id (get, delete).

@@ -1,20 +1,24 @@
-//! Records CRUD use cases.
+//! Records use cases: select, export, CRUD.
 
 mod command;
 mod create;
 mod delete;
+mod export;
 mod get;
 mod input;
 mod list;
 mod update;
 
 pub use command::{
-    CreateRecord, ListRecords, PageSize, RecordRef, UpdateRecord, DEFAULT_PAGE, MAX_PAGE,
+    CreateRecord, ExportRecords, ListRecords, PageSize, RecordRef, UpdateRecord, DEFAULT_PAGE,
+    MAX_PAGE,
 };
 pub use create::create;
 pub use delete::delete;
+pub use export::{export, Exported};
 pub use get::get;
 pub(crate) use input::check_references;
 pub use input::parse_values;
-pub use list::list;
+pub(crate) use list::selection;
+pub use list::{list, Page};
 pub use update::update;

@@ -93,10 +93,18 @@ fn action_schema(action: &str, description: &str) -> ObjectBuilder {
                 .items(uuid_schema())
                 .min_items(Some(1))
                 .description(Some(
-                    "At most 10,000 distinct record ids (repeats count once)",
+                    "At most 10,000 distinct record ids (repeats count once); or `where`",
                 )),
         )
-        .required("record_ids")
+        .property(
+            "where",
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .description(Some(
+                    "Instead of record_ids: a FilterGroup {type: AND|OR, conditions} or {search: \"...\"} \
+                     selecting at most the record_ids limit of records (more is 400)",
+                )),
+        )
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
 }
 

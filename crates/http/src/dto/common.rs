@@ -1,7 +1,5 @@
 //! Bodies shared by several routes: records, lists, schema, `/me`, health.
 
-use chrono::{DateTime, Utc};
-use kasar_application::ports::Cursor;
 use kasar_domain::standard::standard_objects;
 use kasar_domain::{FieldDef, FieldType, ObjectDef, Record};
 use serde::{Deserialize, Serialize};
@@ -11,10 +9,8 @@ use utoipa::openapi::schema::{
     SchemaFormat, SchemaType, Type,
 };
 use utoipa::openapi::RefOr;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
-
-use crate::error::ApiError;
 
 /// A record: `id`, `created_at`, `updated_at` and every field of the object by
 /// name; BELONGS_TO_ONE as the target id or null, MANY_TO_MANY as an array of ids.
@@ -216,55 +212,6 @@ impl RecordBody {
     }
 }
 
-/// A page of records, newest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ListResponse {
-    pub data: Vec<RecordBody>,
-    /// Records of the object in the organization.
-    pub total: i64,
-    /// Pass as `cursor` for the next page; null on the last page.
-    #[serde(rename = "nextCursor")]
-    pub next_cursor: Option<String>,
-}
-
-/// Query of a list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// Page size, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    /// Opaque cursor from a previous page's `nextCursor`.
-    #[param(pattern = r"^[0-9]{1,18}_[0-9a-f]{32}$")]
-    pub cursor: Option<String>,
-}
-
-/// Encodes a cursor: creation time in microseconds and id.
-pub fn encode_cursor(c: &Cursor) -> String {
-    format!("{}_{}", c.created_at.timestamp_micros(), c.id.simple())
-}
-
-/// Decodes a cursor from `encode_cursor`: exactly the form it writes (1 to 18
-/// digits, `_`, 32 lowercase hex digits), as the document's pattern says.
-pub fn decode_cursor(s: &str) -> Result<Cursor, ApiError> {
-    let bad = || ApiError::validation("cursor is not a cursor this API returned");
-    let (micros, id) = s.split_once('_').ok_or_else(bad)?;
-    let digits = |t: &str, n: std::ops::RangeInclusive<usize>, hex: bool| {
-        n.contains(&t.len())
-            && t.bytes().all(|b| {
-                b.is_ascii_digit() || (hex && b.is_ascii_hexdigit() && b.is_ascii_lowercase())
-            })
-    };
-    if !digits(micros, 1..=18, false) || !digits(id, 32..=32, true) {
-        return Err(bad());
-    }
-    let micros: i64 = micros.parse().map_err(|_| bad())?;
-    let created_at = DateTime::<Utc>::from_timestamp_micros(micros).ok_or_else(bad)?;
-    let id = Uuid::parse_str(id).map_err(|_| bad())?;
-    Ok(Cursor { created_at, id })
-}
-
 /// An object of the catalog.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ObjectSchema {
@@ -338,31 +285,4 @@ pub struct Profile {
 pub struct StatusResponse {
     /// `ok` or `ready`.
     pub status: String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_garbage_is_refused() {
-        let c = Cursor {
-            created_at: DateTime::<Utc>::from_timestamp_micros(1_700_000_000_123_456).unwrap(),
-            id: Uuid::new_v4(),
-        };
-        assert_eq!(decode_cursor(&encode_cursor(&c)).unwrap(), c);
-        for bad in [
-            "",
-            "x",
-            "1_x",
-            "abc_00000000000000000000000000000000",
-            "'; DROP TABLE x; --",
-            "-1_00000000000000000000000000000000",
-            "1_00000000-0000-0000-0000-000000000000",
-            "1_0000000000000000000000000000000A",
-            "1234567890123456789_00000000000000000000000000000000",
-        ] {
-            assert!(decode_cursor(bad).is_err());
-        }
-    }
 }

@@ -3,3 +3,4 @@
 pub mod bulk;
 pub mod common;
 pub mod duplicates;
+pub mod select;

@@ -2,6 +2,7 @@
 
 pub mod bulk;
 pub mod duplicates;
+pub mod export;
 pub mod fallback;
 pub mod health;
 pub mod me;

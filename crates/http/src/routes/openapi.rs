@@ -13,13 +13,14 @@ use utoipa::{Modify, OpenApi};
 
 use crate::dto::bulk::{BulkBody, BulkError, BulkResponse};
 use crate::dto::common::{
-    FieldSchema, ListResponse, MeResponse, ObjectName, ObjectSchema, Profile, RecordBody,
-    RecordCreate, RecordInput, SchemaResponse, StatusResponse,
+    FieldSchema, MeResponse, ObjectName, ObjectSchema, Profile, RecordBody, RecordCreate,
+    RecordInput, SchemaResponse, StatusResponse,
 };
 use crate::dto::duplicates::{
     DetectBody, DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeBody,
     MergeResponse,
 };
+use crate::dto::select::{Format, ListResponse, SearchBody};
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes;
 use crate::state::HttpState;
@@ -35,6 +36,8 @@ use crate::state::HttpState;
         routes::schema::list_schema,
         routes::schema::get_schema,
         routes::records::list::list,
+        routes::records::list::search,
+        routes::export::export,
         routes::records::create::create,
         routes::records::get::get,
         routes::records::update::update,
@@ -46,7 +49,7 @@ use crate::state::HttpState;
     components(schemas(
         ErrorBody, ErrorDetail, ObjectName, RecordBody, RecordCreate, RecordInput, ListResponse, ObjectSchema, FieldSchema, SchemaResponse, MeResponse, Profile,
         StatusResponse, DetectBody, MergeBody, DuplicatesRequest, DetectResponse, GroupBody, MergeResponse, DuplicatesResponse,
-        BulkBody, BulkError, BulkResponse,
+        BulkBody, BulkError, BulkResponse, SearchBody, Format,
     )),
     modifiers(&BearerAuth, &StandardErrors),
 )]
@@ -272,7 +275,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(secured, 11);
+        assert_eq!(secured, 13);
         assert!(paths["/api/v1/records/{object}/{id}"]["put"].is_object());
         assert_eq!(
             doc["components"]["schemas"]["ObjectName"]["enum"],
