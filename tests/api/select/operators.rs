@@ -327,7 +327,7 @@ async fn what_does_not_fit_is_400_validation_error() {
         "filters=%7B%7D",
         "search=x&filters=%7B%22type%22%3A%22AND%22%2C%22conditions%22%3A%5B%5D%7D",
         "sort_by=tags",
-        "sort_by=name&sort=%5B%5D",
+        "sort_by=name&sort=%5B%7B%22field%22%3A%22name%22%7D%5D",
         "sort_dir=up",
         "fields=nope",
         "cursor=abc",

@@ -120,7 +120,12 @@ fn parse_search(input: &SelectionInput) -> Result<Option<String>, SelectError> {
 }
 
 fn parse_sort(object: &ObjectDef, input: &SelectionInput) -> Result<Vec<SortKey>, SelectError> {
-    match (&input.sort, &input.sort_by) {
+    // An empty list is no sort given.
+    let sort = input
+        .sort
+        .as_ref()
+        .filter(|s| s.as_array().is_none_or(|a| !a.is_empty()));
+    match (sort, &input.sort_by) {
         (Some(_), Some(_)) => Err(SelectError::new("sort excludes sort_by")),
         (Some(json), None) => {
             if input.sort_dir.is_some() {

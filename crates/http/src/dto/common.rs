@@ -19,18 +19,42 @@ pub struct RecordBody(pub Json);
 
 impl utoipa::PartialSchema for RecordBody {
     fn schema() -> RefOr<Schema> {
+        record_schema(true)
+    }
+}
+
+impl ToSchema for RecordBody {}
+
+/// A record of a list or an export: `id` and the fields asked for (every
+/// field unless a projection names some).
+pub struct ProjectedRecord;
+
+impl utoipa::PartialSchema for ProjectedRecord {
+    fn schema() -> RefOr<Schema> {
+        record_schema(false)
+    }
+}
+
+impl ToSchema for ProjectedRecord {}
+
+/// The schema of a record; `whole`: its timestamps are always there.
+fn record_schema(whole: bool) -> RefOr<Schema> {
+    {
         let mut o = ObjectBuilder::new()
             .schema_type(Type::Object)
-            .description(Some(
+            .description(Some(if whole {
                 "A record: id, created_at, updated_at and every field of its object by name \
-                 (the fields of the standard objects are listed; an organization's catalog may add others)",
-            ))
+                 (the fields of the standard objects are listed; an organization's catalog may add others)"
+            } else {
+                "A record: id and the fields of the projection (every field without one)"
+            }))
             .property("id", uuid_schema())
             .required("id")
             .property("created_at", timestamp_schema())
-            .required("created_at")
-            .property("updated_at", timestamp_schema())
-            .required("updated_at");
+            .property("updated_at", timestamp_schema());
+        if whole {
+            o = o.required("created_at").required("updated_at");
+        }
         for (name, schema) in standard_field_schemas() {
             o = o.property(name, schema);
         }
@@ -43,8 +67,6 @@ impl utoipa::PartialSchema for RecordBody {
             .into()
     }
 }
-
-impl ToSchema for RecordBody {}
 
 /// The body of an update (PATCH or PUT): field name to value, for fields of
 /// the object named in the path (`GET /api/v1/schema/{object}` lists them).

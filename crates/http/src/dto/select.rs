@@ -49,6 +49,11 @@ impl SelectParams {
         let mut params = Self::default();
         let mut rest: Vec<(String, String)> = Vec::new();
         for (key, value) in pairs {
+            // An empty selection parameter is an absent one (forms send
+            // them), but for a filter value, where "" is a value.
+            if value.is_empty() && key != "filter_value" && !extra.contains(&key.as_str()) {
+                continue;
+            }
             let slot = match key.as_str() {
                 "filter_field" => &mut params.filter_field,
                 "filter_operator" => &mut params.filter_operator,
@@ -155,6 +160,7 @@ impl SearchBody {
 /// A page of records.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ListResponse {
+    #[schema(value_type = Vec<super::common::ProjectedRecord>)]
     pub data: Vec<RecordBody>,
     /// Every record that matches the selection.
     pub total: i64,

@@ -20,7 +20,7 @@ use crate::state::HttpState;
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), SelectParams, FormatParam),
     responses(
         (status = 200, description = "The records: CSV with a header of field names (MANY_TO_MANY ids joined by `;`), or a JSON array of records",
-            content((String = "text/csv"), (Vec<crate::dto::common::RecordBody> = "application/json"))),
+            content((String = "text/csv"), (Vec<crate::dto::common::ProjectedRecord> = "application/json"))),
         (status = 400, body = ErrorBody),
     ))]
 pub async fn export(

@@ -13,8 +13,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::dto::bulk::{BulkBody, BulkError, BulkResponse};
 use crate::dto::common::{
-    FieldSchema, MeResponse, ObjectName, ObjectSchema, Profile, RecordBody, RecordCreate,
-    RecordInput, SchemaResponse, StatusResponse,
+    FieldSchema, MeResponse, ObjectName, ObjectSchema, Profile, ProjectedRecord, RecordBody,
+    RecordCreate, RecordInput, SchemaResponse, StatusResponse,
 };
 use crate::dto::duplicates::{
     DetectBody, DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeBody,
@@ -49,7 +49,7 @@ use crate::state::HttpState;
     components(schemas(
         ErrorBody, ErrorDetail, ObjectName, RecordBody, RecordCreate, RecordInput, ListResponse, ObjectSchema, FieldSchema, SchemaResponse, MeResponse, Profile,
         StatusResponse, DetectBody, MergeBody, DuplicatesRequest, DetectResponse, GroupBody, MergeResponse, DuplicatesResponse,
-        BulkBody, BulkError, BulkResponse, SearchBody, Format,
+        BulkBody, BulkError, BulkResponse, SearchBody, Format, ProjectedRecord,
     )),
     modifiers(&BearerAuth, &StandardErrors),
 )]
