@@ -14,7 +14,7 @@ use deadpool_postgres::TimeoutType;
 use deadpool_postgres::{Object, Pool, PoolError};
 use kasar_application::StoreError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tokio_postgres::types::ToSql;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Row, Statement};
 
 use crate::error::{db, pool};
@@ -143,15 +143,16 @@ impl Conn {
         self.bounded(c.query(&stmt, params)).await
     }
 
-    /// Rows of a statement prepared for this query only (its SQL varies too
-    /// much to be cached per connection).
-    pub(crate) async fn query_once(
+    /// Rows of a statement whose parameters carry their types: sent with
+    /// them, in one round trip, and not cached (selection SQL varies too much
+    /// to be cached per connection).
+    pub(crate) async fn query_typed(
         &self,
         sql: &str,
-        params: &[&(dyn ToSql + Sync)],
+        params: &[(&(dyn ToSql + Sync), Type)],
     ) -> Result<Vec<Row>, StoreError> {
         let c = self.client()?;
-        self.bounded(c.query(sql, params)).await
+        self.bounded(c.query_typed(sql, params)).await
     }
 
     /// The row of a statement, if any.

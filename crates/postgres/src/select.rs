@@ -9,26 +9,31 @@ use kasar_domain::select::{
 use kasar_domain::{FieldType, ObjectDef, Value};
 use uuid::Uuid;
 
+use tokio_postgres::types::Type;
+
 use crate::sql::{ident, param, table, Param};
+
+/// A parameter with its SQL type (so a statement needs no prepare round trip).
+pub(crate) type Typed = (Param, Type);
 
 /// A WHERE clause (`TRUE` when nothing is filtered) and its parameters,
 /// numbered from the `first` given.
 pub(crate) struct Clause {
     pub(crate) sql: String,
-    pub(crate) params: Vec<Param>,
+    pub(crate) params: Vec<Typed>,
 }
 
 /// Builds clauses, numbering parameters as it goes.
 struct Builder<'a> {
     schema: &'a str,
     object: &'a ObjectDef,
-    params: Vec<Param>,
+    params: Vec<Typed>,
     first: usize,
 }
 
 impl Builder<'_> {
     /// Adds a parameter; returns its placeholder.
-    fn bind(&mut self, p: Param) -> String {
+    fn bind(&mut self, p: Typed) -> String {
         self.params.push(p);
         format!("${}", self.first + self.params.len() - 1)
     }
@@ -145,7 +150,7 @@ fn condition_sql(b: &mut Builder<'_>, c: &Condition) -> String {
             } else {
                 format!("%{escaped}%")
             };
-            let p = b.bind(Box::new(pattern));
+            let p = b.bind((Box::new(pattern), Type::TEXT));
             if op == Op::NotContains {
                 format!("({col} IS NULL OR {col} NOT ILIKE {p})")
             } else {
@@ -168,7 +173,7 @@ fn links_sql(b: &mut Builder<'_>, c: &Condition) -> String {
         (Operand::Nothing, Op::IsNull) => format!("NOT {}", exists("")),
         (Operand::Nothing, _) => exists(""),
         (Operand::Targets(ids), op) => {
-            let p = b.bind(Box::new(ids.clone()));
+            let p = b.bind((Box::new(ids.clone()), Type::UUID_ARRAY));
             let any = exists(&format!(" AND j.target_id = ANY({p})"));
             if op == Op::HasNone {
                 format!("NOT {any}")
@@ -192,7 +197,7 @@ fn search_sql(b: &mut Builder<'_>, term: &str) -> String {
     if textual.is_empty() {
         return "FALSE".to_owned();
     }
-    let p = b.bind(Box::new(format!("%{}%", like_escape(term))));
+    let p = b.bind((Box::new(format!("%{}%", like_escape(term))), Type::TEXT));
     let parts: Vec<String> = textual.iter().map(|c| format!("{c} ILIKE {p}")).collect();
     format!("({})", parts.join(" OR "))
 }
@@ -219,7 +224,7 @@ fn keyset_sql(b: &mut Builder<'_>, sort: &[SortKey], after: &After) -> String {
             None => format!("{col} IS NULL"),
         });
     }
-    let id = b.bind(Box::new(after.id));
+    let id = b.bind((Box::new(after.id), Type::UUID));
     let cmp = if sort.last().is_some_and(|k| k.descending) {
         "<"
     } else {
@@ -247,29 +252,42 @@ fn like_escape(text: &str) -> String {
     out
 }
 
-fn scalar_param(column: &Column, v: &Scalar) -> Param {
+fn scalar_param(column: &Column, v: &Scalar) -> Typed {
     match (column, v) {
-        (_, Scalar::Instant(t)) => Box::new(*t),
-        (_, Scalar::Uuid(id)) => Box::new(*id),
-        (Column::Field(f), Scalar::Value(v)) => param(f, v),
-        (_, Scalar::Value(v)) => Box::new(format!("{v:?}")),
+        (_, Scalar::Instant(t)) => (Box::new(*t), Type::TIMESTAMPTZ),
+        (_, Scalar::Uuid(id)) => (Box::new(*id), Type::UUID),
+        (Column::Field(f), Scalar::Value(v)) => (param(f, v), sql_type(f.field_type)),
+        (_, Scalar::Value(v)) => (Box::new(format!("{v:?}")), Type::TEXT),
+    }
+}
+
+/// The SQL type of a column field's values.
+fn sql_type(t: FieldType) -> Type {
+    match t {
+        FieldType::Number => Type::FLOAT8,
+        FieldType::Boolean => Type::BOOL,
+        FieldType::Date => Type::DATE,
+        FieldType::Owner | FieldType::BelongsToOne | FieldType::ManyToMany => Type::UUID,
+        _ => Type::TEXT,
     }
 }
 
 /// A typed array parameter for `= ANY(...)`.
-fn array_param(column: &Column, values: &[Scalar]) -> Param {
+fn array_param(column: &Column, values: &[Scalar]) -> Typed {
     let field_type = match column {
         Column::Id => {
-            return Box::new(pick(values, |s| match s {
+            let ids = pick(values, |s| match s {
                 Scalar::Uuid(id) => Some(*id),
                 _ => None,
-            }))
+            });
+            return (Box::new(ids), Type::UUID_ARRAY);
         }
         Column::CreatedAt | Column::UpdatedAt => {
-            return Box::new(pick(values, |s| match s {
+            let times = pick(values, |s| match s {
                 Scalar::Instant(t) => Some(*t),
                 _ => None,
-            }))
+            });
+            return (Box::new(times), Type::TIMESTAMPTZ_ARRAY);
         }
         Column::Field(f) => f.field_type,
     };
@@ -278,28 +296,41 @@ fn array_param(column: &Column, values: &[Scalar]) -> Param {
         _ => None,
     };
     match field_type {
-        FieldType::Number => Box::new(pick(values, |s| match value(s)? {
-            Value::Number(n) => Some(n),
-            _ => None,
-        })),
-        FieldType::Boolean => Box::new(pick(values, |s| match value(s)? {
-            Value::Bool(b) => Some(b),
-            _ => None,
-        })),
-        FieldType::Date => Box::new(pick::<NaiveDate>(values, |s| match value(s)? {
-            Value::Date(d) => Some(d),
-            _ => None,
-        })),
-        FieldType::Owner | FieldType::BelongsToOne | FieldType::ManyToMany => {
+        FieldType::Number => (
+            Box::new(pick(values, |s| match value(s)? {
+                Value::Number(n) => Some(n),
+                _ => None,
+            })),
+            Type::FLOAT8_ARRAY,
+        ),
+        FieldType::Boolean => (
+            Box::new(pick(values, |s| match value(s)? {
+                Value::Bool(b) => Some(b),
+                _ => None,
+            })),
+            Type::BOOL_ARRAY,
+        ),
+        FieldType::Date => (
+            Box::new(pick::<NaiveDate>(values, |s| match value(s)? {
+                Value::Date(d) => Some(d),
+                _ => None,
+            })),
+            Type::DATE_ARRAY,
+        ),
+        FieldType::Owner | FieldType::BelongsToOne | FieldType::ManyToMany => (
             Box::new(pick::<Uuid>(values, |s| match value(s)? {
                 Value::Id(id) => Some(id),
                 _ => None,
-            }))
-        }
-        _ => Box::new(pick::<String>(values, |s| match value(s)? {
-            Value::Text(t) => Some(t),
-            _ => None,
-        })),
+            })),
+            Type::UUID_ARRAY,
+        ),
+        _ => (
+            Box::new(pick::<String>(values, |s| match value(s)? {
+                Value::Text(t) => Some(t),
+                _ => None,
+            })),
+            Type::TEXT_ARRAY,
+        ),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Running selections: a page with its total, the ids a bulk `where` picks,
 //! and an export streamed from a server-side cursor. Selection SQL varies with
-//! every filter, so it is prepared per query rather than cached per
-//! connection (the cache would grow without bound).
+//! every filter, so it is not cached per connection (the cache would grow
+//! without bound); its parameters carry their types instead, so a statement
+//! costs one round trip, not a prepare and an execute.
 
 use futures_util::TryStreamExt;
 use kasar_application::ports::{RecordStream, Selected, Tenant};
@@ -9,17 +10,27 @@ use kasar_application::StoreError;
 use kasar_domain::select::{After, Selection};
 use kasar_domain::{ObjectDef, Record};
 use tokio::sync::mpsc;
+use tokio_postgres::types::{ToSql, Type};
 use uuid::Uuid;
 
 use crate::conn::{bounded, Conn};
 use crate::error::db;
-use crate::select::{clause, order_by};
-use crate::sql::{decode_record, refs, select_records, table, Param};
+use crate::select::{clause, order_by, Typed};
+use crate::sql::{decode_record, select_records, table};
 
 /// Records read per round trip of an export.
-const EXPORT_BATCH: i32 = 1000;
+const EXPORT_BATCH: i32 = 2000;
 
-/// The first `limit` records after `after` and the number of matches.
+/// Parameters as the driver takes them with their types.
+fn typed(params: &[Typed]) -> Vec<(&(dyn ToSql + Sync), Type)> {
+    params
+        .iter()
+        .map(|(p, t)| (p.as_ref() as &(dyn ToSql + Sync), t.clone()))
+        .collect()
+}
+
+/// The first `limit` records after `after` and the number of matches: two
+/// statements sent together (pipelined), one round trip.
 pub(crate) async fn page(
     client: &Conn,
     tenant: &Tenant,
@@ -28,7 +39,6 @@ pub(crate) async fn page(
     after: Option<&After>,
     limit: u32,
 ) -> Result<Selected, StoreError> {
-    let fetch: Param = Box::new(i64::from(limit) + 1);
     let rows_clause = clause(&tenant.schema, object, selection, after, 2);
     let sql = select_records(
         &tenant.schema,
@@ -39,9 +49,19 @@ pub(crate) async fn page(
             order_by(&selection.sort)
         ),
     );
-    let mut params = vec![fetch];
+    let mut params: Vec<Typed> = vec![(Box::new(i64::from(limit) + 1), Type::INT8)];
     params.extend(rows_clause.params);
-    let rows = client.query_once(&sql, &refs(&params)).await?;
+    let count_clause = clause(&tenant.schema, object, selection, None, 1);
+    let count = format!(
+        "SELECT count(*) FROM {} t WHERE {}",
+        table(&tenant.schema, &object.name),
+        count_clause.sql
+    );
+    let (row_params, count_params) = (typed(&params), typed(&count_clause.params));
+    let (rows, counted) = tokio::try_join!(
+        client.query_typed(&sql, &row_params),
+        client.query_typed(&count, &count_params),
+    )?;
     let mut records = rows
         .iter()
         .map(|r| decode_record(object, r))
@@ -49,20 +69,9 @@ pub(crate) async fn page(
         .map_err(db)?;
     let more = records.len() > limit as usize;
     records.truncate(limit as usize);
-    let count_clause = clause(&tenant.schema, object, selection, None, 1);
-    let count = format!(
-        "SELECT count(*) FROM {} t WHERE {}",
-        table(&tenant.schema, &object.name),
-        count_clause.sql
-    );
-    let total: i64 = client
-        .query_once(&count, &refs(&count_clause.params))
-        .await?
-        .first()
-        .map_or(0, |r| r.get(0));
     Ok(Selected {
         records,
-        total,
+        total: counted.first().map_or(0, |r| r.get(0)),
         more,
     })
 }
@@ -81,9 +90,9 @@ pub(crate) async fn ids(
         table(&tenant.schema, &object.name),
         c.sql
     );
-    let mut params: Vec<Param> = vec![Box::new(i64::from(limit))];
+    let mut params: Vec<Typed> = vec![(Box::new(i64::from(limit)), Type::INT8)];
     params.extend(c.params);
-    let rows = client.query_once(&sql, &refs(&params)).await?;
+    let rows = client.query_typed(&sql, &typed(&params)).await?;
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
@@ -116,14 +125,24 @@ pub(crate) fn stream(
 async fn produce(
     mut conn: Conn,
     sql: &str,
-    params: Vec<Param>,
+    params: Vec<Typed>,
     object: &ObjectDef,
     out: &mpsc::Sender<Result<Vec<Record>, StoreError>>,
 ) -> Result<(), StoreError> {
     let (client, broken, limit) = conn.parts()?;
-    let tx = bounded(limit, broken, client.transaction()).await?;
-    let stmt = bounded(limit, broken, tx.prepare(sql)).await?;
-    let portal = bounded(limit, broken, tx.bind(&stmt, &refs(&params))).await?;
+    let tx = bounded(
+        limit,
+        broken,
+        client.build_transaction().read_only(true).start(),
+    )
+    .await?;
+    let types: Vec<Type> = params.iter().map(|(_, t)| t.clone()).collect();
+    let stmt = bounded(limit, broken, tx.prepare_typed(sql, &types)).await?;
+    let values: Vec<&(dyn ToSql + Sync)> = params
+        .iter()
+        .map(|(p, _)| p.as_ref() as &(dyn ToSql + Sync))
+        .collect();
+    let portal = bounded(limit, broken, tx.bind(&stmt, &values)).await?;
     loop {
         let rows = bounded(limit, broken, tx.query_portal_raw(&portal, EXPORT_BATCH)).await?;
         futures_util::pin_mut!(rows);

@@ -50,6 +50,7 @@ async fn csv_and_json_exports_hold_every_selected_record() {
     let (status, ct, csv) = export(&app, &app.admin.token, "format=csv&filter_field=status&filter_operator=equals&filter_value=lost&sort_by=created_at&sort_dir=asc").await;
     assert_eq!(status, 200, "{csv}");
     assert!(ct.starts_with("text/csv"), "{ct}");
+    assert!(csv.ends_with("\r\n"), "RFC 4180 lines end with CRLF");
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header: Vec<String> = reader
         .headers()

@@ -61,6 +61,18 @@ async fn sql_in_any_parameter_is_refused_or_matched_literally() {
     )
     .await;
     assert_eq!(ids(&body), vec![quote.clone()]);
+    for nul in [
+        "search=a%00b",
+        "filter_field=first_name&filter_operator=contains&filter_value=a%00b",
+        "filter_field=first_name&filter_operator=equals&filter_value=a%00b",
+    ] {
+        let (status, body) = list(&app, "contacts", nul).await;
+        assert_eq!(
+            (status, code(&body)),
+            (400, "VALIDATION_ERROR"),
+            "{nul}: {body}"
+        );
+    }
     for wildcard in ["%", "_", "\\"] {
         let (_, body) = list(&app, "contacts", &format!("search={}", enc(wildcard))).await;
         assert_eq!(

@@ -52,7 +52,7 @@ pub(crate) enum Targets {
     /// Listed: distinct, in request order.
     Listed(Vec<Uuid>),
     /// Selected by a filter or a search.
-    Selected(Selection),
+    Selected(Box<Selection>),
 }
 
 /// The records of the command: `record_ids` (non-empty, at most the limit once
@@ -89,7 +89,7 @@ pub(crate) fn check_targets(
                     "where selects nothing: give a filter or a search".into(),
                 ));
             }
-            Ok(Targets::Selected(selection))
+            Ok(Targets::Selected(Box::new(selection)))
         }
         (Some(_), Some(_)) => Err(AppError::Validation(
             "record_ids and where exclude each other".into(),

@@ -21,7 +21,10 @@ pub struct After {
 impl Selection {
     /// A fingerprint of what decides the order and the matches.
     pub(super) fn fingerprint(&self) -> String {
-        let described = format!("{:?}|{:?}|{:?}", self.filter, self.search, self.sort);
+        let described = format!(
+            "{}|{:?}|{:?}|{:?}",
+            self.object, self.filter, self.search, self.sort
+        );
         let digest = Sha256::digest(described.as_bytes());
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
     }
@@ -90,7 +93,9 @@ fn value_of(column: &Column, record: &Record) -> Option<Scalar> {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) || s.len() > 8192 {
+    // A cursor holds the sort values of one record: at most a few fields
+    // of 100,000 characters, hex-encoded.
+    if !s.len().is_multiple_of(2) || s.len() > 4_000_000 {
         return None;
     }
     (0..s.len())

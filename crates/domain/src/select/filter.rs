@@ -258,6 +258,12 @@ fn condition(column: Column, op: Op, value: &Json) -> Result<Condition, SelectEr
     let operand = match op {
         Op::IsNull | Op::IsNotNull => Operand::Nothing,
         Op::Contains | Op::NotContains | Op::StartsWith => match value.as_str() {
+            Some(s) if s.contains('\0') => {
+                return Err(SelectError::new(format!(
+                    "{} takes no NUL character (U+0000)",
+                    op.as_str()
+                )))
+            }
             Some(s) if !s.is_empty() => Operand::Text(s.to_owned()),
             _ => {
                 return Err(SelectError::new(format!(

@@ -49,6 +49,8 @@ pub struct SelectionInput {
 /// A checked selection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Selection {
+    /// The object selected from.
+    pub object: String,
     pub filter: Option<Filter>,
     /// A case-insensitive substring of any TEXT, EMAIL, PHONE or LINKEDIN field.
     pub search: Option<String>,
@@ -59,9 +61,10 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// Every record, newest first, whole.
-    pub fn everything() -> Self {
+    /// Every record of `object`, newest first, whole.
+    pub fn everything(object: &str) -> Self {
         Self {
+            object: object.to_owned(),
             filter: None,
             search: None,
             sort: SortKey::newest_first(),
@@ -72,6 +75,7 @@ impl Selection {
     /// Checks `input` against `object`.
     pub fn parse(object: &ObjectDef, input: &SelectionInput) -> Result<Self, SelectError> {
         Ok(Self {
+            object: object.name.clone(),
             filter: parse_filter(object, input)?,
             search: parse_search(input)?,
             sort: parse_sort(object, input)?,
@@ -112,6 +116,9 @@ fn parse_filter(object: &ObjectDef, input: &SelectionInput) -> Result<Option<Fil
 fn parse_search(input: &SelectionInput) -> Result<Option<String>, SelectError> {
     match input.search.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
+        Some(s) if s.contains('\0') => Err(SelectError::new(
+            "search must not contain the NUL character (U+0000)",
+        )),
         Some(s) if s.chars().count() > MAX_SEARCH_CHARS => Err(SelectError::new(format!(
             "search holds at most {MAX_SEARCH_CHARS} characters"
         ))),

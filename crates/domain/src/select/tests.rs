@@ -62,6 +62,7 @@ fn every_operator_fits_its_field_types_only() {
         ("first_name", "contains", json!("")),
         ("status", "in", json!([])),
         ("email", "equals", json!(null)),
+        ("first_name", "contains", json!("a\u{0}b")),
     ];
     for (field, op, value) in bad {
         assert!(
@@ -172,7 +173,15 @@ fn a_cursor_belongs_to_its_selection() {
         after.values,
         vec![Some(Scalar::Value(Value::Text("a@b.co".into())))]
     );
-    assert!(Selection::everything().read_cursor(&cursor).is_err());
+    assert!(Selection::everything("contacts")
+        .read_cursor(&cursor)
+        .is_err());
+    let mut elsewhere = by_email.clone();
+    elsewhere.object = "companies".into();
+    assert!(
+        elsewhere.read_cursor(&cursor).is_err(),
+        "a cursor belongs to its object"
+    );
     assert!(by_email.read_cursor("zz").is_err());
     assert!(by_email.read_cursor(&"0".repeat(10)).is_err());
 }

@@ -7,7 +7,8 @@ use actix_web::{web, HttpResponse};
 use futures_util::{stream, StreamExt};
 use kasar_application::authorize::Export;
 use kasar_application::records::{ExportRecords, Exported};
-use kasar_domain::{ObjectDef, Record};
+use kasar_domain::record::timestamp;
+use kasar_domain::{ObjectDef, Record, Value};
 use serde_json::Value as Json;
 
 use crate::auth::Auth;
@@ -91,13 +92,9 @@ fn csv_body(exported: Exported) -> Body {
     let header = csv_rows(std::iter::once(columns.clone()));
     let rows = batches.map(move |batch| {
         let batch = batch.map_err(failed)?;
-        let rows = batch.iter().map(|record| {
-            let json = record.to_json(&object);
-            columns
-                .iter()
-                .map(|c| json.get(c.as_str()).map_or_else(String::new, cell))
-                .collect::<Vec<_>>()
-        });
+        let rows = batch
+            .iter()
+            .map(|record| columns.iter().map(|c| cell(record, c)).collect::<Vec<_>>());
         csv_rows(rows)
     });
     stream::once(async move { header })
@@ -105,9 +102,11 @@ fn csv_body(exported: Exported) -> Body {
         .boxed_local()
 }
 
-/// Rows as RFC 4180 CSV.
+/// Rows as RFC 4180 CSV (CRLF line ends).
 fn csv_rows(rows: impl Iterator<Item = Vec<String>>) -> Result<Bytes, actix_web::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     for row in rows {
         writer.write_record(&row).map_err(failed)?;
     }
@@ -115,18 +114,26 @@ fn csv_rows(rows: impl Iterator<Item = Vec<String>>) -> Result<Bytes, actix_web:
     Ok(Bytes::from(bytes))
 }
 
-/// One CSV cell: text as it is, ids of a MANY_TO_MANY field joined by `;`,
-/// null as an empty cell.
-fn cell(value: &Json) -> String {
-    match value {
-        Json::Null => String::new(),
-        Json::String(s) => s.clone(),
-        Json::Array(items) => items
-            .iter()
-            .filter_map(Json::as_str)
-            .collect::<Vec<_>>()
-            .join(";"),
-        other => other.to_string(),
+/// One CSV cell of `record`: what its JSON form holds, text as it is, ids of
+/// a MANY_TO_MANY field joined by `;`, null as an empty cell.
+fn cell(record: &Record, column: &str) -> String {
+    match column {
+        "id" => record.id.to_string(),
+        "created_at" => timestamp(record.created_at),
+        "updated_at" => timestamp(record.updated_at),
+        field => match record.get(field) {
+            Value::Null => String::new(),
+            Value::Text(s) => s.clone(),
+            Value::Ids(ids) => ids
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(";"),
+            other => match other.to_json() {
+                Json::String(s) => s,
+                json => json.to_string(),
+            },
+        },
     }
 }
 
