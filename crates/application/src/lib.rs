@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod authorize;
+pub mod batch;
 pub mod bulk;
 pub mod command;
 pub mod duplicates;

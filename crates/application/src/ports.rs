@@ -160,6 +160,35 @@ pub trait Tx: Send {
         values: &BTreeMap<String, Value>,
     ) -> Result<Uuid, StoreError>;
 
+    /// Inserts records with the given ids (column values and links), with a
+    /// fixed number of statements whatever their count.
+    async fn insert_many(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+        rows: &[BTreeMap<String, Value>],
+    ) -> Result<(), StoreError>;
+
+    /// Sets, for each record, its own given fields (and replaces the
+    /// MANY_TO_MANY fields it gives), with a fixed number of statements. A
+    /// record's `updated_at` moves when a value really changes or links are given.
+    async fn update_many(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+        rows: &[BTreeMap<String, Value>],
+    ) -> Result<(), StoreError>;
+
+    /// Records whose `field` matches one of `keys` (`id`: the id as
+    /// lowercase hyphenated text; EMAIL: trimmed and lowercased; TEXT:
+    /// exactly), as (key, id) pairs: several for a key several records match.
+    async fn find_by(
+        &mut self,
+        object: &ObjectDef,
+        field: &str,
+        keys: &[String],
+    ) -> Result<Vec<(String, Uuid)>, StoreError>;
+
     /// Sets column values (and replaces MANY_TO_MANY links) of the records.
     /// Only rows whose values really change get a new `updated_at`, unless
     /// links are replaced or `values` is empty (a plain touch of every row).

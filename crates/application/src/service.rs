@@ -10,6 +10,7 @@ use kasar_domain::token::digest;
 use kasar_domain::{Caller, Catalog, ObjectDef, Record};
 
 use crate::authorize::{Authorized, Detect, Export, Merge, Read, Write};
+use crate::batch::{self, BatchDelete, BatchOutcome, BatchWrite};
 use crate::bulk::{self, BulkCommand, BulkOutcome};
 use crate::duplicates::{self, DetectCommand, DetectOutcome, MergeCommand, MergeOutcome};
 use crate::error::AppError;
@@ -94,6 +95,20 @@ pub trait Crm: Send + Sync + 'static {
         auth: &Authorized<Merge>,
         command: MergeCommand,
     ) -> Result<MergeOutcome, AppError>;
+
+    /// Creates, updates or upserts many records.
+    async fn batch_write(
+        &self,
+        auth: &Authorized<Write>,
+        command: BatchWrite,
+    ) -> Result<BatchOutcome, AppError>;
+
+    /// Deletes many records.
+    async fn batch_delete(
+        &self,
+        auth: &Authorized<Write>,
+        command: BatchDelete,
+    ) -> Result<BatchOutcome, AppError>;
 
     /// Applies one change to many records.
     async fn bulk(
@@ -197,5 +212,21 @@ impl Crm for Services {
         command: BulkCommand,
     ) -> Result<BulkOutcome, AppError> {
         bulk::run(self, auth, command).await
+    }
+
+    async fn batch_write(
+        &self,
+        auth: &Authorized<Write>,
+        command: BatchWrite,
+    ) -> Result<BatchOutcome, AppError> {
+        batch::write(self, auth, command).await
+    }
+
+    async fn batch_delete(
+        &self,
+        auth: &Authorized<Write>,
+        command: BatchDelete,
+    ) -> Result<BatchOutcome, AppError> {
+        batch::delete(self, auth, command).await
     }
 }

@@ -25,6 +25,8 @@ pub struct Limits {
     pub bulk_targets: usize,
     /// Duplicate ids in one merge.
     pub merge_duplicates: usize,
+    /// Records in one batch request.
+    pub batch_records: usize,
     /// Times a transaction that hit a serialization failure or deadlock is retried.
     pub conflict_retries: u32,
 }
@@ -38,6 +40,7 @@ impl Default for Limits {
             bulk_records: 10_000,
             bulk_targets: 1_000,
             merge_duplicates: 100,
+            batch_records: 1_000,
             conflict_retries: 3,
         }
     }

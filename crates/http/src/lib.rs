@@ -50,7 +50,20 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
                     .service(
                         resource("/records/{object}")
                             .route(web::get().to(routes::records::list::list))
-                            .route(web::post().to(routes::records::create::create)),
+                            .route(web::post().to(routes::records::create::create))
+                            .route(web::delete().to(routes::batch::delete)),
+                    )
+                    .service(
+                        resource("/records/{object}/batch/create")
+                            .route(web::post().to(routes::batch::create)),
+                    )
+                    .service(
+                        resource("/records/{object}/batch/update")
+                            .route(web::post().to(routes::batch::update)),
+                    )
+                    .service(
+                        resource("/records/{object}/batch/upsert")
+                            .route(web::post().to(routes::batch::upsert)),
                     )
                     .service(
                         resource("/records/{object}/search")

@@ -2,6 +2,7 @@
 //! `Directory` ports with tokio-postgres over a deadpool pool, provisions
 //! organization schemas from the catalog, and runs the embedded migrations.
 
+mod batch;
 mod conn;
 mod connect;
 mod ddl;

@@ -55,7 +55,7 @@ impl PgTx {
         self.conn.query(sql, params).await
     }
 
-    fn t(&self, object: &str) -> String {
+    pub(crate) fn t(&self, object: &str) -> String {
         table(&self.tenant.schema, object)
     }
 
@@ -259,6 +259,38 @@ impl Tx for PgTx {
             }
         }
         Ok(id)
+    }
+
+    #[instrument(skip_all, fields(object = %object.name, records = rows.len()))]
+    async fn insert_many(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+        rows: &[BTreeMap<String, Value>],
+    ) -> Result<(), StoreError> {
+        let rows: Vec<&BTreeMap<String, Value>> = rows.iter().collect();
+        crate::batch::insert_many(self, object, ids, &rows).await
+    }
+
+    #[instrument(skip_all, fields(object = %object.name, records = rows.len()))]
+    async fn update_many(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+        rows: &[BTreeMap<String, Value>],
+    ) -> Result<(), StoreError> {
+        let rows: Vec<&BTreeMap<String, Value>> = rows.iter().collect();
+        crate::batch::update_many(self, object, ids, &rows).await
+    }
+
+    #[instrument(skip_all, fields(object = %object.name, keys = keys.len()))]
+    async fn find_by(
+        &mut self,
+        object: &ObjectDef,
+        field: &str,
+        keys: &[String],
+    ) -> Result<Vec<(String, Uuid)>, StoreError> {
+        crate::batch::find_by(self, object, field, keys).await
     }
 
     #[instrument(skip_all, fields(object = %object.name, ids = ids.len()))]

@@ -22,6 +22,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub duplicates: DuplicatesSettings,
     pub bulk: BulkSettings,
+    pub records: RecordsSettings,
     pub rate_limit: RateLimitSettings,
     pub log: LogSettings,
 }
@@ -120,6 +121,22 @@ impl Default for BulkSettings {
         Self {
             max_record_ids: limits.bulk_records,
             max_target_ids: limits.bulk_targets,
+        }
+    }
+}
+
+/// Batches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecordsSettings {
+    /// Records in one batch request.
+    pub max_batch: usize,
+}
+
+impl Default for RecordsSettings {
+    fn default() -> Self {
+        Self {
+            max_batch: Limits::default().batch_records,
         }
     }
 }
@@ -269,6 +286,7 @@ impl Settings {
             bulk_records: self.bulk.max_record_ids,
             bulk_targets: self.bulk.max_target_ids,
             merge_duplicates: self.duplicates.max_duplicate_ids,
+            batch_records: self.records.max_batch,
             ..Limits::default()
         })
     }

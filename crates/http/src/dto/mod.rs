@@ -1,5 +1,6 @@
 //! Request and response bodies of the API, with their OpenAPI schemas.
 
+pub mod batch;
 pub mod bulk;
 pub mod common;
 pub mod duplicates;

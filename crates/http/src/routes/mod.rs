@@ -1,5 +1,6 @@
 //! Routes: one handler per file.
 
+pub mod batch;
 pub mod bulk;
 pub mod duplicates;
 pub mod export;

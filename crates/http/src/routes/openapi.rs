@@ -11,6 +11,9 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use crate::dto::batch::{
+    BatchBody, BatchDeleteBody, BatchResponse, BatchResultBody, BatchUpsertBody,
+};
 use crate::dto::bulk::{BulkBody, BulkError, BulkResponse};
 use crate::dto::common::{
     FieldSchema, MeResponse, ObjectName, ObjectSchema, Profile, ProjectedRecord, RecordBody,
@@ -38,6 +41,10 @@ use crate::state::HttpState;
         routes::records::list::list,
         routes::records::list::search,
         routes::export::export,
+        routes::batch::create,
+        routes::batch::update,
+        routes::batch::upsert,
+        routes::batch::delete,
         routes::records::create::create,
         routes::records::get::get,
         routes::records::update::update,
@@ -50,6 +57,7 @@ use crate::state::HttpState;
         ErrorBody, ErrorDetail, ObjectName, RecordBody, RecordCreate, RecordInput, ListResponse, ObjectSchema, FieldSchema, SchemaResponse, MeResponse, Profile,
         StatusResponse, DetectBody, MergeBody, DuplicatesRequest, DetectResponse, GroupBody, MergeResponse, DuplicatesResponse,
         BulkBody, BulkError, BulkResponse, SearchBody, Format, ProjectedRecord,
+        BatchBody, BatchUpsertBody, BatchDeleteBody, BatchResponse, BatchResultBody,
     )),
     modifiers(&BearerAuth, &StandardErrors),
 )]
@@ -275,7 +283,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(secured, 13);
+        assert_eq!(secured, 17);
         assert!(paths["/api/v1/records/{object}/{id}"]["put"].is_object());
         assert_eq!(
             doc["components"]["schemas"]["ObjectName"]["enum"],

@@ -1,0 +1,281 @@
+//! Set-based writes of batches: many records created, or each changed in its
+//! own fields, with a fixed number of statements whatever their count (one per
+//! table touched: the object's, and each MANY_TO_MANY junction).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use kasar_application::StoreError;
+use kasar_domain::{FieldDef, FieldType, ObjectDef, Value};
+use uuid::Uuid;
+
+use crate::sql::{ident, Param};
+use crate::tx::PgTx;
+
+/// One column's values across the rows, as a typed array parameter
+/// (`None` where a row has null or no value).
+fn column(field: &FieldDef, rows: &[&BTreeMap<String, Value>]) -> (Param, &'static str) {
+    let get = |r: &&BTreeMap<String, Value>| r.get(&field.name).cloned().unwrap_or(Value::Null);
+    match field.field_type {
+        FieldType::Number => (
+            Box::new(
+                rows.iter()
+                    .map(|r| match get(r) {
+                        Value::Number(n) => Some(n),
+                        _ => None,
+                    })
+                    .collect::<Vec<Option<f64>>>(),
+            ),
+            "float8[]",
+        ),
+        FieldType::Boolean => (
+            Box::new(
+                rows.iter()
+                    .map(|r| match get(r) {
+                        Value::Bool(b) => Some(b),
+                        _ => None,
+                    })
+                    .collect::<Vec<Option<bool>>>(),
+            ),
+            "bool[]",
+        ),
+        FieldType::Date => (
+            Box::new(
+                rows.iter()
+                    .map(|r| match get(r) {
+                        Value::Date(d) => Some(d),
+                        _ => None,
+                    })
+                    .collect::<Vec<Option<NaiveDate>>>(),
+            ),
+            "date[]",
+        ),
+        FieldType::Owner | FieldType::BelongsToOne | FieldType::ManyToMany => (
+            Box::new(
+                rows.iter()
+                    .map(|r| match get(r) {
+                        Value::Id(id) => Some(id),
+                        _ => None,
+                    })
+                    .collect::<Vec<Option<Uuid>>>(),
+            ),
+            "uuid[]",
+        ),
+        _ => (
+            Box::new(
+                rows.iter()
+                    .map(|r| match get(r) {
+                        Value::Text(s) => Some(s),
+                        _ => None,
+                    })
+                    .collect::<Vec<Option<String>>>(),
+            ),
+            "text[]",
+        ),
+    }
+}
+
+/// Inserts `rows` with the given `ids`: one INSERT for the table, one per
+/// MANY_TO_MANY field for the links.
+pub(crate) async fn insert_many(
+    tx: &PgTx,
+    object: &ObjectDef,
+    ids: &[Uuid],
+    rows: &[&BTreeMap<String, Value>],
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut params: Vec<Param> = vec![Box::new(ids.to_vec())];
+    let mut cols = vec!["id".to_owned()];
+    let mut unnest = vec!["$1::uuid[]".to_owned()];
+    for f in object.column_fields() {
+        let (p, ty) = column(f, rows);
+        params.push(p);
+        cols.push(ident(&f.name));
+        unnest.push(format!("${}::{ty}", params.len()));
+    }
+    let sql = format!(
+        "INSERT INTO {} ({}) SELECT * FROM unnest({})",
+        tx.t(&object.name),
+        cols.join(", "),
+        unnest.join(", ")
+    );
+    tx.exec(&sql, &crate::sql::refs(&params)).await?;
+    for f in object.many_to_many_fields() {
+        let (sources, targets) = pairs(f, ids, rows);
+        if !sources.is_empty() {
+            let j = tx.t(&f.junction_table(&object.name));
+            let sql = format!(
+                "INSERT INTO {j} (source_id, target_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING"
+            );
+            tx.exec(&sql, &[&sources, &targets]).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The (record, target) pairs of a MANY_TO_MANY field over the rows.
+fn pairs(
+    field: &FieldDef,
+    ids: &[Uuid],
+    rows: &[&BTreeMap<String, Value>],
+) -> (Vec<Uuid>, Vec<Uuid>) {
+    let (mut sources, mut targets) = (Vec::new(), Vec::new());
+    for (id, row) in ids.iter().zip(rows) {
+        if let Some(Value::Ids(linked)) = row.get(&field.name) {
+            for t in linked {
+                sources.push(*id);
+                targets.push(*t);
+            }
+        }
+    }
+    (sources, targets)
+}
+
+/// Sets, for each record, its own given fields (others left alone) and
+/// replaces the MANY_TO_MANY fields it gives. A record gets a new `updated_at`
+/// when a value really changes or its links are given, as a single update does.
+pub(crate) async fn update_many(
+    tx: &PgTx,
+    object: &ObjectDef,
+    ids: &[Uuid],
+    rows: &[&BTreeMap<String, Value>],
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut params: Vec<Param> = vec![Box::new(ids.to_vec())];
+    let mut names = vec!["id".to_owned()];
+    let mut unnest = vec!["$1::uuid[]".to_owned()];
+    let (mut sets, mut changed) = (Vec::new(), Vec::new());
+    for (i, f) in object.column_fields().enumerate() {
+        let given: Vec<bool> = rows.iter().map(|r| r.contains_key(&f.name)).collect();
+        if !given.contains(&true) {
+            continue;
+        }
+        let (p, ty) = column(f, rows);
+        params.push(Box::new(given));
+        unnest.push(format!("${}::bool[]", params.len()));
+        params.push(p);
+        unnest.push(format!("${}::{ty}", params.len()));
+        let (g, v, col) = (format!("g{i}"), format!("v{i}"), ident(&f.name));
+        names.push(g.clone());
+        names.push(v.clone());
+        sets.push(format!(
+            "{col} = CASE WHEN u.{g} THEN u.{v} ELSE t.{col} END"
+        ));
+        changed.push(format!("(u.{g} AND u.{v} IS DISTINCT FROM t.{col})"));
+    }
+    let links: Vec<bool> = rows
+        .iter()
+        .map(|r| {
+            object
+                .many_to_many_fields()
+                .any(|f| r.contains_key(&f.name))
+        })
+        .collect();
+    params.push(Box::new(links));
+    unnest.push(format!("${}::bool[]", params.len()));
+    names.push("links".to_owned());
+    changed.push("u.links".to_owned());
+    sets.push(format!(
+        "updated_at = CASE WHEN {} THEN clock_timestamp() ELSE t.updated_at END",
+        changed.join(" OR ")
+    ));
+    let sql = format!(
+        "UPDATE {} t SET {} FROM unnest({}) AS u({}) WHERE t.id = u.id",
+        tx.t(&object.name),
+        sets.join(", "),
+        unnest.join(", "),
+        names.join(", ")
+    );
+    tx.exec(&sql, &crate::sql::refs(&params)).await?;
+    replace_links(tx, object, ids, rows).await
+}
+
+/// For each MANY_TO_MANY field given by some records: their links become
+/// exactly the given ones (one DELETE and one INSERT per field).
+async fn replace_links(
+    tx: &PgTx,
+    object: &ObjectDef,
+    ids: &[Uuid],
+    rows: &[&BTreeMap<String, Value>],
+) -> Result<(), StoreError> {
+    for f in object.many_to_many_fields() {
+        let replaced: Vec<Uuid> = ids
+            .iter()
+            .zip(rows)
+            .filter(|(_, r)| r.contains_key(&f.name))
+            .map(|(id, _)| *id)
+            .collect();
+        if replaced.is_empty() {
+            continue;
+        }
+        let (sources, targets) = pairs(f, ids, rows);
+        let j = tx.t(&f.junction_table(&object.name));
+        let delete = format!(
+            "DELETE FROM {j} j WHERE j.source_id = ANY($1) AND NOT EXISTS \
+             (SELECT 1 FROM unnest($2::uuid[], $3::uuid[]) AS k(s, g) WHERE k.s = j.source_id AND k.g = j.target_id)"
+        );
+        tx.exec(&delete, &[&replaced, &sources, &targets]).await?;
+        let insert = format!(
+            "INSERT INTO {j} (source_id, target_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING"
+        );
+        tx.exec(&insert, &[&sources, &targets]).await?;
+    }
+    Ok(())
+}
+
+/// Records whose `field` matches one of `keys`: the id itself for `id`, an
+/// EMAIL trimmed and lowercased (the keys must be so too), TEXT exactly.
+/// Returns (key, record id) pairs, several per key when several match.
+pub(crate) async fn find_by(
+    tx: &PgTx,
+    object: &ObjectDef,
+    field: &str,
+    keys: &[String],
+) -> Result<Vec<(String, Uuid)>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let t = tx.t(&object.name);
+    if field == "id" {
+        let ids: Vec<Uuid> = keys
+            .iter()
+            .filter_map(|k| Uuid::parse_str(k).ok())
+            .collect();
+        let rows = tx
+            .rows(
+                &format!("SELECT t.id FROM {t} t WHERE t.id = ANY($1)"),
+                &[&ids],
+            )
+            .await?;
+        return Ok(rows
+            .iter()
+            .map(|r| {
+                let id: Uuid = r.get(0);
+                (id.to_string(), id)
+            })
+            .collect());
+    }
+    let sql = match object.field(field).map(|f| f.field_type) {
+        Some(FieldType::Email) => {
+            let c = ident(field);
+            format!(
+                "SELECT lower(btrim(t.{c})), t.id FROM {t} t WHERE lower(btrim(t.{c})) = ANY($1)"
+            )
+        }
+        Some(FieldType::Text) => {
+            let c = ident(field);
+            format!("SELECT t.{c}, t.id FROM {t} t WHERE t.{c} = ANY($1)")
+        }
+        _ => {
+            return Err(StoreError::Unexpected(anyhow::anyhow!(
+                "cannot match on {field}"
+            )))
+        }
+    };
+    let rows = tx.rows(&sql, &[&keys]).await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
