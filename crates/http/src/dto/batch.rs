@@ -3,31 +3,37 @@
 use kasar_application::ErrorCode;
 use serde::Serialize;
 use serde_json::Value as Json;
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// `{"records": [...]}`: at most the configured number of records (1,000 by
 /// default); each a JSON object of field values (with its `id` for an update).
+/// An item that is not fails on its own, in the results.
 #[derive(Debug, ToSchema)]
 pub struct BatchBody {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(schema_with = any_items)]
     pub records: Vec<Json>,
+}
+
+/// An array of any JSON values: each item is judged on its own.
+fn any_items() -> ArrayBuilder {
+    ArrayBuilder::new().items(ObjectBuilder::new().schema_type(SchemaType::AnyValue))
 }
 
 /// An upsert: the records and the field they are matched on.
 #[derive(Debug, ToSchema)]
 pub struct BatchUpsertBody {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(schema_with = any_items)]
     pub records: Vec<Json>,
     /// `id`, or a TEXT or EMAIL field (an EMAIL compared trimmed and lowercased).
     pub match_field: String,
 }
 
-/// The ids to delete.
+/// The ids to delete; an item that is not a UUID string fails on its own.
 #[derive(Debug, ToSchema)]
 pub struct BatchDeleteBody {
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = any_items)]
     pub record_ids: Vec<Json>,
 }
 
