@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod batch;
 mod bulk;
 mod detect;
 mod load;
@@ -26,8 +27,8 @@ async fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    // KASAR_BENCH_ONLY: a comma list of groups (detect, merge, bulk, load,
-    // select); all of them by default.
+    // KASAR_BENCH_ONLY: a comma list of groups (detect, merge, bulk, batch,
+    // load, select); all of them by default.
     let only = std::env::var("KASAR_BENCH_ONLY").unwrap_or_default();
     let runs = |group: &str| only.is_empty() || only.split(',').any(|g| g.trim() == group);
     let mut report = Report::default();
@@ -40,6 +41,9 @@ async fn main() {
     }
     if runs("bulk") {
         bulk::run(&bench, &mut report).await;
+    }
+    if runs("batch") {
+        batch::run(&bench, &mut report).await;
     }
     if runs("load") {
         load::run(&bench, &mut report).await;
