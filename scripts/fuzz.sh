@@ -59,7 +59,7 @@ cleanup() {
 trap cleanup EXIT
 
 pg_port=$(scripts/pg.sh free-port)
-scripts/pg.sh ensure "$dir" "$pg_port"
+scripts/pg.sh ensure "$dir" "$pg_port" fast
 psql "postgres://postgres@127.0.0.1:$pg_port/postgres" -qc "CREATE DATABASE kasar_fuzz" >/dev/null
 export KASAR__DATABASE__URL="postgres://postgres@127.0.0.1:$pg_port/kasar_fuzz"
 export KASAR__LOG__LEVEL=warn

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # PostgreSQL clusters for development and tests, from the system's binaries.
 #
-#   scripts/pg.sh ensure DIR PORT   create (first time) or reuse and start a cluster in DIR
+#   scripts/pg.sh ensure DIR PORT [fast]
+#                                   create (first time) or reuse and start a cluster in DIR;
+#                                   `fast` turns durability off (fsync, full pages, synchronous
+#                                   commit): for throwaway test and bench clusters only, never
+#                                   for the cluster of `make run`
 #   scripts/pg.sh stop DIR          stop the cluster in DIR
 #   scripts/pg.sh free-port         print a free TCP port on 127.0.0.1
 #
@@ -37,7 +41,7 @@ as_owner() {
 cmd=${1:-}
 case "$cmd" in
   ensure)
-    dir=$2; port=$3
+    dir=$2; port=$3; mode=${4:-durable}
     need_bin
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
@@ -51,8 +55,11 @@ case "$cmd" in
         || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
     if ! as_owner "$BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-      as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
-        -o "-p $port -c listen_addresses=127.0.0.1 -k $dir/data -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      opts="-p $port -c listen_addresses=127.0.0.1 -k $dir/data -c max_connections=300"
+      if [ "$mode" = fast ]; then
+        opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+      fi
+      as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 -o "$opts" \
         start >/dev/null || { tail -20 "$dir/postgres.log" >&2; exit 1; }
     fi
     ;;

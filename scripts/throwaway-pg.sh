@@ -6,5 +6,5 @@ chmod 755 "$throwaway_pg_dir"
 throwaway_pg_port=$(scripts/pg.sh free-port)
 throwaway_pg_cleanup() { scripts/pg.sh stop "$throwaway_pg_dir"; rm -rf "$throwaway_pg_dir"; }
 trap throwaway_pg_cleanup EXIT
-scripts/pg.sh ensure "$throwaway_pg_dir" "$throwaway_pg_port"
+scripts/pg.sh ensure "$throwaway_pg_dir" "$throwaway_pg_port" fast
 THROWAWAY_PG_URL="postgres://postgres@127.0.0.1:$throwaway_pg_port/postgres"

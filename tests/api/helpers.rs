@@ -59,7 +59,7 @@ fn own_cluster() -> String {
         .expect("a free port")
         .port();
     let started = Command::new(&pg)
-        .args(["ensure", &dir.to_string_lossy(), &port.to_string()])
+        .args(["ensure", &dir.to_string_lossy(), &port.to_string(), "fast"])
         .status()
         .expect("run scripts/pg.sh");
     assert!(

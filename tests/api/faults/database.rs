@@ -229,3 +229,23 @@ async fn a_statement_slower_than_statement_timeout_fails_generically_and_changes
 }
 
 // ---------------------------------------------------------------------------
+
+/// The cluster `make run` starts (scripts/pg.sh without `fast`) keeps
+/// PostgreSQL's durability; only throwaway clusters turn it off.
+#[actix_web::test]
+async fn a_cluster_started_as_make_run_starts_it_is_durable() {
+    let cluster = Cluster::start();
+    let db = connect(&format!(
+        "postgres://postgres@127.0.0.1:{}/postgres",
+        cluster.port
+    ))
+    .await;
+    for setting in ["fsync", "full_page_writes", "synchronous_commit"] {
+        let value: String = db
+            .query_one(&format!("SHOW {setting}"), &[])
+            .await
+            .expect("show")
+            .get(0);
+        assert_eq!(value, "on", "{setting}");
+    }
+}
