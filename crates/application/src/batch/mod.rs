@@ -6,7 +6,6 @@ mod command;
 mod delete;
 mod outcome;
 mod prepare;
-mod references;
 mod write;
 
 pub use command::{BatchDelete, BatchKind, BatchWrite, DeleteBody, RecordsBody, UpsertBody};

@@ -11,14 +11,13 @@ use uuid::Uuid;
 use super::command::{BatchKind, BatchWrite};
 use super::outcome::{failed, BatchOutcome, BatchResult};
 use super::prepare::{check_match_field, prepare, Action, Pending};
-use super::references::missing_references;
 use super::too_many;
 use crate::authorize::{Authorized, Write};
 use crate::command::RecordFields;
 use crate::error::{AppError, NO_PERMISSION_ON_RECORD};
 use crate::error_code::ErrorCode;
 use crate::ports::{Tenant, Tx};
-use crate::records::parse_values;
+use crate::records::{missing_references, parse_values};
 use crate::transaction::Unit;
 use crate::Services;
 

@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 
 use kasar_domain::id::shorten;
-use kasar_domain::{Caller, Catalog, FieldType, ObjectDef, Record, Value};
+use kasar_domain::{Caller, Catalog, ObjectDef, Record, Value};
 use uuid::Uuid;
 
+use super::references::missing_references;
 use crate::command::RecordFields;
-use crate::error::{AppError, StoreError, NO_PERMISSION_ON_RECORD};
+use crate::error::{AppError, NO_PERMISSION_ON_RECORD};
 use crate::ports::Tx;
 
 const SYSTEM_FIELDS: [&str; 3] = ["id", "created_at", "updated_at"];
@@ -67,44 +68,14 @@ pub(crate) async fn check_references(
     object: &ObjectDef,
     values: &BTreeMap<String, Value>,
 ) -> Result<(), AppError> {
-    for (name, value) in values {
-        let Some(field) = object.field(name) else {
-            continue;
-        };
-        let ids: Vec<Uuid> = match value {
-            Value::Id(id) => vec![*id],
-            Value::Ids(ids) => ids.clone(),
-            _ => continue,
-        };
-        if ids.is_empty() {
-            continue;
-        }
-        let missing = match field.field_type {
-            FieldType::Owner => tx.missing_users(&ids).await?,
-            FieldType::BelongsToOne | FieldType::ManyToMany => {
-                let target = field
-                    .target
-                    .as_deref()
-                    .and_then(|t| catalog.object(t))
-                    .ok_or_else(|| {
-                        StoreError::Unexpected(anyhow::anyhow!("field {name} has no target"))
-                    })?;
-                tx.missing_records(target, &ids).await?
-            }
-            _ => continue,
-        };
-        if let Some(id) = missing.first() {
-            let what = if field.field_type == FieldType::Owner {
-                "workspace user"
-            } else {
-                "record"
-            };
-            return Err(AppError::Validation(format!(
-                "field '{name}': {what} {id} does not exist"
-            )));
-        }
+    match missing_references(tx, catalog, object, &[values])
+        .await?
+        .pop()
+        .flatten()
+    {
+        Some(message) => Err(AppError::Validation(message)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Locks one record and applies the record-level write rule to it: 404 when it

@@ -7,6 +7,7 @@ mod export;
 mod get;
 mod input;
 mod list;
+mod references;
 mod update;
 
 pub use command::{
@@ -21,4 +22,5 @@ pub(crate) use input::check_references;
 pub use input::parse_values;
 pub(crate) use list::selection;
 pub use list::{list, Page};
+pub(crate) use references::missing_references;
 pub use update::update;

@@ -1,5 +1,6 @@
-//! References of many records checked at once: one query per reference
-//! field, whatever the number of records.
+//! References checked at once for any number of records: one query per
+//! reference field, whatever the number of records (single writes, bulk and
+//! batches alike).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -19,7 +20,11 @@ pub(crate) async fn missing_references(
     rows: &[&BTreeMap<String, Value>],
 ) -> Result<Vec<Option<String>>, AppError> {
     let mut out: Vec<Option<String>> = vec![None; rows.len()];
-    for field in &object.fields {
+    // By name: a record's first reference to nothing is the same whatever
+    // the catalog's order of its fields.
+    let mut fields: Vec<_> = object.fields.iter().collect();
+    fields.sort_by(|a, b| a.name.cmp(&b.name));
+    for field in fields {
         let ids_of = |row: &BTreeMap<String, Value>| -> Vec<Uuid> {
             match row.get(&field.name) {
                 Some(Value::Id(id)) => vec![*id],
