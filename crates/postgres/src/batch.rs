@@ -4,75 +4,18 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use kasar_application::StoreError;
 use kasar_domain::{FieldDef, FieldType, ObjectDef, Value};
 use uuid::Uuid;
 
-use crate::sql::{ident, Param};
+use crate::sql::{array_param, column_type, ident, Param};
 use crate::tx::PgTx;
 
 /// One column's values across the rows, as a typed array parameter
-/// (`None` where a row has null or no value).
-fn column(field: &FieldDef, rows: &[&BTreeMap<String, Value>]) -> (Param, &'static str) {
-    let get = |r: &&BTreeMap<String, Value>| r.get(&field.name).cloned().unwrap_or(Value::Null);
-    match field.field_type {
-        FieldType::Number => (
-            Box::new(
-                rows.iter()
-                    .map(|r| match get(r) {
-                        Value::Number(n) => Some(n),
-                        _ => None,
-                    })
-                    .collect::<Vec<Option<f64>>>(),
-            ),
-            "float8[]",
-        ),
-        FieldType::Boolean => (
-            Box::new(
-                rows.iter()
-                    .map(|r| match get(r) {
-                        Value::Bool(b) => Some(b),
-                        _ => None,
-                    })
-                    .collect::<Vec<Option<bool>>>(),
-            ),
-            "bool[]",
-        ),
-        FieldType::Date => (
-            Box::new(
-                rows.iter()
-                    .map(|r| match get(r) {
-                        Value::Date(d) => Some(d),
-                        _ => None,
-                    })
-                    .collect::<Vec<Option<NaiveDate>>>(),
-            ),
-            "date[]",
-        ),
-        FieldType::Owner | FieldType::BelongsToOne | FieldType::ManyToMany => (
-            Box::new(
-                rows.iter()
-                    .map(|r| match get(r) {
-                        Value::Id(id) => Some(id),
-                        _ => None,
-                    })
-                    .collect::<Vec<Option<Uuid>>>(),
-            ),
-            "uuid[]",
-        ),
-        _ => (
-            Box::new(
-                rows.iter()
-                    .map(|r| match get(r) {
-                        Value::Text(s) => Some(s),
-                        _ => None,
-                    })
-                    .collect::<Vec<Option<String>>>(),
-            ),
-            "text[]",
-        ),
-    }
+/// (null where a row has null or no value), and the SQL type to cast it to.
+fn column(field: &FieldDef, rows: &[&BTreeMap<String, Value>]) -> (Param, String) {
+    let (param, _) = array_param(field.field_type, rows.iter().map(|r| r.get(&field.name)));
+    (param, format!("{}[]", column_type(field.field_type)))
 }
 
 /// Inserts `rows` with the given `ids`: one INSERT for the table, one per

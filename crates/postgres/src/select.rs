@@ -2,16 +2,16 @@
 //! search (and of a keyset cursor), and its ORDER BY. Column names come from
 //! the catalog through `ident`; every value is a parameter.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use kasar_domain::select::{
     After, Column, Condition, Filter, Kind, Op, Operand, Scalar, Selection, SortKey,
 };
-use kasar_domain::{FieldType, ObjectDef, Value};
+use kasar_domain::{FieldType, ObjectDef};
 use uuid::Uuid;
 
 use tokio_postgres::types::Type;
 
-use crate::sql::{ident, param, table, Param};
+use crate::sql::{self, ident, param, table, Param};
 
 /// A parameter with its SQL type (so a statement needs no prepare round trip).
 pub(crate) type Typed = (Param, Type);
@@ -274,67 +274,33 @@ fn sql_type(t: FieldType) -> Type {
 
 /// A typed array parameter for `= ANY(...)`.
 fn array_param(column: &Column, values: &[Scalar]) -> Typed {
-    let field_type = match column {
+    match column {
         Column::Id => {
-            let ids = pick(values, |s| match s {
-                Scalar::Uuid(id) => Some(*id),
-                _ => None,
-            });
-            return (Box::new(ids), Type::UUID_ARRAY);
+            let ids: Vec<Uuid> = values
+                .iter()
+                .filter_map(|s| match s {
+                    Scalar::Uuid(id) => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            (Box::new(ids), Type::UUID_ARRAY)
         }
         Column::CreatedAt | Column::UpdatedAt => {
-            let times = pick(values, |s| match s {
-                Scalar::Instant(t) => Some(*t),
-                _ => None,
-            });
-            return (Box::new(times), Type::TIMESTAMPTZ_ARRAY);
+            let times: Vec<DateTime<Utc>> = values
+                .iter()
+                .filter_map(|s| match s {
+                    Scalar::Instant(t) => Some(*t),
+                    _ => None,
+                })
+                .collect();
+            (Box::new(times), Type::TIMESTAMPTZ_ARRAY)
         }
-        Column::Field(f) => f.field_type,
-    };
-    let value = |s: &Scalar| match s {
-        Scalar::Value(v) => Some(v.clone()),
-        _ => None,
-    };
-    match field_type {
-        FieldType::Number => (
-            Box::new(pick(values, |s| match value(s)? {
-                Value::Number(n) => Some(n),
+        Column::Field(f) => sql::array_param(
+            f.field_type,
+            values.iter().map(|s| match s {
+                Scalar::Value(v) => Some(v),
                 _ => None,
-            })),
-            Type::FLOAT8_ARRAY,
-        ),
-        FieldType::Boolean => (
-            Box::new(pick(values, |s| match value(s)? {
-                Value::Bool(b) => Some(b),
-                _ => None,
-            })),
-            Type::BOOL_ARRAY,
-        ),
-        FieldType::Date => (
-            Box::new(pick::<NaiveDate>(values, |s| match value(s)? {
-                Value::Date(d) => Some(d),
-                _ => None,
-            })),
-            Type::DATE_ARRAY,
-        ),
-        FieldType::Owner | FieldType::BelongsToOne | FieldType::ManyToMany => (
-            Box::new(pick::<Uuid>(values, |s| match value(s)? {
-                Value::Id(id) => Some(id),
-                _ => None,
-            })),
-            Type::UUID_ARRAY,
-        ),
-        _ => (
-            Box::new(pick::<String>(values, |s| match value(s)? {
-                Value::Text(t) => Some(t),
-                _ => None,
-            })),
-            Type::TEXT_ARRAY,
+            }),
         ),
     }
-}
-
-/// The values `f` keeps.
-fn pick<T>(values: &[Scalar], f: impl Fn(&Scalar) -> Option<T>) -> Vec<T> {
-    values.iter().filter_map(f).collect()
 }

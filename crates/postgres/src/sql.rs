@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kasar_domain::{FieldDef, FieldType, ObjectDef, Record, Value};
-use tokio_postgres::types::ToSql;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -128,6 +128,58 @@ pub(crate) fn param(field: &FieldDef, value: &Value) -> Param {
             Box::new(None::<Uuid>)
         }
         (_, Value::Null) => Box::new(None::<String>),
+    }
+}
+
+/// The values of one field type as an array parameter (null where a value
+/// is `None`, null or of another kind) and the array's SQL type: for
+/// `= ANY(...)` and for `unnest(...)` of many rows.
+pub(crate) fn array_param<'a>(
+    t: FieldType,
+    values: impl Iterator<Item = Option<&'a Value>>,
+) -> (Param, Type) {
+    fn each<'a, T: ToSql + Sync + Send + 'static>(
+        values: impl Iterator<Item = Option<&'a Value>>,
+        f: impl Fn(&Value) -> Option<T>,
+    ) -> Param {
+        Box::new(values.map(|v| v.and_then(&f)).collect::<Vec<Option<T>>>())
+    }
+    match t {
+        FieldType::Number => (
+            each(values, |v| match v {
+                Value::Number(n) => Some(*n),
+                _ => None,
+            }),
+            Type::FLOAT8_ARRAY,
+        ),
+        FieldType::Boolean => (
+            each(values, |v| match v {
+                Value::Bool(b) => Some(*b),
+                _ => None,
+            }),
+            Type::BOOL_ARRAY,
+        ),
+        FieldType::Date => (
+            each(values, |v| match v {
+                Value::Date(d) => Some(*d),
+                _ => None,
+            }),
+            Type::DATE_ARRAY,
+        ),
+        FieldType::Owner | FieldType::BelongsToOne | FieldType::ManyToMany => (
+            each(values, |v| match v {
+                Value::Id(id) => Some(*id),
+                _ => None,
+            }),
+            Type::UUID_ARRAY,
+        ),
+        _ => (
+            each(values, |v| match v {
+                Value::Text(s) => Some(s.clone()),
+                _ => None,
+            }),
+            Type::TEXT_ARRAY,
+        ),
     }
 }
 
