@@ -51,7 +51,7 @@ async fn resolve(req: &ServiceRequest) -> Result<Caller, ApiError> {
         .ok_or_else(ApiError::unauthenticated)?;
     // A token without a valid scope may do nothing at all: refused here,
     // before the rate limit counts it.
-    authorize::authorize::<authorize::Read>(&caller)?;
+    <authorize::Read as Operation>::check(&caller)?;
     Ok(caller)
 }
 

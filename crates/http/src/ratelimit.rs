@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
 use kasar_domain::Caller;
@@ -247,15 +247,9 @@ pub(crate) async fn limit(
             family.as_str(),
             decision.retry_after()
         );
-        let mut res = req
-            .error_response(ApiError::new(
-                kasar_application::ErrorCode::RateLimited,
-                message,
-            ))
-            .map_into_boxed_body();
-        res.headers_mut()
-            .insert(RETRY_AFTER, HeaderValue::from(decision.retry_after()));
-        res
+        let refused = ApiError::new(kasar_application::ErrorCode::RateLimited, message)
+            .retry_after(decision.retry_after());
+        req.error_response(refused).map_into_boxed_body()
     };
     decision.write(res.headers_mut());
     Ok(res)

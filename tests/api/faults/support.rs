@@ -13,7 +13,7 @@ pub(crate) use std::sync::Arc;
 pub(crate) use std::task::Poll;
 pub(crate) use std::time::{Duration, Instant};
 
-pub(crate) use kasar_application::admin::{self, TokenRequest};
+pub(crate) use kasar_application::admin;
 pub(crate) use kasar_application::authorize::{authorize, Write};
 pub(crate) use kasar_application::bulk::{self, BulkCommand};
 pub(crate) use kasar_application::ports::{Store, Tenant};
@@ -223,26 +223,20 @@ pub(crate) async fn provision(settings: &Settings) -> (Services, Tenant, String)
     let org = admin::create_organization(&services, "acme", Some("Acme"))
         .await
         .expect("organization");
-    admin::add_user(&services, "acme", "admin@acme.test", None, Role::Admin)
-        .await
-        .expect("user");
-    let token = mint(&services).await;
+    let (_, token) = crate::provision::user_with_token(
+        &services,
+        "acme",
+        "admin@acme.test",
+        Role::Admin,
+        &["mcp"],
+    )
+    .await;
     (services, org, token)
 }
 
 /// A new `mcp` token of the admin of `acme`.
 pub(crate) async fn mint(services: &Services) -> String {
-    let request = TokenRequest {
-        org: "acme".into(),
-        email: "admin@acme.test".into(),
-        scopes: vec!["mcp".into()],
-        name: None,
-        expires_in_days: None,
-    };
-    admin::create_token(services, &request)
-        .await
-        .expect("token")
-        .token
+    crate::provision::token(services, "acme", "admin@acme.test", &["mcp"], None).await
 }
 
 pub(crate) async fn connect(url: &str) -> tokio_postgres::Client {
