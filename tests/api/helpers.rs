@@ -123,7 +123,7 @@ pub(crate) async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestAp
         address,
         db,
         services,
-        store: kasar_postgres::PgStore::new(pool.clone(), &settings.pool()),
+        store: kasar_server::store(&settings, &pool).expect("store"),
         settings,
         org,
         admin: placeholder(),
@@ -179,8 +179,17 @@ fn placeholder() -> TestUser {
 impl TestApp {
     /// Runs SQL on the test database; `{s}` stands for the organization's
     /// quoted schema.
+    /// Runs SQL in the organization's schema (`{s}`). Records written this
+    /// way bypass the service, so the key index is rebuilt after a write, as
+    /// an operator runs `kasar reindex` after changing the tables by hand.
     pub(crate) async fn sql(&self, statement: &str) {
         sql_in(&self.db, &self.org.schema, statement).await;
+        if ["INSERT", "UPDATE", "DELETE"]
+            .iter()
+            .any(|w| statement.contains(w))
+        {
+            self.store.reindex().await.expect("reindex");
+        }
     }
 
     /// Adds a user to `org` and mints a token with `scopes`.

@@ -12,6 +12,7 @@ async fn seed_contacts(app: &TestApp, n: i32) {
         s = app.org.schema
     );
     app.db.batch_execute(&sql).await.unwrap();
+    app.store.reindex().await.unwrap();
 }
 
 #[actix_web::test]

@@ -35,6 +35,9 @@ pub struct Merge;
 /// Export records: an admin with any valid scope.
 #[derive(Debug)]
 pub struct Export;
+/// Import records: an admin whose token may write.
+#[derive(Debug)]
+pub struct Import;
 
 fn denied(message: &str) -> AppError {
     AppError::PermissionDenied(message.to_owned())
@@ -95,6 +98,17 @@ impl Operation for Export {
     }
 }
 
+impl sealed::Sealed for Import {}
+impl Operation for Import {
+    fn check(caller: &Caller) -> Result<(), AppError> {
+        Read::check(caller)?;
+        if !caller.is_admin() {
+            return Err(denied("Imports are for admins only"));
+        }
+        Write::check(caller)
+    }
+}
+
 /// Proof that `caller` may run operation `O`. Only [`authorize`] makes one.
 #[derive(Debug, Clone)]
 pub struct Authorized<O: Operation> {
@@ -141,5 +155,8 @@ mod tests {
         assert!(!allowed::<Merge>(Admin, &[RecordsRead]));
         assert!(!allowed::<Merge>(Member, &[Mcp]));
         assert!(allowed::<Merge>(Admin, &[RecordsWrite]));
+        assert!(!allowed::<Import>(Member, &[Mcp]));
+        assert!(!allowed::<Import>(Admin, &[RecordsRead]));
+        assert!(allowed::<Import>(Admin, &[RecordsWrite]));
     }
 }

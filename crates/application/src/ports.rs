@@ -11,6 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use futures_util::stream::BoxStream;
+use kasar_domain::duplicates::Criterion;
 use kasar_domain::select::{After, Selection};
 use kasar_domain::{Caller, Catalog, ObjectDef, Record, Role, Value};
 use uuid::Uuid;
@@ -46,9 +47,18 @@ pub struct Selected {
 /// last batch or with the first error.
 pub type RecordStream = BoxStream<'static, Result<Vec<Record>, StoreError>>;
 
-/// Receives each scanned record: its id, creation time and the values of the
-/// columns asked for (null as `None`), borrowed for the call only.
-pub type ScanSink<'a> = dyn FnMut(Uuid, DateTime<Utc>, &[Option<&str>]) + Send + 'a;
+/// Receives each record a key scan finds: its id, creation time and the keys
+/// it shares with another record of the scan (in their stored form).
+pub type KeySink<'a> = dyn FnMut(Uuid, DateTime<Utc>, &[(Criterion, String)]) + Send + 'a;
+
+/// A record holding a key of the key index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyMatch {
+    pub criterion: Criterion,
+    /// The key, in its stored form.
+    pub key: String,
+    pub id: Uuid,
+}
 
 /// What re-linking moved during a merge.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -106,16 +116,18 @@ pub trait Store: Send + Sync {
         ids: &[Uuid],
     ) -> Result<Vec<Record>, StoreError>;
 
-    /// Streams the `limit` most recently created records, newest first, with
-    /// only `columns`, to `sink` as they arrive (nothing is buffered); returns
-    /// how many were read.
-    async fn scan<'a>(
+    /// Reads the key index for the `limit` most recently created records
+    /// (the whole table when it holds fewer): each of those records that
+    /// shares a key of `criteria` with another of them goes to `sink` with
+    /// those keys, once, in no particular order. Returns how many records the
+    /// scan covers. One snapshot; the records' columns are not read.
+    async fn scan_keys<'a>(
         &self,
         tenant: &Tenant,
         object: &ObjectDef,
-        columns: &[String],
+        criteria: &[Criterion],
         limit: u32,
-        sink: &mut ScanSink<'a>,
+        sink: &mut KeySink<'a>,
     ) -> Result<usize, StoreError>;
 
     /// Starts a unit of work (one transaction). Dropping it without `commit`
@@ -142,6 +154,18 @@ pub trait Tx: Send {
         object: &ObjectDef,
         ids: &[Uuid],
     ) -> Result<Vec<Record>, StoreError>;
+
+    /// Holds every other import into `object` of the organization until this
+    /// transaction ends, so that their duplicate checks see each other's records.
+    async fn lock_imports(&mut self, object: &ObjectDef) -> Result<(), StoreError>;
+
+    /// The records of `object` holding one of `keys` (stored form) in the key
+    /// index, oldest record first (then by id).
+    async fn find_keys(
+        &mut self,
+        object: &ObjectDef,
+        keys: &[(Criterion, String)],
+    ) -> Result<Vec<KeyMatch>, StoreError>;
 
     /// Which of `ids` are not records of `object`.
     async fn missing_records(

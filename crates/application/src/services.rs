@@ -27,6 +27,8 @@ pub struct Limits {
     pub merge_duplicates: usize,
     /// Records in one batch request.
     pub batch_records: usize,
+    /// Records in one import request.
+    pub import_records: usize,
     /// Times a transaction that hit a serialization failure or deadlock is retried.
     pub conflict_retries: u32,
 }
@@ -41,6 +43,7 @@ impl Default for Limits {
             bulk_targets: 1_000,
             merge_duplicates: 100,
             batch_records: 1_000,
+            import_records: 1_000,
             conflict_retries: 3,
         }
     }

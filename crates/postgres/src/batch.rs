@@ -8,6 +8,7 @@ use kasar_application::StoreError;
 use kasar_domain::{FieldDef, FieldType, ObjectDef, Value};
 use uuid::Uuid;
 
+use crate::keys::{self, Refresh};
 use crate::sql::{array_param, column_type, ident, Param};
 use crate::tx::PgTx;
 
@@ -45,6 +46,7 @@ pub(crate) async fn insert_many(
         unnest.join(", ")
     );
     tx.exec(&sql, &crate::sql::refs(&params)).await?;
+    keys::for_inserted(tx, object, ids, rows).await?;
     for f in object.many_to_many_fields() {
         let (sources, targets) = pairs(f, ids, rows);
         if !sources.is_empty() {
@@ -126,14 +128,24 @@ pub(crate) async fn update_many(
         "updated_at = CASE WHEN {} THEN clock_timestamp() ELSE t.updated_at END",
         changed.join(" OR ")
     ));
+    let refresh = Refresh::of(object, |f| rows.iter().any(|r| r.contains_key(f)));
     let sql = format!(
-        "UPDATE {} t SET {} FROM unnest({}) AS u({}) WHERE t.id = u.id",
+        "UPDATE {} t SET {} FROM unnest({}) AS u({}) WHERE t.id = u.id{}",
         tx.t(&object.name),
         sets.join(", "),
         unnest.join(", "),
-        names.join(", ")
+        names.join(", "),
+        refresh.as_ref().map(|r| r.returning("t")).unwrap_or_default()
     );
-    tx.exec(&sql, &crate::sql::refs(&params)).await?;
+    match refresh {
+        Some(refresh) => {
+            let changed = tx.rows(&sql, &crate::sql::refs(&params)).await?;
+            refresh.apply(tx, object, &changed).await?;
+        }
+        None => {
+            tx.exec(&sql, &crate::sql::refs(&params)).await?;
+        }
+    }
     replace_links(tx, object, ids, rows).await
 }
 

@@ -89,6 +89,7 @@ fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
         cols.join(",\n    ")
     )];
     out.extend(indexes);
+    out.extend(crate::keys::ddl(schema, &o.name));
     out
 }
 

@@ -8,6 +8,9 @@ mod connect;
 mod ddl;
 mod directory;
 mod error;
+mod keys;
+mod keyscan;
+mod reindex;
 mod relink;
 mod select;
 mod selecting;
@@ -21,6 +24,7 @@ use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod, Runtime, Timeou
 
 pub use deadpool_postgres::Pool;
 pub use directory::PgDirectory;
+pub use reindex::ReindexReport;
 pub use store::PgStore;
 
 mod embedded {

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use deadpool_postgres::Object;
-use kasar_application::ports::{RelinkCounts, Tenant, Tx};
+use kasar_application::ports::{KeyMatch, RelinkCounts, Tenant, Tx};
 use kasar_application::StoreError;
+use kasar_domain::duplicates::{Criterion, PhoneRegion};
 use kasar_domain::{Catalog, ObjectDef, Record, Value};
 use tokio_postgres::types::ToSql;
 use tracing::instrument;
@@ -15,6 +16,7 @@ use uuid::Uuid;
 
 use crate::conn::Conn;
 use crate::error::db;
+use crate::keys::{self, Refresh};
 use crate::sql::{decode_record, ident, insert_links, param, refs, select_records, table, Param};
 
 /// One open transaction.
@@ -22,11 +24,17 @@ pub(crate) struct PgTx {
     conn: Conn,
     ended: bool,
     pub(crate) tenant: Tenant,
+    /// The region the key index parses phone numbers with.
+    pub(crate) region: PhoneRegion,
 }
 
 impl PgTx {
     /// Opens a transaction on `conn`.
-    pub(crate) async fn begin(conn: Conn, tenant: Tenant) -> Result<Self, StoreError> {
+    pub(crate) async fn begin(
+        conn: Conn,
+        tenant: Tenant,
+        region: PhoneRegion,
+    ) -> Result<Self, StoreError> {
         // The guard exists before BEGIN is sent: dropped while BEGIN is in
         // flight (a cancelled request), it still rolls back before the
         // connection may return to the pool.
@@ -34,6 +42,7 @@ impl PgTx {
             conn,
             ended: false,
             tenant,
+            region,
         };
         tx.conn.batch_execute("BEGIN").await?;
         Ok(tx)
@@ -199,6 +208,19 @@ impl Tx for PgTx {
             .collect()
     }
 
+    async fn lock_imports(&mut self, object: &ObjectDef) -> Result<(), StoreError> {
+        keys::lock_imports(self, object).await
+    }
+
+    #[instrument(skip_all, fields(object = %object.name, keys = keys.len()))]
+    async fn find_keys(
+        &mut self,
+        object: &ObjectDef,
+        keys: &[(Criterion, String)],
+    ) -> Result<Vec<KeyMatch>, StoreError> {
+        keys::find(self, object, keys).await
+    }
+
     async fn missing_records(
         &mut self,
         object: &ObjectDef,
@@ -258,6 +280,7 @@ impl Tx for PgTx {
                 self.replace_links(object, &f.name, &[id], targets).await?;
             }
         }
+        keys::for_inserted(self, object, &[id], &[values]).await?;
         Ok(id)
     }
 
@@ -327,11 +350,21 @@ impl Tx for PgTx {
         } else {
             format!(" AND ({})", differs.join(" OR "))
         };
+        let refresh = Refresh::of(object, |f| values.contains_key(f));
+        let returning = refresh.as_ref().map(|r| r.returning("t")).unwrap_or_default();
         let sql = format!(
-            "UPDATE {t} SET {} WHERE id = ANY($1){filter}",
+            "UPDATE {t} t SET {} WHERE id = ANY($1){filter}{returning}",
             sets.join(", ")
         );
-        self.exec(&sql, &refs(&params)).await?;
+        match refresh {
+            Some(refresh) => {
+                let rows = self.rows(&sql, &refs(&params)).await?;
+                refresh.apply(self, object, &rows).await?;
+            }
+            None => {
+                self.exec(&sql, &refs(&params)).await?;
+            }
+        }
         Ok(ids.len() as u64)
     }
 

@@ -1,5 +1,5 @@
 //! The operator CLI: `serve`, `migrate`, `org create`, `user add`,
-//! `token create`, `token revoke`, and `demo` (used by `make run`).
+//! `reindex`, `token create`, `token revoke`, and `demo` (used by `make run`).
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +30,9 @@ pub enum Command {
     Serve,
     /// Apply database migrations (idempotent).
     Migrate,
+    /// Rebuild the key index of every organization with the configured phone
+    /// region (needed after changing duplicates.phone_region).
+    Reindex,
     /// Organizations.
     Org {
         #[command(subcommand)]
@@ -121,6 +124,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Serve => serve(&settings).await,
         Command::Migrate => migrate(&settings).await,
+        Command::Reindex => reindex(&settings).await,
         Command::Org { command } => org(&settings, command).await,
         Command::User { command } => user(&settings, command).await,
         Command::Token { command } => token(&settings, command).await,
@@ -142,6 +146,20 @@ async fn migrate(settings: &Settings) -> Result<(), CliError> {
     } else {
         println!("migrations applied: {}", applied.join(", "));
     }
+    Ok(())
+}
+
+async fn reindex(settings: &Settings) -> Result<(), CliError> {
+    let (pool, _) = services(settings)?;
+    let store = crate::startup::store(settings, &pool)?;
+    let report = store.reindex().await.map_err(AppError::from)?;
+    println!(
+        "key index rebuilt with phone region {}: {} organizations, {} records, {} keys",
+        settings.limits()?.phone_region.code(),
+        report.organizations,
+        report.records,
+        report.keys
+    );
     Ok(())
 }
 

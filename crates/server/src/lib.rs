@@ -9,4 +9,4 @@ pub mod startup;
 pub mod telemetry;
 
 pub use settings::Settings;
-pub use startup::{services, Application, StartupError};
+pub use startup::{ensure_key_index, services, store, Application, StartupError};

@@ -131,12 +131,15 @@ impl Default for BulkSettings {
 pub struct RecordsSettings {
     /// Records in one batch request.
     pub max_batch: usize,
+    /// Records in one import request.
+    pub max_import: usize,
 }
 
 impl Default for RecordsSettings {
     fn default() -> Self {
         Self {
             max_batch: Limits::default().batch_records,
+            max_import: Limits::default().import_records,
         }
     }
 }
@@ -287,6 +290,7 @@ impl Settings {
             bulk_targets: self.bulk.max_target_ids,
             merge_duplicates: self.duplicates.max_duplicate_ids,
             batch_records: self.records.max_batch,
+            import_records: self.records.max_import,
             ..Limits::default()
         })
     }

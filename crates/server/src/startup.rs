@@ -29,13 +29,45 @@ pub enum StartupError {
     },
     #[error("the database is not migrated: run `kasar migrate` first")]
     NotMigrated,
+    #[error(
+        "the key index was built with phone region {built}, but duplicates.phone_region is {configured}: \
+         run `kasar reindex` to rebuild it with {configured} (or configure {built} again)"
+    )]
+    KeyRegion { built: String, configured: String },
+    #[error("the key index could not be built: {0}")]
+    KeyIndex(#[source] kasar_application::StoreError),
+}
+
+/// The store of `pool` as the server configures it.
+pub fn store(settings: &Settings, pool: &Pool) -> Result<PgStore, StartupError> {
+    Ok(PgStore::new(
+        pool.clone(),
+        &settings.pool(),
+        settings.limits()?.phone_region,
+    ))
+}
+
+/// Makes sure the key index holds keys built with the configured phone
+/// region: builds it when it never was, refuses another region.
+pub async fn ensure_key_index(settings: &Settings, pool: &Pool) -> Result<(), StartupError> {
+    let store = store(settings, pool)?;
+    let configured = settings.limits()?.phone_region.code().to_owned();
+    match store.key_index_region().await.map_err(StartupError::KeyIndex)? {
+        Some(built) if built == configured => Ok(()),
+        Some(built) => Err(StartupError::KeyRegion { built, configured }),
+        None => {
+            let report = store.reindex().await.map_err(StartupError::KeyIndex)?;
+            tracing::info!(?report, region = %configured, "key index built");
+            Ok(())
+        }
+    }
 }
 
 /// The pool and the use cases' services built from settings.
 pub fn services(settings: &Settings) -> Result<(Pool, Services), StartupError> {
     let pool = kasar_postgres::pool(&settings.pool())?;
     let services = Services::new(
-        Arc::new(PgStore::new(pool.clone(), &settings.pool())),
+        Arc::new(store(settings, &pool)?),
         Arc::new(PgDirectory::new(pool.clone(), &settings.pool())),
         settings.limits()?,
     );
@@ -56,6 +88,7 @@ impl Application {
         if !kasar_postgres::is_migrated(&pool).await? {
             return Err(StartupError::NotMigrated);
         }
+        ensure_key_index(settings, &pool).await?;
         let addr = format!("{}:{}", settings.server.host, settings.server.port);
         let listener = TcpListener::bind(&addr).map_err(|source| StartupError::Listen {
             addr: addr.clone(),

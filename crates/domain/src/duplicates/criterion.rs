@@ -35,6 +35,22 @@ impl Criterion {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
+    /// The criterion's number where keys are stored (its position in
+    /// [`Criterion::ALL`]: 0 email, 1 phone, 2 linkedin, 3 name).
+    pub fn code(self) -> i16 {
+        match self {
+            Self::Email => 0,
+            Self::Phone => 1,
+            Self::Linkedin => 2,
+            Self::Name => 3,
+        }
+    }
+
+    /// The criterion of a stored number; `None` for any other number.
+    pub fn from_code(code: i16) -> Option<Criterion> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     /// Position in [`Criterion::ALL`].
     pub(crate) fn index(self) -> usize {
         match self {

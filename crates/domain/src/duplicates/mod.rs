@@ -24,6 +24,7 @@ mod phone_tests;
 mod phone_text;
 mod plan;
 mod region;
+mod stored;
 
 pub use criterion::Criterion;
 pub use email::normalize_email;
@@ -34,3 +35,4 @@ pub use name::normalize_name;
 pub use phone::normalize_phone;
 pub use plan::MatchPlan;
 pub use region::{PhoneRegion, UnknownRegion};
+pub use stored::{stored_key, STORED_KEY_MAX};

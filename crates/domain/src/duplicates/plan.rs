@@ -119,6 +119,20 @@ impl MatchPlan {
         keys
     }
 
+    /// The criteria whose keys on `object` read one of the fields `touched`
+    /// says were written, in criterion order: the keys a write can change.
+    pub fn criteria_reading(object: &ObjectDef, touched: impl Fn(&str) -> bool) -> Vec<Criterion> {
+        Criterion::ALL
+            .into_iter()
+            .filter(|c| {
+                MatchPlan::new(object, &[*c])
+                    .columns()
+                    .iter()
+                    .any(|col| touched(col))
+            })
+            .collect()
+    }
+
     /// The name source of `object`, registering its columns.
     fn name_source(&mut self, object: &ObjectDef) -> NameSource {
         let text_field = |name: &str| {

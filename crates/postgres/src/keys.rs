@@ -1,0 +1,229 @@
+//! The key index: every record's normalized match keys (computed by the
+//! domain's normalizers, the ones detect uses) in a table per object of the
+//! organization's schema, `_keys_<object>`, written in the same transaction as
+//! the write that changes them. A key row goes with its record (`ON DELETE
+//! CASCADE`), so deletes and merges need nothing here; inserts and updates
+//! call in from `PgTx`. Keys are stored in their [`stored_key`] form.
+
+use std::collections::BTreeMap;
+
+use kasar_application::ports::KeyMatch;
+use kasar_application::StoreError;
+use kasar_domain::duplicates::{stored_key, Criterion, MatchPlan, PhoneRegion};
+use kasar_domain::{ObjectDef, Value};
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+use crate::error::db;
+use crate::sql::{ident, table};
+use crate::tx::PgTx;
+
+/// The key table of `object` in `schema`. Catalog names start with a letter,
+/// so no object or junction table can take this name.
+pub(crate) fn keys_table(schema: &str, object: &str) -> String {
+    table(schema, &format!("_keys_{object}"))
+}
+
+/// The statements creating the key table of `object`: its primary key serves
+/// lookups by key and whole-table grouping; the second index serves the
+/// refresh and the cascade by record.
+pub(crate) fn ddl(schema: &str, object: &str) -> [String; 2] {
+    let k = keys_table(schema, object);
+    [
+        format!(
+            "CREATE TABLE {k} (\n    record_id uuid NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
+             criterion smallint NOT NULL,\n    key text NOT NULL,\n    PRIMARY KEY (criterion, key, record_id)\n)",
+            table(schema, object)
+        ),
+        format!(
+            "CREATE INDEX {} ON {k} (record_id)",
+            ident(&format!("_keys_{object}_record"))
+        ),
+    ]
+}
+
+/// Keys of many records as the parallel arrays an `unnest` insert takes.
+#[derive(Debug, Default)]
+pub(crate) struct KeyRows {
+    pub(crate) ids: Vec<Uuid>,
+    pub(crate) criteria: Vec<i16>,
+    pub(crate) keys: Vec<String>,
+}
+
+impl KeyRows {
+    /// Adds the keys `plan` computes from one record's texts.
+    pub(crate) fn add<S: AsRef<str>>(
+        &mut self,
+        plan: &MatchPlan,
+        region: PhoneRegion,
+        id: Uuid,
+        texts: &[Option<S>],
+    ) {
+        for (criterion, key) in plan.keys(texts, region) {
+            self.ids.push(id);
+            self.criteria.push(criterion.code());
+            self.keys.push(stored_key(&key).into_owned());
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// The text of a column value, as keys read it.
+fn text(value: Option<&Value>) -> Option<&str> {
+    match value {
+        Some(Value::Text(t)) => Some(t.as_str()),
+        _ => None,
+    }
+}
+
+/// Stores the keys of records just inserted, from the values written (a
+/// field absent from a row is null, as the insert leaves it).
+pub(crate) async fn for_inserted(
+    tx: &PgTx,
+    object: &ObjectDef,
+    ids: &[Uuid],
+    rows: &[&BTreeMap<String, Value>],
+) -> Result<(), StoreError> {
+    let plan = MatchPlan::new(object, &Criterion::ALL);
+    if plan.columns().is_empty() {
+        return Ok(());
+    }
+    let mut out = KeyRows::default();
+    for (id, row) in ids.iter().zip(rows) {
+        let texts: Vec<Option<&str>> = plan.columns().iter().map(|c| text(row.get(c))).collect();
+        out.add(&plan, tx.region, *id, &texts);
+    }
+    insert(tx, object, &out).await
+}
+
+/// What an update must return for its keys to be refreshed: the criteria
+/// whose keys read a field it writes, and their plan; `None` when it writes
+/// no such field.
+pub(crate) struct Refresh {
+    criteria: Vec<Criterion>,
+    plan: MatchPlan,
+}
+
+impl Refresh {
+    /// The refresh an update of the fields `written` needs, if any.
+    pub(crate) fn of(object: &ObjectDef, written: impl Fn(&str) -> bool) -> Option<Refresh> {
+        let criteria = MatchPlan::criteria_reading(object, written);
+        if criteria.is_empty() {
+            return None;
+        }
+        let plan = MatchPlan::new(object, &criteria);
+        Some(Refresh { criteria, plan })
+    }
+
+    /// ` RETURNING t.id, t.<column>, …`: the update's rows as the refresh reads them.
+    pub(crate) fn returning(&self, alias: &str) -> String {
+        let mut cols = vec![format!("{alias}.id")];
+        cols.extend(
+            self.plan
+                .columns()
+                .iter()
+                .map(|c| format!("{alias}.{}", ident(c))),
+        );
+        format!(" RETURNING {}", cols.join(", "))
+    }
+
+    /// Replaces the keys of the refreshed criteria of the rows an update
+    /// returned (rows it left unchanged keep keys that are still right).
+    pub(crate) async fn apply(
+        &self,
+        tx: &PgTx,
+        object: &ObjectDef,
+        rows: &[Row],
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut out = KeyRows::default();
+        for row in rows {
+            let id: Uuid = row.try_get(0).map_err(db)?;
+            let texts = (0..self.plan.columns().len())
+                .map(|i| row.try_get(i + 1))
+                .collect::<Result<Vec<Option<&str>>, _>>()
+                .map_err(db)?;
+            out.add(&self.plan, tx.region, id, &texts);
+            ids.push(id);
+        }
+        let codes: Vec<i16> = self.criteria.iter().map(|c| c.code()).collect();
+        tx.exec(
+            &format!(
+                "DELETE FROM {} WHERE record_id = ANY($1) AND criterion = ANY($2)",
+                keys_table(&tx.tenant.schema, &object.name)
+            ),
+            &[&ids, &codes],
+        )
+        .await?;
+        insert(tx, object, &out).await
+    }
+}
+
+/// Inserts key rows (a key a record already holds is kept once).
+pub(crate) async fn insert(tx: &PgTx, object: &ObjectDef, rows: &KeyRows) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO {} (record_id, criterion, key) \
+         SELECT * FROM unnest($1::uuid[], $2::int2[], $3::text[]) ON CONFLICT DO NOTHING",
+        keys_table(&tx.tenant.schema, &object.name)
+    );
+    tx.exec(&sql, &[&rows.ids, &rows.criteria, &rows.keys])
+        .await
+        .map(|_| ())
+}
+
+/// Holds other imports into `object` until the transaction ends (a
+/// transaction-level advisory lock on the organization's schema and object).
+pub(crate) async fn lock_imports(tx: &PgTx, object: &ObjectDef) -> Result<(), StoreError> {
+    let name = format!("kasar import {}.{}", tx.tenant.schema, object.name);
+    tx.rows(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+        &[&name],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The records holding one of `keys`, oldest first: one index lookup per key.
+pub(crate) async fn find(
+    tx: &PgTx,
+    object: &ObjectDef,
+    keys: &[(Criterion, String)],
+) -> Result<Vec<KeyMatch>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (codes, texts): (Vec<i16>, Vec<&str>) =
+        keys.iter().map(|(c, k)| (c.code(), k.as_str())).unzip();
+    let sql = format!(
+        "SELECT k.criterion, k.key, k.record_id FROM unnest($1::int2[], $2::text[]) AS q(criterion, key) \
+         JOIN {} k ON k.criterion = q.criterion AND k.key = q.key \
+         JOIN {} t ON t.id = k.record_id ORDER BY t.created_at, t.id",
+        keys_table(&tx.tenant.schema, &object.name),
+        tx.t(&object.name)
+    );
+    let rows = tx.rows(&sql, &[&codes, &texts]).await?;
+    rows.iter()
+        .filter_map(|r| {
+            let code: i16 = match r.try_get(0) {
+                Ok(c) => c,
+                Err(e) => return Some(Err(db(e))),
+            };
+            let criterion = Criterion::from_code(code)?;
+            Some(
+                r.try_get(1)
+                    .and_then(|key| Ok((key, r.try_get(2)?)))
+                    .map(|(key, id)| KeyMatch { criterion, key, id })
+                    .map_err(db),
+            )
+        })
+        .collect()
+}
