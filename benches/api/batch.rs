@@ -1,6 +1,6 @@
-//! A batch create of 1,000 contacts beside a raw multi-row INSERT of the same
-//! rows (the key index of the duplicate check is not there yet, so neither
-//! side writes keys).
+//! A batch create of 1,000 contacts (their keys written to the key index in
+//! the same transaction) beside a raw multi-row INSERT of the same rows (the
+//! rows alone: the raw side computes and writes no keys).
 
 use serde_json::json;
 

@@ -39,6 +39,42 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
         report.add("bulk update_field", size, &http, Some(&raw), Some(1.5));
     }
 
+    // A matched field: every record's email keys change with it.
+    let size = ids.len();
+    let all = &ids[..];
+    let http = time(15, |i| async move {
+        let ids = all;
+        let body = json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": "email", "field_value": format!("http-{i}@example.com")});
+        let out = bench.post("/api/v1/bulk", &body).await;
+        assert_eq!(out["updated"], size);
+    })
+    .await;
+    let sql = format!(
+        "UPDATE {} SET email = $1, updated_at = clock_timestamp() WHERE id = ANY($2)",
+        bench.table("contacts")
+    );
+    let stmt = bench.db.prepare(&sql).await.expect("prepare");
+    let raw = time(15, |i| {
+        let stmt = stmt.clone();
+        let ids = all;
+        async move {
+            let n = bench
+                .db
+                .execute(&stmt, &[&format!("raw-{i}@example.com"), &ids])
+                .await
+                .expect("update");
+            assert_eq!(n as usize, size);
+        }
+    })
+    .await;
+    report.add(
+        "bulk update_field email (keys change)",
+        size,
+        &http,
+        Some(&raw),
+        Some(2.0),
+    );
+
     let tags = seed::tags(bench, 5, "bulk-").await;
     let records = &ids[..1000];
     let clear = format!(

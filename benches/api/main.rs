@@ -9,6 +9,7 @@
 mod batch;
 mod bulk;
 mod detect;
+mod import;
 mod load;
 mod merge;
 #[path = "../../tests/api/provision.rs"]
@@ -28,7 +29,7 @@ async fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     // KASAR_BENCH_ONLY: a comma list of groups (detect, merge, bulk, batch,
-    // load, select); all of them by default.
+    // import, load, select); all of them by default.
     let only = std::env::var("KASAR_BENCH_ONLY").unwrap_or_default();
     let runs = |group: &str| only.is_empty() || only.split(',').any(|g| g.trim() == group);
     let mut report = Report::default();
@@ -44,6 +45,9 @@ async fn main() {
     }
     if runs("batch") {
         batch::run(&bench, &mut report).await;
+    }
+    if runs("import") {
+        import::run(&bench, &mut report).await;
     }
     if runs("load") {
         load::run(&bench, &mut report).await;

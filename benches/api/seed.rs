@@ -3,6 +3,7 @@
 //! companies, opportunities. Rows are generated here from a fixed seed and
 //! inserted in batches with `unnest`.
 
+use kasar_domain::duplicates::{stored_key, Criterion, MatchPlan, PhoneRegion};
 use kasar_server::demo::Rng;
 use uuid::Uuid;
 
@@ -18,11 +19,11 @@ const SYL: &[&str] = &[
 ];
 
 /// One generated contact.
-struct Person {
-    first: String,
-    last: String,
-    email: Option<String>,
-    phone: Option<String>,
+pub(crate) struct Person {
+    pub(crate) first: String,
+    pub(crate) last: String,
+    pub(crate) email: Option<String>,
+    pub(crate) phone: Option<String>,
 }
 
 fn person(rng: &mut Rng, i: usize) -> Person {
@@ -75,9 +76,8 @@ fn variant(rng: &mut Rng, p: &Person) -> Person {
     d
 }
 
-/// Inserts `n` contacts, about `dup_rate` of them duplicates of earlier ones.
-/// Returns the ids in insertion order.
-pub(crate) async fn contacts(bench: &Bench, n: usize, dup_rate: f64, seed: u64) -> Vec<Uuid> {
+/// `n` generated contacts, about `dup_rate` of them variants of earlier ones.
+pub(crate) fn people(n: usize, dup_rate: f64, seed: u64) -> Vec<Person> {
     let mut rng = Rng::new(seed);
     let mut people: Vec<Person> = Vec::with_capacity(n);
     let threshold = (dup_rate * 1_000_000.0) as u64;
@@ -86,35 +86,109 @@ pub(crate) async fn contacts(bench: &Bench, n: usize, dup_rate: f64, seed: u64) 
             let j = rng.below(i);
             variant(&mut rng, &people[j])
         } else {
-            person(&mut rng, i)
+            person(&mut rng, i + seed as usize * 10_000_000)
         };
         people.push(p);
     }
+    people
+}
+
+/// A variant of each person (a duplicate written differently).
+pub(crate) fn variants(people: &[Person], seed: u64) -> Vec<Person> {
+    let mut rng = Rng::new(seed);
+    people.iter().map(|p| variant(&mut rng, p)).collect()
+}
+
+/// Inserts `n` contacts, about `dup_rate` of them duplicates of earlier ones.
+/// Returns the ids in insertion order.
+pub(crate) async fn contacts(bench: &Bench, n: usize, dup_rate: f64, seed: u64) -> Vec<Uuid> {
+    contacts_in(bench, &bench.schema, n, dup_rate, seed).await
+}
+
+/// Like `contacts`, into the organization of `schema`.
+pub(crate) async fn contacts_in(
+    bench: &Bench,
+    schema: &str,
+    n: usize,
+    dup_rate: f64,
+    seed: u64,
+) -> Vec<Uuid> {
+    let people = people(n, dup_rate, seed);
+    insert(bench, schema, &people).await
+}
+
+/// Inserts the people as contacts with their keys (computed as the server
+/// computes them: records written by SQL bypass the server); returns their ids.
+pub(crate) async fn insert(bench: &Bench, schema: &str, people: &[Person]) -> Vec<Uuid> {
+    let t = format!("\"{schema}\".\"contacts\"");
     let sql = format!(
-        "INSERT INTO {} (first_name, last_name, email, phone, status) \
-         SELECT f, l, e, p, 'new' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(f, l, e, p) RETURNING id",
-        bench.table("contacts")
+        "INSERT INTO {t} (id, first_name, last_name, email, phone, status) \
+         SELECT i, f, l, e, p, 'new' FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(i, f, l, e, p)"
+    );
+    let keys_sql = format!(
+        "INSERT INTO \"{schema}\".\"_keys_contacts\" (record_id, criterion, key) \
+         SELECT * FROM unnest($1::uuid[], $2::int2[], $3::text[]) ON CONFLICT DO NOTHING"
     );
     let stmt = bench.db.prepare(&sql).await.expect("prepare");
-    let mut ids = Vec::with_capacity(n);
+    let keys_stmt = bench.db.prepare(&keys_sql).await.expect("prepare keys");
+    let mut ids = Vec::with_capacity(people.len());
     for chunk in people.chunks(10_000) {
+        let chunk_ids: Vec<Uuid> = chunk.iter().map(|_| Uuid::now_v7()).collect();
         let f: Vec<&str> = chunk.iter().map(|p| p.first.as_str()).collect();
         let l: Vec<&str> = chunk.iter().map(|p| p.last.as_str()).collect();
         let e: Vec<Option<&str>> = chunk.iter().map(|p| p.email.as_deref()).collect();
         let ph: Vec<Option<&str>> = chunk.iter().map(|p| p.phone.as_deref()).collect();
-        let rows = bench
+        bench
             .db
-            .query(&stmt, &[&f, &l, &e, &ph])
+            .execute(&stmt, &[&chunk_ids, &f, &l, &e, &ph])
             .await
             .expect("insert contacts");
-        ids.extend(rows.iter().map(|r| r.get::<_, Uuid>(0)));
+        let (k_ids, k_crit, k_keys) = keys(chunk, &chunk_ids);
+        bench
+            .db
+            .execute(&keys_stmt, &[&k_ids, &k_crit, &k_keys])
+            .await
+            .expect("insert keys");
+        ids.extend(chunk_ids);
     }
     bench
         .db
-        .batch_execute(&format!("ANALYZE {}", bench.table("contacts")))
+        .batch_execute(&format!(
+            "ANALYZE {t}; ANALYZE \"{schema}\".\"_keys_contacts\""
+        ))
         .await
         .expect("analyze");
     ids
+}
+
+/// The key rows of the people, by the domain's normalizers.
+fn keys(people: &[Person], ids: &[Uuid]) -> (Vec<Uuid>, Vec<i16>, Vec<String>) {
+    let contacts = kasar_domain::standard::standard_objects()
+        .into_iter()
+        .find(|o| o.name == "contacts")
+        .expect("contacts");
+    let plan = MatchPlan::new(&contacts, &Criterion::ALL);
+    let region = PhoneRegion::default();
+    let mut out = (Vec::new(), Vec::new(), Vec::new());
+    for (p, id) in people.iter().zip(ids) {
+        let texts: Vec<Option<&str>> = plan
+            .columns()
+            .iter()
+            .map(|c| match c.as_str() {
+                "first_name" => Some(p.first.as_str()),
+                "last_name" => Some(p.last.as_str()),
+                "email" => p.email.as_deref(),
+                "phone" => p.phone.as_deref(),
+                _ => None,
+            })
+            .collect();
+        for (c, k) in plan.keys(&texts, region) {
+            out.0.push(*id);
+            out.1.push(c.code());
+            out.2.push(stored_key(&k).into_owned());
+        }
+    }
+    out
 }
 
 /// Inserts `n` tags; returns their ids.

@@ -17,6 +17,9 @@ pub(crate) struct Bench {
     pub db: tokio_postgres::Client,
     pub schema: String,
     pub token: String,
+    /// A second organization, kept small (the import's comparison).
+    pub small_schema: String,
+    pub small_token: String,
     pub http: awc::Client,
     server: Child,
 }
@@ -39,6 +42,17 @@ impl Bench {
             &services,
             "bench",
             "admin@bench.test",
+            Role::Admin,
+            &["mcp"],
+        )
+        .await;
+        let small = admin::create_organization(&services, "bench_small", None)
+            .await
+            .expect("small org");
+        let (_, small_token) = crate::provision::user_with_token(
+            &services,
+            "bench_small",
+            "admin@small.test",
             Role::Admin,
             &["mcp"],
         )
@@ -84,6 +98,8 @@ impl Bench {
             db,
             schema: tenant.schema,
             token,
+            small_schema: small.schema,
+            small_token,
             http,
             server,
         }
@@ -98,13 +114,31 @@ impl Bench {
 
     /// Sends a request; returns status and body (Null when not JSON).
     pub(crate) async fn send(&self, method: &str, path: &str, body: Option<&Json>) -> (u16, Json) {
+        self.send_as(&self.token, method, path, body).await
+    }
+
+    /// POSTs JSON with `token`; panics unless 200. Returns the body.
+    pub(crate) async fn post_as(&self, token: &str, path: &str, body: &Json) -> Json {
+        let (status, json) = self.send_as(token, "POST", path, Some(body)).await;
+        assert_eq!(status, 200, "{path}: {json}");
+        json
+    }
+
+    /// Sends a request with `token`.
+    pub(crate) async fn send_as(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<&Json>,
+    ) -> (u16, Json) {
         let req = self
             .http
             .request(
                 method.parse().expect("method"),
                 format!("{}{path}", self.address),
             )
-            .insert_header(("Authorization", format!("Bearer {}", self.token)));
+            .insert_header(("Authorization", format!("Bearer {token}")));
         let resp = match body {
             Some(b) => req.send_json(b).await,
             None => req.send().await,

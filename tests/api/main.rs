@@ -10,6 +10,8 @@ mod cli;
 mod duplicates;
 mod faults;
 mod helpers;
+mod import;
+mod key_index;
 mod limits;
 mod provision;
 mod ratelimit;

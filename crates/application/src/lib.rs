@@ -12,6 +12,7 @@ pub mod command;
 pub mod duplicates;
 pub mod error;
 pub mod error_code;
+pub mod import;
 pub mod ports;
 pub mod records;
 mod service;

@@ -9,11 +9,12 @@ use async_trait::async_trait;
 use kasar_domain::token::digest;
 use kasar_domain::{Caller, Catalog, ObjectDef, Record};
 
-use crate::authorize::{Authorized, Detect, Export, Merge, Read, Write};
+use crate::authorize::{Authorized, Detect, Export, Import, Merge, Read, Write};
 use crate::batch::{self, BatchDelete, BatchOutcome, BatchWrite};
 use crate::bulk::{self, BulkCommand, BulkOutcome};
 use crate::duplicates::{self, DetectCommand, DetectOutcome, MergeCommand, MergeOutcome};
 use crate::error::AppError;
+use crate::import::{self, ImportCommand, ImportOutcome};
 use crate::ports::Tenant;
 use crate::records::{
     self, CreateRecord, ExportRecords, Exported, ListRecords, Page, RecordRef, UpdateRecord,
@@ -109,6 +110,13 @@ pub trait Crm: Send + Sync + 'static {
         auth: &Authorized<Write>,
         command: BatchDelete,
     ) -> Result<BatchOutcome, AppError>;
+
+    /// Imports records with a duplicate policy.
+    async fn import_records(
+        &self,
+        auth: &Authorized<Import>,
+        command: ImportCommand,
+    ) -> Result<ImportOutcome, AppError>;
 
     /// Applies one change to many records.
     async fn bulk(
@@ -228,5 +236,13 @@ impl Crm for Services {
         command: BatchDelete,
     ) -> Result<BatchOutcome, AppError> {
         batch::delete(self, auth, command).await
+    }
+
+    async fn import_records(
+        &self,
+        auth: &Authorized<Import>,
+        command: ImportCommand,
+    ) -> Result<ImportOutcome, AppError> {
+        import::import(self, auth, command).await
     }
 }

@@ -10,24 +10,43 @@ use kasar_application::ErrorCode;
 
 use crate::error::ApiError;
 
-/// Reads and parses the body as `T`.
-pub(crate) async fn json_body<T: DeserializeOwned>(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-    limit: usize,
-) -> Result<T, ApiError> {
-    let is_json = req
-        .headers()
+/// The media type of the request, lowercased, without parameters.
+pub(crate) fn media_type(req: &HttpRequest) -> Option<String> {
+    req.headers()
         .get(actix_web::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
+        .map(|m| m.trim().to_ascii_lowercase())
+}
+
+/// Reads and parses the body as `T`.
+pub(crate) async fn json_body<T: DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<T, ApiError> {
+    if media_type(req).as_deref() != Some("application/json") {
         return Err(ApiError::new(
             ErrorCode::UnsupportedMediaType,
             "The body must be application/json",
         ));
     }
+    let body = raw_body(req, payload, limit).await?;
+    parse_json(&body)
+}
+
+/// Parses JSON bytes as `T` (400 with the parser's message).
+pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::validation(format!("Invalid JSON body: {e}")))
+}
+
+/// Reads the whole body, refusing more than `limit` bytes (413).
+pub(crate) async fn raw_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::BytesMut, ApiError> {
     let too_large = || {
         ApiError::new(
             ErrorCode::PayloadTooLarge,
@@ -50,6 +69,5 @@ pub(crate) async fn json_body<T: DeserializeOwned>(
         }
         body.extend_from_slice(&chunk);
     }
-    serde_json::from_slice(&body)
-        .map_err(|e| ApiError::validation(format!("Invalid JSON body: {e}")))
+    Ok(body)
 }

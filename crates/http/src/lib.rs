@@ -73,6 +73,9 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
                         resource("/export/{object}").route(web::get().to(routes::export::export)),
                     )
                     .service(
+                        resource("/import/{object}").route(web::post().to(routes::import::import)),
+                    )
+                    .service(
                         resource("/records/{object}/{id}")
                             .route(web::get().to(routes::records::get::get))
                             .route(web::patch().to(routes::records::update::update))

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use kasar_application::StoreError;
+use kasar_domain::duplicates::{normalize_email, Criterion};
 use kasar_domain::{FieldDef, FieldType, ObjectDef, Value};
 use uuid::Uuid;
 
@@ -135,7 +136,10 @@ pub(crate) async fn update_many(
         sets.join(", "),
         unnest.join(", "),
         names.join(", "),
-        refresh.as_ref().map(|r| r.returning("t")).unwrap_or_default()
+        refresh
+            .as_ref()
+            .map(|r| r.returning("t"))
+            .unwrap_or_default()
     );
     match refresh {
         Some(refresh) => {
@@ -182,6 +186,33 @@ async fn replace_links(
     Ok(())
 }
 
+/// Records whose EMAIL `field`, trimmed and lowercased, is one of `keys`:
+/// the key index finds the records holding the key in any EMAIL field (one
+/// lookup per key), and the field itself is then compared.
+async fn find_by_email(
+    tx: &PgTx,
+    object: &ObjectDef,
+    field: &str,
+    keys: &[String],
+) -> Result<Vec<(String, Uuid)>, StoreError> {
+    let sql = format!(
+        "SELECT k.key, k.record_id, t.{} FROM {} k JOIN {} t ON t.id = k.record_id \
+         WHERE k.criterion = $1 AND k.key = ANY($2)",
+        ident(field),
+        keys::keys_table(&tx.tenant.schema, &object.name),
+        tx.t(&object.name)
+    );
+    let rows = tx.rows(&sql, &[&Criterion::Email.code(), &keys]).await?;
+    Ok(rows
+        .iter()
+        .filter(|r| {
+            let own: Option<&str> = r.get(2);
+            own.and_then(normalize_email).as_deref() == Some(r.get::<_, &str>(0))
+        })
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+}
+
 /// Records whose `field` matches one of `keys`: the id itself for `id`, an
 /// EMAIL trimmed and lowercased (the keys must be so too), TEXT exactly.
 /// Returns (key, record id) pairs, several per key when several match.
@@ -215,12 +246,7 @@ pub(crate) async fn find_by(
             .collect());
     }
     let sql = match object.field(field).map(|f| f.field_type) {
-        Some(FieldType::Email) => {
-            let c = ident(field);
-            format!(
-                "SELECT lower(btrim(t.{c})), t.id FROM {t} t WHERE lower(btrim(t.{c})) = ANY($1)"
-            )
-        }
+        Some(FieldType::Email) => return find_by_email(tx, object, field, keys).await,
         Some(FieldType::Text) => {
             let c = ident(field);
             format!("SELECT t.{c}, t.id FROM {t} t WHERE t.{c} = ANY($1)")

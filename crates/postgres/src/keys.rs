@@ -166,7 +166,11 @@ impl Refresh {
 }
 
 /// Inserts key rows (a key a record already holds is kept once).
-pub(crate) async fn insert(tx: &PgTx, object: &ObjectDef, rows: &KeyRows) -> Result<(), StoreError> {
+pub(crate) async fn insert(
+    tx: &PgTx,
+    object: &ObjectDef,
+    rows: &KeyRows,
+) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
     }

@@ -73,15 +73,18 @@ pub(crate) async fn scan_keys(
             .start(),
     )
     .await?;
+    // One row past the limit tells a scan of the whole table (when the table
+    // holds no more than the limit) from one of its newest `limit` records.
     let count_sql = format!(
-        "SELECT count(*) FROM (SELECT 1 FROM {} LIMIT $1) s",
+        "SELECT count(*) FROM (SELECT 1 FROM {} LIMIT $1::bigint + 1) s",
         table(&tenant.schema, &object.name)
     );
     let count: i64 = bounded(rt, broken, tx.query_one(&count_sql, &[&limit]))
         .await?
         .try_get(0)
         .map_err(db)?;
-    let whole = count < limit;
+    let whole = count <= limit;
+    let count = count.min(limit);
     let stmt = bounded(rt, broken, tx.prepare(&statement(tenant, object, whole))).await?;
     let portal = if whole {
         bounded(rt, broken, tx.bind(&stmt, &[&codes])).await?
@@ -90,7 +93,8 @@ pub(crate) async fn scan_keys(
     };
     let mut current: Option<(Uuid, DateTime<Utc>)> = None;
     let mut keys: Vec<(Criterion, String)> = Vec::new();
-    let mut flush = |current: &Option<(Uuid, DateTime<Utc>)>, keys: &mut Vec<(Criterion, String)>| {
+    let mut flush = |current: &Option<(Uuid, DateTime<Utc>)>,
+                     keys: &mut Vec<(Criterion, String)>| {
         if let Some((id, at)) = current {
             sink(*id, *at, keys);
         }

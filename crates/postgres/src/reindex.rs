@@ -90,7 +90,8 @@ impl PgStore {
 /// Replaces the keys of one object from its records: (records, keys).
 async fn rebuild_object(tx: &PgTx, object: &ObjectDef) -> Result<(u64, u64), StoreError> {
     let t = tx.t(&object.name);
-    tx.exec(&format!("LOCK TABLE {t} IN SHARE MODE"), &[]).await?;
+    tx.exec(&format!("LOCK TABLE {t} IN SHARE MODE"), &[])
+        .await?;
     tx.exec(
         &format!("TRUNCATE {}", keys_table(&tx.tenant.schema, &object.name)),
         &[],

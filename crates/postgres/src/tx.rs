@@ -351,7 +351,10 @@ impl Tx for PgTx {
             format!(" AND ({})", differs.join(" OR "))
         };
         let refresh = Refresh::of(object, |f| values.contains_key(f));
-        let returning = refresh.as_ref().map(|r| r.returning("t")).unwrap_or_default();
+        let returning = refresh
+            .as_ref()
+            .map(|r| r.returning("t"))
+            .unwrap_or_default();
         let sql = format!(
             "UPDATE {t} t SET {} WHERE id = ANY($1){filter}{returning}",
             sets.join(", ")

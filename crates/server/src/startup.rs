@@ -52,7 +52,11 @@ pub fn store(settings: &Settings, pool: &Pool) -> Result<PgStore, StartupError> 
 pub async fn ensure_key_index(settings: &Settings, pool: &Pool) -> Result<(), StartupError> {
     let store = store(settings, pool)?;
     let configured = settings.limits()?.phone_region.code().to_owned();
-    match store.key_index_region().await.map_err(StartupError::KeyIndex)? {
+    match store
+        .key_index_region()
+        .await
+        .map_err(StartupError::KeyIndex)?
+    {
         Some(built) if built == configured => Ok(()),
         Some(built) => Err(StartupError::KeyRegion { built, configured }),
         None => {

@@ -4,4 +4,5 @@ pub mod batch;
 pub mod bulk;
 pub mod common;
 pub mod duplicates;
+pub mod import;
 pub mod select;

@@ -6,6 +6,7 @@ pub mod duplicates;
 pub mod export;
 pub mod fallback;
 pub mod health;
+pub mod import;
 pub mod me;
 pub mod openapi;
 pub mod records;

@@ -23,6 +23,7 @@ use crate::dto::duplicates::{
     DetectBody, DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeBody,
     MergeResponse,
 };
+use crate::dto::import::{ImportError, ImportRequest, ImportResponse, ImportResultBody};
 use crate::dto::select::{Format, ListResponse, SearchBody};
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes;
@@ -45,6 +46,7 @@ use crate::state::HttpState;
         routes::batch::update,
         routes::batch::upsert,
         routes::batch::delete,
+        routes::import::import,
         routes::records::create::create,
         routes::records::get::get,
         routes::records::update::update,
@@ -58,6 +60,7 @@ use crate::state::HttpState;
         StatusResponse, DetectBody, MergeBody, DuplicatesRequest, DetectResponse, GroupBody, MergeResponse, DuplicatesResponse,
         BulkBody, BulkError, BulkResponse, SearchBody, Format, ProjectedRecord,
         BatchBody, BatchUpsertBody, BatchDeleteBody, BatchResponse, BatchResultBody,
+        ImportRequest, ImportResponse, ImportResultBody, ImportError,
     )),
     modifiers(&BearerAuth, &StandardErrors),
 )]
@@ -283,7 +286,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(secured, 17);
+        assert_eq!(secured, 18);
         assert!(paths["/api/v1/records/{object}/{id}"]["put"].is_object());
         assert_eq!(
             doc["components"]["schemas"]["ObjectName"]["enum"],

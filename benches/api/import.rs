@@ -1,0 +1,164 @@
+//! Import of 100,000 contacts (10% of them duplicates of existing records,
+//! written differently) in requests of 1,000 into a table of 1,000,000,
+//! beside `COPY` of the same rows; and one request there beside the same
+//! kind of request into a table of 10,000 (the duplicate check is one index
+//! lookup per key: it does not grow with the table).
+
+use std::time::{Duration, Instant};
+
+use actix_web::web::Bytes;
+use futures_util::SinkExt;
+use serde_json::{json, Value as Json};
+
+use crate::report::Report;
+use crate::seed::{self, Person};
+use crate::setup::Bench;
+
+const REQUEST: usize = 1000;
+
+/// The figures.
+pub(crate) async fn run(bench: &Bench, report: &mut Report) {
+    let big: usize = std::env::var("KASAR_BENCH_IMPORT_TABLE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let requests = big / 10 / REQUEST;
+    eprintln!("seeding 10000 contacts (small organization)...");
+    seed::contacts_in(bench, &bench.small_schema, 10_000, 0.0, 501).await;
+    let have = count(bench, &bench.schema).await;
+    if have < big {
+        eprintln!("seeding {} contacts...", big - have);
+        seed::contacts(bench, big - have, 0.0, 502).await;
+    }
+    let small_inputs = inputs(bench, &bench.small_schema, 10, 601).await;
+    let big_inputs = inputs(bench, &bench.schema, requests, 602).await;
+
+    let small = run_imports(bench, &bench.small_token, &small_inputs).await;
+    let start = Instant::now();
+    let mut samples = run_imports(bench, &bench.token, &big_inputs).await;
+    let total = start.elapsed();
+    let copy = copy(bench, &big_inputs).await;
+    samples.sort();
+    report.add("import 1,000 into 10,000", REQUEST, &small, None, None);
+    report.add(
+        &format!("import 1,000 into {big} (raw: the same into 10,000)"),
+        REQUEST,
+        &samples,
+        Some(&small),
+        Some(1.2),
+    );
+    report.add(
+        &format!(
+            "import {} in requests of 1,000 (raw: COPY)",
+            requests * REQUEST
+        ),
+        requests * REQUEST,
+        &[total],
+        Some(&[copy]),
+        Some(3.0),
+    );
+}
+
+/// Contacts in an organization's table.
+async fn count(bench: &Bench, schema: &str) -> usize {
+    let n: i64 = bench
+        .db
+        .query_one(&format!("SELECT count(*) FROM \"{schema}\".contacts"), &[])
+        .await
+        .expect("count")
+        .get(0);
+    n as usize
+}
+
+/// `n` requests of 1,000: 900 new contacts and 100 variants of existing ones.
+async fn inputs(bench: &Bench, schema: &str, n: usize, seed_no: u64) -> Vec<Vec<Person>> {
+    let rows = bench
+        .db
+        .query(
+            &format!(
+                "SELECT first_name, last_name, email, phone FROM \"{schema}\".contacts \
+                 TABLESAMPLE SYSTEM (10) REPEATABLE ({seed_no}) LIMIT $1"
+            ),
+            &[&((n * REQUEST / 10) as i64)],
+        )
+        .await
+        .expect("sample");
+    let existing: Vec<Person> = rows
+        .iter()
+        .map(|r| Person {
+            first: r.get(0),
+            last: r.get(1),
+            email: r.get(2),
+            phone: r.get(3),
+        })
+        .collect();
+    let mut dups = seed::variants(&existing, seed_no).into_iter();
+    let mut fresh = seed::people(n * REQUEST, 0.0, seed_no).into_iter();
+    (0..n)
+        .map(|_| {
+            let mut batch: Vec<Person> = fresh.by_ref().take(REQUEST * 9 / 10).collect();
+            batch.extend(dups.by_ref().take(REQUEST - batch.len()));
+            batch.extend(fresh.by_ref().take(REQUEST - batch.len()));
+            batch
+        })
+        .collect()
+}
+
+fn body(people: &[Person]) -> Json {
+    let records: Vec<Json> = people
+        .iter()
+        .map(|p| json!({"first_name": p.first, "last_name": p.last, "email": p.email, "phone": p.phone, "status": "new"}))
+        .collect();
+    json!({ "records": records })
+}
+
+/// Runs each request once; returns the sorted latencies.
+async fn run_imports(bench: &Bench, token: &str, requests: &[Vec<Person>]) -> Vec<Duration> {
+    let mut samples = Vec::with_capacity(requests.len());
+    let mut duplicates = 0;
+    for people in requests {
+        let body = body(people);
+        let start = Instant::now();
+        let out = bench.post_as(token, "/api/v1/import/contacts", &body).await;
+        samples.push(start.elapsed());
+        assert_eq!(out["failed"], 0, "{}", out["errors"]);
+        duplicates += out["duplicates"].as_u64().unwrap_or(0);
+    }
+    eprintln!(
+        "  imported {} requests: {duplicates} duplicates skipped",
+        requests.len()
+    );
+    samples.sort();
+    samples
+}
+
+/// COPY of the same rows into the table.
+async fn copy(bench: &Bench, requests: &[Vec<Person>]) -> Duration {
+    let mut csv = String::new();
+    let cell = |s: Option<&str>| {
+        s.map(|s| format!("\"{}\"", s.replace('"', "\"\"")))
+            .unwrap_or_default()
+    };
+    for p in requests.iter().flatten() {
+        csv.push_str(&format!(
+            "{},{},{},{},new\n",
+            cell(Some(&p.first)),
+            cell(Some(&p.last)),
+            cell(p.email.as_deref()),
+            cell(p.phone.as_deref())
+        ));
+    }
+    let start = Instant::now();
+    let sink = bench
+        .db
+        .copy_in(&format!(
+            "COPY {} (first_name, last_name, email, phone, status) FROM STDIN WITH (FORMAT csv)",
+            bench.table("contacts")
+        ))
+        .await
+        .expect("copy");
+    futures_util::pin_mut!(sink);
+    sink.send(Bytes::from(csv)).await.expect("copy data");
+    sink.finish().await.expect("copy finish");
+    start.elapsed()
+}
