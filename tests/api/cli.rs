@@ -138,3 +138,87 @@ async fn the_cli_migrates_provisions_and_mints_tokens_that_work() {
         .status
         .success());
 }
+
+fn kasar_with(db_url: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kasar"));
+    command
+        .args(args)
+        .env("KASAR__DATABASE__URL", db_url)
+        .env("KASAR__LOG__LEVEL", "error")
+        .env("KASAR__SERVER__PORT", "0");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run kasar");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            child.kill().ok();
+            panic!("kasar {args:?} still running after 30 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
+}
+
+#[actix_web::test]
+async fn reindex_rebuilds_keys_with_the_configured_region_and_serve_refuses_keys_of_another() {
+    let db = fresh_database().await;
+    assert!(kasar(&db, &["migrate"]).status.success());
+    assert!(kasar(&db, &["org", "create", "initech"]).status.success());
+    let (client, conn) = tokio_postgres::connect(&db, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    // Written by hand: only a rebuild gives it keys.
+    client
+        .batch_execute("INSERT INTO org_initech.contacts (phone) VALUES ('01 23 45 67 89')")
+        .await
+        .unwrap();
+    let phone_key = || async {
+        client
+            .query(
+                "SELECT key FROM org_initech._keys_contacts WHERE criterion = 1",
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect::<Vec<_>>()
+    };
+    assert!(phone_key().await.is_empty());
+
+    let fr = [("KASAR__DUPLICATES__PHONE_REGION", "FR")];
+    let out = kasar_with(&db, &fr, &["reindex"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).contains("phone region FR: 1 organizations, 1 records"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(phone_key().await, ["+33123456789"]);
+
+    let serve = kasar_with(&db, &[], &["serve"]);
+    assert!(
+        !serve.status.success(),
+        "serve refuses keys built for FR under US"
+    );
+    let said = String::from_utf8_lossy(&serve.stderr);
+    assert!(
+        said.contains("phone region FR") && said.contains("kasar reindex"),
+        "{said}"
+    );
+
+    let out = kasar_with(&db, &[], &["reindex"]);
+    assert!(out.status.success());
+    assert_eq!(phone_key().await, ["+10123456789"], "rebuilt under US");
+}
