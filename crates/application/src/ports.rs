@@ -47,9 +47,9 @@ pub struct Selected {
 /// last batch or with the first error.
 pub type RecordStream = BoxStream<'static, Result<Vec<Record>, StoreError>>;
 
-/// Receives each record a key scan finds: its id, creation time and the keys
-/// it shares with another record of the scan (in their stored form).
-pub type KeySink<'a> = dyn FnMut(Uuid, DateTime<Utc>, &[(Criterion, String)]) + Send + 'a;
+/// Receives each scanned record: its id, creation time and the values of the
+/// columns asked for (null as `None`), borrowed for the call only.
+pub type ScanSink<'a> = dyn FnMut(Uuid, DateTime<Utc>, &[Option<&str>]) + Send + 'a;
 
 /// A record holding a key of the key index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,18 +116,16 @@ pub trait Store: Send + Sync {
         ids: &[Uuid],
     ) -> Result<Vec<Record>, StoreError>;
 
-    /// Reads the key index for the `limit` most recently created records
-    /// (the whole table when it holds fewer): each of those records that
-    /// shares a key of `criteria` with another of them goes to `sink` with
-    /// those keys, once, in no particular order. Returns how many records the
-    /// scan covers. One snapshot; the records' columns are not read.
-    async fn scan_keys<'a>(
+    /// Streams the `limit` most recently created records, newest first, with
+    /// only `columns`, to `sink` as they arrive (nothing is buffered); returns
+    /// how many were read.
+    async fn scan<'a>(
         &self,
         tenant: &Tenant,
         object: &ObjectDef,
-        criteria: &[Criterion],
+        columns: &[String],
         limit: u32,
-        sink: &mut KeySink<'a>,
+        sink: &mut ScanSink<'a>,
     ) -> Result<usize, StoreError>;
 
     /// Starts a unit of work (one transaction). Dropping it without `commit`

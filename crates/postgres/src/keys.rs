@@ -1,9 +1,11 @@
 //! The key index: every record's normalized match keys (computed by the
 //! domain's normalizers, the ones detect uses) in a table per object of the
 //! organization's schema, `_keys_<object>`, written in the same transaction as
-//! the write that changes them. A key row goes with its record (`ON DELETE
-//! CASCADE`), so deletes and merges need nothing here; inserts and updates
-//! call in from `PgTx`. Keys are stored in their [`stored_key`] form.
+//! the write that changes them. Inserts and updates call in from `PgTx`; a
+//! statement-level trigger on the object's table drops the keys of the
+//! records any DELETE removes (merges and deletes through every route, and by
+//! hand), with one set-based statement. Keys are stored in their
+//! [`stored_key`] form.
 
 use std::collections::BTreeMap;
 
@@ -25,19 +27,28 @@ pub(crate) fn keys_table(schema: &str, object: &str) -> String {
 }
 
 /// The statements creating the key table of `object`: its primary key serves
-/// lookups by key and whole-table grouping; the second index serves the
-/// refresh and the cascade by record.
-pub(crate) fn ddl(schema: &str, object: &str) -> [String; 2] {
+/// lookups by key; the second index serves the refresh and the drop by
+/// record; the trigger (`kasar.drop_keys`, migration V3) drops the keys of
+/// deleted records. No foreign key: its per-row check would double the cost
+/// of writing keys, and keys are only written for records of the same
+/// transaction.
+pub(crate) fn ddl(schema: &str, object: &str) -> [String; 3] {
     let k = keys_table(schema, object);
     [
         format!(
-            "CREATE TABLE {k} (\n    record_id uuid NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
-             criterion smallint NOT NULL,\n    key text NOT NULL,\n    PRIMARY KEY (criterion, key, record_id)\n)",
-            table(schema, object)
+            "CREATE TABLE {k} (\n    record_id uuid NOT NULL,\n    \
+             criterion smallint NOT NULL,\n    key text NOT NULL,\n    PRIMARY KEY (criterion, key, record_id)\n)"
         ),
         format!(
             "CREATE INDEX {} ON {k} (record_id)",
             ident(&format!("_keys_{object}_record"))
+        ),
+        format!(
+            "CREATE TRIGGER {} AFTER DELETE ON {} REFERENCING OLD TABLE AS gone \
+             FOR EACH STATEMENT EXECUTE FUNCTION kasar.drop_keys('{}')",
+            ident(&format!("{object}_drop_keys")),
+            table(schema, object),
+            k.replace('\'', "''")
         ),
     ]
 }

@@ -9,7 +9,6 @@ mod ddl;
 mod directory;
 mod error;
 mod keys;
-mod keyscan;
 mod reindex;
 mod relink;
 mod select;

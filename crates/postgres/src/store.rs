@@ -6,19 +6,23 @@ use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 use deadpool_postgres::Pool;
-use kasar_application::ports::{KeySink, RecordStream, Selected, Store, Tenant, Tx};
+use futures_util::TryStreamExt;
+use kasar_application::ports::{RecordStream, ScanSink, Selected, Store, Tenant, Tx};
 use kasar_application::StoreError;
-use kasar_domain::duplicates::{Criterion, PhoneRegion};
+use kasar_domain::duplicates::PhoneRegion;
 use kasar_domain::select::{After, Selection};
 use kasar_domain::{Catalog, FieldDef, FieldType, ObjectDef, Record};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::conn::Connections;
+use crate::conn::{bounded, Connections};
 use crate::error::db;
-use crate::sql::{decode_record, select_records};
+use crate::sql::{decode_record, ident, select_records, table};
 use crate::tx::PgTx;
 use crate::PoolSettings;
+
+/// Rows fetched per round trip by a duplicates scan.
+const SCAN_BATCH: i32 = 8192;
 
 /// The PostgreSQL store.
 #[derive(Clone)]
@@ -149,16 +153,60 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all, fields(object = %object.name, limit))]
-    async fn scan_keys<'a>(
+    async fn scan<'a>(
         &self,
         tenant: &Tenant,
         object: &ObjectDef,
-        criteria: &[Criterion],
+        columns: &[String],
         limit: u32,
-        sink: &mut KeySink<'a>,
+        sink: &mut ScanSink<'a>,
     ) -> Result<usize, StoreError> {
         let mut conn = self.connections.read().await?;
-        crate::keyscan::scan_keys(&mut conn, tenant, object, criteria, limit, sink).await
+        let mut list = vec!["id".to_owned(), "created_at".to_owned()];
+        for c in columns {
+            if object.field(c).is_some_and(|f| f.field_type.is_textual()) {
+                list.push(ident(c));
+            } else {
+                list.push("NULL::text".to_owned());
+            }
+        }
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY created_at DESC, id DESC LIMIT $1",
+            list.join(", "),
+            table(&tenant.schema, &object.name)
+        );
+        // A portal read in batches: rows arrive while the previous ones are
+        // processed, and no more than one batch waits in memory however
+        // large the scan (a plain query would buffer what the sink has not
+        // consumed yet). Read-only; dropped, the transaction rolls back.
+        let (client, broken, limit_rt) = conn.parts()?;
+        let tx = bounded(limit_rt, broken, client.transaction()).await?;
+        let stmt = bounded(limit_rt, broken, tx.prepare_cached(&sql)).await?;
+        let portal = bounded(limit_rt, broken, tx.bind(&stmt, &[&i64::from(limit)])).await?;
+        let mut count = 0;
+        loop {
+            let rows = bounded(limit_rt, broken, tx.query_portal_raw(&portal, SCAN_BATCH)).await?;
+            futures_util::pin_mut!(rows);
+            let mut in_batch = 0;
+            while let Some(row) = bounded(limit_rt, broken, rows.try_next()).await? {
+                let texts = (0..columns.len())
+                    .map(|i| row.try_get(i + 2))
+                    .collect::<Result<Vec<Option<&str>>, _>>()
+                    .map_err(db)?;
+                sink(
+                    row.try_get(0).map_err(db)?,
+                    row.try_get(1).map_err(db)?,
+                    &texts,
+                );
+                in_batch += 1;
+            }
+            count += in_batch;
+            if in_batch < SCAN_BATCH as usize {
+                break;
+            }
+        }
+        bounded(limit_rt, broken, tx.commit()).await?;
+        Ok(count)
     }
 
     #[instrument(skip_all, fields(org = %tenant.organization_id))]

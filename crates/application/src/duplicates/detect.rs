@@ -1,9 +1,9 @@
-//! Detect duplicates: the keys the newest records share, read from the key
-//! index and grouped in memory; full records fetched only for the groups returned.
+//! Detect duplicates: one read of the newest records, keys computed and
+//! grouped in memory, full records fetched only for the groups returned.
 
 use std::collections::HashMap;
 
-use kasar_domain::duplicates::{Criterion, DuplicateGroup, Grouper};
+use kasar_domain::duplicates::{DuplicateGroup, Grouper, MatchPlan};
 use kasar_domain::{ObjectDef, Record};
 use uuid::Uuid;
 
@@ -69,26 +69,28 @@ pub async fn detect(
     })
 }
 
-/// Reads the keys the scan's records share from the key index into the
-/// grouper; returns the first `limit` groups, the number of groups and the
-/// number of records the scan covers.
+/// Streams the scan into the grouper; returns the first `limit` groups, the
+/// number of groups and the number of records read.
 async fn scan(
     services: &Services,
     tenant: &Tenant,
     object: &ObjectDef,
-    criteria: &[Criterion],
+    criteria: &[kasar_domain::duplicates::Criterion],
     scan_limit: u32,
     limit: u32,
 ) -> Result<(Vec<DuplicateGroup>, usize, usize), AppError> {
+    let plan = MatchPlan::new(object, criteria);
+    let region = services.limits.phone_region;
     let mut grouper = Grouper::new(criteria);
     let records_scanned = services
         .store
-        .scan_keys(
+        .scan(
             tenant,
             object,
-            criteria,
+            plan.columns(),
             scan_limit,
-            &mut |id, created_at, keys| {
+            &mut |id, created_at, texts| {
+                let keys = plan.keys(texts, region);
                 grouper.add(id, created_at, keys.iter().map(|(c, k)| (*c, k.as_str())));
             },
         )
