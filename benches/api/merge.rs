@@ -1,5 +1,6 @@
 //! Merge of one master with 10 duplicates, each with 20 tag links and 5
-//! opportunities pointing at it.
+//! opportunities pointing at it (journal included), undoing those merges,
+//! and auto-merge of 1,000 pairs beside 1,000 single merges.
 
 use serde_json::json;
 use uuid::Uuid;
@@ -48,19 +49,96 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
         cases.push(prepare(bench, &tags, round).await);
     }
     let cases = std::cell::RefCell::new(cases);
+    let merged = std::cell::RefCell::new(Vec::new());
     let http = time(iterations, |_| async {
         let (master, dups) = cases.borrow_mut().pop().expect("prepared case");
         let out = bench
             .post("/api/v1/duplicates", &json!({"action": "merge", "object_name": "contacts", "master_id": master, "duplicate_ids": dups, "merge_strategy": "fill_blanks"}))
             .await;
         assert_eq!(out["duplicates_deleted"], 10);
+        merged.borrow_mut().push(out["merge_id"].as_str().expect("merge_id").to_owned());
     })
     .await;
     report.add(
-        "merge 1 + 10 (20 tags, 5 opps each)",
+        "merge 1 + 10 (20 tags, 5 opps each), journal included",
         11,
         &http,
         None,
         Some(15.0),
+    );
+    // Undo them all but the warm-up's, which is undone first.
+    let undo = time(iterations, |_| async {
+        let id = merged.borrow_mut().pop().expect("a merge to undo");
+        let out = bench
+            .post(
+                "/api/v1/duplicates",
+                &json!({"action": "unmerge", "merge_id": id}),
+            )
+            .await;
+        assert_eq!(out["restored"].as_array().map(Vec::len), Some(10));
+    })
+    .await;
+    report.add("unmerge of that merge", 11, &undo, None, Some(15.0));
+    auto(bench, report).await;
+}
+
+/// Pairs of contacts sharing an email in the small organization, each with
+/// two tag links and an opportunity; returns them.
+async fn pairs(bench: &Bench, n: usize, tag: &str) -> Vec<(Uuid, Uuid)> {
+    let s = &bench.small_schema;
+    let sql = format!(
+        "WITH p AS (SELECT g, 'pair-{tag}-' || g || '@auto.test' AS e FROM generate_series(1, $1::int) g), \
+         c AS (INSERT INTO \"{s}\".contacts (first_name, email) SELECT 'Pair', e FROM p, generate_series(1, 2) RETURNING id, email) \
+         SELECT array_agg(id ORDER BY id) FROM c GROUP BY email"
+    );
+    let rows = bench.db.query(&sql, &[&(n as i32)]).await.expect("pairs");
+    let pairs: Vec<(Uuid, Uuid)> = rows
+        .iter()
+        .map(|r| {
+            let ids: Vec<Uuid> = r.get(0);
+            (ids[0], ids[1])
+        })
+        .collect();
+    let all: Vec<Uuid> = pairs.iter().flat_map(|(a, b)| [*a, *b]).collect();
+    let tags = format!(
+        "WITH t AS (INSERT INTO \"{s}\".tags (name) SELECT 'auto-{tag}-' || g FROM generate_series(1, 2) g RETURNING id) \
+         INSERT INTO \"{s}\".contacts_tags (source_id, target_id) SELECT c, t.id FROM unnest($1::uuid[]) c, t"
+    );
+    bench.db.execute(&tags, &[&all]).await.expect("tags");
+    let opps = format!("INSERT INTO \"{s}\".opportunities (name, contact) SELECT 'Deal', c FROM unnest($1::uuid[]) c");
+    bench
+        .db
+        .execute(&opps, &[&all])
+        .await
+        .expect("opportunities");
+    pairs
+}
+
+/// Auto-merge of 1,000 pairs beside 1,000 times the p50 of a single merge
+/// of such a pair.
+async fn auto(bench: &Bench, report: &mut Report) {
+    let singles = std::cell::RefCell::new(pairs(bench, 31, "single").await);
+    let single = time(30, |_| async {
+        let (a, b) = singles.borrow_mut().pop().expect("a pair");
+        bench
+            .post_as(&bench.small_token, "/api/v1/duplicates", &json!({"action": "merge", "object_name": "contacts", "master_id": a, "duplicate_ids": [b]}))
+            .await;
+    })
+    .await;
+    let n = 1000;
+    pairs(bench, n, "auto").await;
+    let start = std::time::Instant::now();
+    let out = bench
+        .post_as(&bench.small_token, "/api/v1/duplicates", &json!({"action": "auto_merge", "object_name": "contacts", "fields": ["email"], "max_groups": n}))
+        .await;
+    let took = start.elapsed();
+    assert_eq!(out["merged_groups"], n, "{}", out["failed"]);
+    let p50 = crate::report::percentile(&single, 50.0);
+    report.add(
+        "auto_merge of 1,000 pairs (raw: 1,000 × a single merge's p50)",
+        n,
+        &[took],
+        Some(&[p50 * n as u32]),
+        Some(1.5),
     );
 }

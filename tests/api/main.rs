@@ -4,15 +4,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod auto_merge;
 mod batch;
 mod bulk;
 mod cli;
+mod dismissals;
 mod duplicates;
 mod faults;
 mod helpers;
 mod import;
 mod key_index;
 mod limits;
+mod merges;
 mod provision;
 mod ratelimit;
 mod records;
@@ -20,3 +23,4 @@ mod scale;
 mod security;
 mod select;
 mod service;
+mod unmerge;

@@ -42,6 +42,16 @@ pub enum AppError {
     /// 404 RECORD_NOT_FOUND.
     #[error("{0}")]
     RecordNotFound(String),
+    /// 404 RECORD_NOT_FOUND for a record a merge deleted: the record it
+    /// survives in goes with it (`merged_into`).
+    #[error("{message}")]
+    MergedAway {
+        message: String,
+        merged_into: uuid::Uuid,
+    },
+    /// 404 NOT_FOUND: something named by id that is not a record (a merge).
+    #[error("{0}")]
+    NotFound(String),
     /// 409 CONFLICT: a name or id taken in operator commands (organization slug...).
     #[error("{0}")]
     Conflict(String),
@@ -84,7 +94,8 @@ impl AppError {
             Self::Validation(_) => ErrorCode::ValidationError,
             Self::InvalidObject(_) => ErrorCode::InvalidObject,
             Self::PermissionDenied(_) => ErrorCode::PermissionDenied,
-            Self::RecordNotFound(_) => ErrorCode::RecordNotFound,
+            Self::RecordNotFound(_) | Self::MergedAway { .. } => ErrorCode::RecordNotFound,
+            Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::TxConflict | Self::Busy(_) | Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::InternalError,

@@ -5,7 +5,7 @@
 //! be reached and `StoreError::Unexpected` on a bug; other errors are listed on
 //! the method.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -60,6 +60,11 @@ pub struct KeyMatch {
     pub id: Uuid,
 }
 
+pub use crate::dismissals::Dismissal;
+pub use crate::merges::journal::{
+    MergeEntry, MergeFilter, MergeSummary, MovedLink, MovedReference, Relinked,
+};
+
 /// What re-linking moved during a merge.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RelinkCounts {
@@ -69,6 +74,17 @@ pub struct RelinkCounts {
     pub links_moved: u64,
     /// Junction rows dropped because the master already had that link.
     pub links_dropped: u64,
+}
+
+impl From<&Relinked> for RelinkCounts {
+    fn from(r: &Relinked) -> Self {
+        let (references_moved, links_moved, links_dropped) = r.counts();
+        Self {
+            references_moved,
+            links_moved,
+            links_dropped,
+        }
+    }
 }
 
 /// Reads and units of work in an organization's schema.
@@ -127,6 +143,38 @@ pub trait Store: Send + Sync {
         limit: u32,
         sink: &mut ScanSink<'a>,
     ) -> Result<usize, StoreError>;
+
+    /// The organization's dismissed sets, newest first (of one object when named).
+    async fn dismissals(
+        &self,
+        tenant: &Tenant,
+        object_name: Option<String>,
+    ) -> Result<Vec<Dismissal>, StoreError>;
+
+    /// Merges of the organization, newest first, at most `limit`.
+    async fn merges(
+        &self,
+        tenant: &Tenant,
+        filter: &MergeFilter,
+        limit: u32,
+    ) -> Result<Vec<MergeSummary>, StoreError>;
+
+    /// One journal entry of the organization (expired ones included).
+    async fn merge_entry(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+    ) -> Result<Option<MergeEntry>, StoreError>;
+
+    /// For each of `ids` a merge took away, the record it survives in,
+    /// following merges that were not undone (A into B, B into C: C); ids
+    /// never merged away are absent.
+    async fn merged_into(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, Uuid>, StoreError>;
 
     /// Starts a unit of work (one transaction). Dropping it without `commit`
     /// rolls it back, and its connection never returns to the pool mid-transaction.
@@ -243,14 +291,65 @@ pub trait Tx: Send {
     ) -> Result<u64, StoreError>;
 
     /// Points every reference and junction row of `duplicates` at `master`,
-    /// dropping junction rows the master already has.
+    /// dropping junction rows the master already has; returns every row it
+    /// changed, for the journal.
     async fn relink(
         &mut self,
         catalog: &Catalog,
         object: &ObjectDef,
         master: Uuid,
         duplicates: &[Uuid],
-    ) -> Result<RelinkCounts, StoreError>;
+    ) -> Result<Relinked, StoreError>;
+
+    /// Records a dismissed set (sorted ids); the existing one when the same
+    /// set was dismissed before.
+    async fn dismiss(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+        by: Uuid,
+    ) -> Result<Dismissal, StoreError>;
+
+    /// Removes the dismissal of exactly `ids` (sorted); returns it, if there was one.
+    async fn undismiss(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<Option<Dismissal>, StoreError>;
+
+    /// A journal entry of the organization, locked until the transaction ends.
+    async fn lock_merge(&mut self, id: Uuid) -> Result<Option<MergeEntry>, StoreError>;
+
+    /// Marks a merge undone.
+    async fn mark_undone(&mut self, id: Uuid) -> Result<(), StoreError>;
+
+    /// Inserts records as they were: their ids, `created_at`, `updated_at`
+    /// and column values (with their keys); links are restored apart.
+    async fn restore_records(
+        &mut self,
+        object: &ObjectDef,
+        records: &[Record],
+    ) -> Result<(), StoreError>;
+
+    /// Undoes re-linking: references the merge re-pointed that still point
+    /// at `master` point at their duplicate again (their `updated_at` back
+    /// when nothing changed them since); junction rows it moved that the
+    /// master still has move back; rows it dropped are re-created (where the
+    /// record on the other side still exists). Returns (references, links) restored.
+    async fn unrelink(
+        &mut self,
+        catalog: &Catalog,
+        master: Uuid,
+        relinked: &Relinked,
+    ) -> Result<(u64, u64), StoreError>;
+
+    /// Writes a merge's journal entry, and purges the organization's entries
+    /// older than `retention_days` (0: keeps them all).
+    async fn record_merge(
+        &mut self,
+        entry: &MergeEntry,
+        retention_days: u32,
+    ) -> Result<(), StoreError>;
 
     /// Deletes records; returns how many were deleted.
     async fn delete(&mut self, object: &ObjectDef, ids: &[Uuid]) -> Result<u64, StoreError>;

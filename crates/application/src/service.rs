@@ -12,9 +12,14 @@ use kasar_domain::{Caller, Catalog, ObjectDef, Record};
 use crate::authorize::{Authorized, Detect, Export, Import, Merge, Read, Write};
 use crate::batch::{self, BatchDelete, BatchOutcome, BatchWrite};
 use crate::bulk::{self, BulkCommand, BulkOutcome};
-use crate::duplicates::{self, DetectCommand, DetectOutcome, MergeCommand, MergeOutcome};
+use crate::dismissals::{self, DismissCommand, Dismissal};
+use crate::duplicates::{
+    self, AutoMergeCommand, AutoMergeOutcome, DetectCommand, DetectOutcome, MergeCommand,
+    MergeOutcome,
+};
 use crate::error::AppError;
 use crate::import::{self, ImportCommand, ImportOutcome};
+use crate::merges::{self, ListMerges, MergeEntry, MergePage, UnmergeCommand, UnmergeOutcome};
 use crate::ports::Tenant;
 use crate::records::{
     self, CreateRecord, ExportRecords, Exported, ListRecords, Page, RecordRef, UpdateRecord,
@@ -117,6 +122,55 @@ pub trait Crm: Send + Sync + 'static {
         auth: &Authorized<Import>,
         command: ImportCommand,
     ) -> Result<ImportOutcome, AppError>;
+
+    /// Detects and merges every reported group.
+    async fn auto_merge(
+        &self,
+        auth: &Authorized<Merge>,
+        command: AutoMergeCommand,
+    ) -> Result<AutoMergeOutcome, AppError>;
+
+    /// Undoes a merge.
+    async fn unmerge(
+        &self,
+        auth: &Authorized<Merge>,
+        command: UnmergeCommand,
+    ) -> Result<UnmergeOutcome, AppError>;
+
+    /// Dismisses a set of records ("not duplicates of each other").
+    async fn dismiss(
+        &self,
+        auth: &Authorized<Merge>,
+        command: DismissCommand,
+    ) -> Result<Dismissal, AppError>;
+
+    /// Removes a dismissal.
+    async fn undismiss(
+        &self,
+        auth: &Authorized<Merge>,
+        command: DismissCommand,
+    ) -> Result<Dismissal, AppError>;
+
+    /// Dismissed sets, newest first.
+    async fn list_dismissals(
+        &self,
+        auth: &Authorized<Detect>,
+        object_name: Option<String>,
+    ) -> Result<Vec<Dismissal>, AppError>;
+
+    /// Merges, newest first.
+    async fn list_merges(
+        &self,
+        auth: &Authorized<Detect>,
+        command: ListMerges,
+    ) -> Result<MergePage, AppError>;
+
+    /// One merge's journal entry.
+    async fn get_merge(
+        &self,
+        auth: &Authorized<Detect>,
+        merge_id: uuid::Uuid,
+    ) -> Result<MergeEntry, AppError>;
 
     /// Applies one change to many records.
     async fn bulk(
@@ -244,5 +298,61 @@ impl Crm for Services {
         command: ImportCommand,
     ) -> Result<ImportOutcome, AppError> {
         import::import(self, auth, command).await
+    }
+
+    async fn auto_merge(
+        &self,
+        auth: &Authorized<Merge>,
+        command: AutoMergeCommand,
+    ) -> Result<AutoMergeOutcome, AppError> {
+        duplicates::auto_merge(self, auth, command).await
+    }
+
+    async fn unmerge(
+        &self,
+        auth: &Authorized<Merge>,
+        command: UnmergeCommand,
+    ) -> Result<UnmergeOutcome, AppError> {
+        merges::unmerge(self, auth, command).await
+    }
+
+    async fn dismiss(
+        &self,
+        auth: &Authorized<Merge>,
+        command: DismissCommand,
+    ) -> Result<Dismissal, AppError> {
+        dismissals::dismiss(self, auth, command).await
+    }
+
+    async fn undismiss(
+        &self,
+        auth: &Authorized<Merge>,
+        command: DismissCommand,
+    ) -> Result<Dismissal, AppError> {
+        dismissals::undismiss(self, auth, command).await
+    }
+
+    async fn list_dismissals(
+        &self,
+        auth: &Authorized<Detect>,
+        object_name: Option<String>,
+    ) -> Result<Vec<Dismissal>, AppError> {
+        dismissals::list_dismissals(self, auth, object_name).await
+    }
+
+    async fn list_merges(
+        &self,
+        auth: &Authorized<Detect>,
+        command: ListMerges,
+    ) -> Result<MergePage, AppError> {
+        merges::list_merges(self, auth, command).await
+    }
+
+    async fn get_merge(
+        &self,
+        auth: &Authorized<Detect>,
+        merge_id: uuid::Uuid,
+    ) -> Result<MergeEntry, AppError> {
+        merges::get_merge(self, auth, merge_id).await
     }
 }

@@ -25,6 +25,8 @@ pub struct Limits {
     pub bulk_targets: usize,
     /// Duplicate ids in one merge.
     pub merge_duplicates: usize,
+    /// Days a merge's journal entry is kept (0: forever).
+    pub journal_retention_days: u32,
     /// Records in one batch request.
     pub batch_records: usize,
     /// Records in one import request.
@@ -42,6 +44,7 @@ impl Default for Limits {
             bulk_records: 10_000,
             bulk_targets: 1_000,
             merge_duplicates: 100,
+            journal_retention_days: 90,
             batch_records: 1_000,
             import_records: 1_000,
             conflict_retries: 3,
@@ -85,5 +88,29 @@ impl Services {
             .cloned()
             .ok_or_else(|| AppError::InvalidObject(shorten(name)))?;
         Ok((catalog, object))
+    }
+
+    /// `err`, unchanged unless it says a record is not found and a merge took
+    /// `id` away: then the same 404 naming the record it survives in.
+    pub(crate) async fn explain_missing(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        id: uuid::Uuid,
+        err: AppError,
+    ) -> AppError {
+        if !matches!(err, AppError::RecordNotFound(_)) {
+            return err;
+        }
+        match self.store.merged_into(tenant, object, &[id]).await {
+            Ok(found) => match found.get(&id) {
+                Some(survivor) => AppError::MergedAway {
+                    message: err.to_string(),
+                    merged_into: *survivor,
+                },
+                None => err,
+            },
+            Err(_) => err,
+        }
     }
 }

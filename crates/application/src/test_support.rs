@@ -24,7 +24,8 @@ pub(crate) fn caller(role: Role, scopes: &[Scope]) -> Caller {
     }
 }
 
-/// A store mock that answers `catalog` with the standard objects.
+/// A store mock that answers `catalog` with the standard objects, and
+/// `merged_into` with no merge.
 pub(crate) fn store_with_catalog() -> MockStore {
     let mut store = MockStore::new();
     store.expect_catalog().returning(|_| {
@@ -32,6 +33,9 @@ pub(crate) fn store_with_catalog() -> MockStore {
             objects: standard_objects(),
         }))
     });
+    store
+        .expect_merged_into()
+        .returning(|_, _, _| Ok(std::collections::HashMap::new()));
     store
 }
 

@@ -17,6 +17,8 @@ pub struct ApiError {
     pub message: String,
     /// Seconds after which a retry may succeed (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// The record a merged-away record survives in.
+    pub merged_into: Option<uuid::Uuid>,
 }
 
 impl ApiError {
@@ -26,6 +28,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            merged_into: None,
         }
     }
 
@@ -75,6 +78,14 @@ impl From<AppError> for ApiError {
                 tracing::warn!("transaction conflict after retries");
                 Self::new(code, "The service is busy; retry later").retry_after(1)
             }
+            AppError::MergedAway {
+                message,
+                merged_into,
+            } => {
+                let mut e = Self::new(code, message);
+                e.merged_into = Some(merged_into);
+                e
+            }
             other => Self::new(code, other.to_string()),
         }
     }
@@ -94,6 +105,10 @@ pub struct ErrorDetail {
     pub code: ErrorCode,
     /// Explanation for people.
     pub message: String,
+    /// On a 404 for a record a merge deleted: the record it survives in
+    /// (merges followed to the last one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<uuid::Uuid>,
 }
 
 /// Every code of the table, as the document's enum.
@@ -117,6 +132,7 @@ impl ResponseError for ApiError {
             error: ErrorDetail {
                 code: self.code,
                 message: self.message.clone(),
+                merged_into: self.merged_into,
             },
         })
     }

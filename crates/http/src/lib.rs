@@ -87,6 +87,11 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
                             .route(web::post().to(routes::duplicates::duplicates)),
                     )
                     .service(resource("/bulk").route(web::post().to(routes::bulk::bulk)))
+                    .service(resource("/merges").route(web::get().to(routes::merges::list)))
+                    .service(resource("/dismissals").route(web::get().to(routes::dismissals::list)))
+                    .service(
+                        resource("/merges/{merge_id}").route(web::get().to(routes::merges::get)),
+                    )
                     .default_service(web::to(routes::fallback::not_found)),
             )
             .default_service(web::to(routes::fallback::not_found));

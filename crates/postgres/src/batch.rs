@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use kasar_application::StoreError;
 use kasar_domain::duplicates::{normalize_email, Criterion};
-use kasar_domain::{FieldDef, FieldType, ObjectDef, Value};
+use kasar_domain::{FieldDef, FieldType, ObjectDef, Record, Value};
 use uuid::Uuid;
 
 use crate::keys::{self, Refresh};
@@ -28,12 +29,61 @@ pub(crate) async fn insert_many(
     ids: &[Uuid],
     rows: &[&BTreeMap<String, Value>],
 ) -> Result<(), StoreError> {
+    insert_rows(tx, object, ids, rows, None).await
+}
+
+/// Inserts records as they were: ids, `created_at`, `updated_at`, column
+/// values (links are restored apart).
+pub(crate) async fn restore_many(
+    tx: &PgTx,
+    object: &ObjectDef,
+    records: &[Record],
+) -> Result<(), StoreError> {
+    let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
+    let created: Vec<DateTime<Utc>> = records.iter().map(|r| r.created_at).collect();
+    let updated: Vec<DateTime<Utc>> = records.iter().map(|r| r.updated_at).collect();
+    let columns: Vec<BTreeMap<String, Value>> = records
+        .iter()
+        .map(|r| {
+            r.values
+                .iter()
+                .filter(|(k, _)| {
+                    object
+                        .field(k)
+                        .is_some_and(|f| f.field_type != FieldType::ManyToMany)
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .collect();
+    let rows: Vec<&BTreeMap<String, Value>> = columns.iter().collect();
+    insert_rows(tx, object, &ids, &rows, Some((created, updated))).await
+}
+
+/// `created_at` and `updated_at` of each row.
+type Times = (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>);
+
+/// The INSERT of `insert_many`, with given times when `times` is set.
+async fn insert_rows(
+    tx: &PgTx,
+    object: &ObjectDef,
+    ids: &[Uuid],
+    rows: &[&BTreeMap<String, Value>],
+    times: Option<Times>,
+) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
     }
     let mut params: Vec<Param> = vec![Box::new(ids.to_vec())];
     let mut cols = vec!["id".to_owned()];
     let mut unnest = vec!["$1::uuid[]".to_owned()];
+    if let Some((created, updated)) = times {
+        for (name, at) in [("created_at", created), ("updated_at", updated)] {
+            params.push(Box::new(at));
+            cols.push(name.to_owned());
+            unnest.push(format!("${}::timestamptz[]", params.len()));
+        }
+    }
     for f in object.column_fields() {
         let (p, ty) = column(f, rows);
         params.push(p);

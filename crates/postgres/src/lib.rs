@@ -7,7 +7,9 @@ mod conn;
 mod connect;
 mod ddl;
 mod directory;
+mod dismissals;
 mod error;
+mod journal;
 mod keys;
 mod reindex;
 mod relink;
@@ -16,6 +18,7 @@ mod selecting;
 mod sql;
 mod store;
 mod tx;
+mod unrelink;
 
 use std::time::Duration;
 

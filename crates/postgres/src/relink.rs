@@ -1,15 +1,19 @@
 //! Re-linking for a merge: every BELONGS_TO_ONE column (of any object) that
 //! points at a duplicate is pointed at the master; every junction row of a
 //! duplicate is moved to the master, or dropped where the master already has
-//! that link. One statement per relation, found from the catalog.
+//! that link. One statement per relation, found from the catalog; each
+//! returns the rows it changed, for the merge journal.
 
-use kasar_application::ports::RelinkCounts;
+use std::collections::HashSet;
+
+use kasar_application::ports::{MovedLink, MovedReference, Relinked};
 use kasar_application::StoreError;
 use kasar_domain::catalog::InboundRelation;
 use kasar_domain::{Catalog, ObjectDef};
 use tracing::instrument;
 use uuid::Uuid;
 
+use crate::error::db;
 use crate::sql::{ident, table};
 use crate::tx::PgTx;
 
@@ -21,9 +25,9 @@ pub(crate) async fn relink(
     object: &ObjectDef,
     master: Uuid,
     duplicates: &[Uuid],
-) -> Result<RelinkCounts, StoreError> {
+) -> Result<Relinked, StoreError> {
     let schema = &tx.tenant.schema;
-    let mut counts = RelinkCounts::default();
+    let mut out = Relinked::default();
     for relation in catalog.inbound_relations(&object.name) {
         match relation {
             InboundRelation::Column {
@@ -31,11 +35,24 @@ pub(crate) async fn relink(
                 field,
             } => {
                 let col = ident(&field);
+                let t = table(schema, &source_object);
+                // The subquery reads each row as it was; the outer condition
+                // is checked again on a row changed concurrently.
                 let sql = format!(
-                    "UPDATE {} SET {col} = $1, updated_at = clock_timestamp() WHERE {col} = ANY($2)",
-                    table(schema, &source_object)
+                    "UPDATE {t} t SET {col} = $1, updated_at = clock_timestamp() \
+                     FROM (SELECT id, {col} AS was, updated_at AS at FROM {t} WHERE {col} = ANY($2)) o \
+                     WHERE t.id = o.id AND t.{col} = ANY($2) RETURNING t.id, o.was, o.at, t.updated_at"
                 );
-                counts.references_moved += tx.exec(&sql, &[&master, &duplicates]).await?;
+                for r in tx.rows(&sql, &[&master, &duplicates]).await? {
+                    out.references.push(MovedReference {
+                        object: source_object.clone(),
+                        field: field.clone(),
+                        record_id: r.try_get(0).map_err(db)?,
+                        duplicate_id: r.try_get(1).map_err(db)?,
+                        updated_at: r.try_get(2).map_err(db)?,
+                        merged_updated_at: r.try_get(3).map_err(db)?,
+                    });
+                }
             }
             InboundRelation::Junction {
                 table: junction,
@@ -44,19 +61,28 @@ pub(crate) async fn relink(
                 let (side, other) = (column.column(), column.other());
                 let j = table(schema, &junction);
                 let sql = format!(
-                    "WITH moved AS (DELETE FROM {j} WHERE {side} = ANY($2) RETURNING {other} AS o), \
-                     ins AS (INSERT INTO {j} ({side}, {other}) SELECT DISTINCT $1::uuid, o FROM moved \
-                             ON CONFLICT DO NOTHING RETURNING 1) \
-                     SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM ins)"
+                    "WITH gone AS (DELETE FROM {j} WHERE {side} = ANY($2) RETURNING {side} AS d, {other} AS o, created_at), \
+                     ins AS (INSERT INTO {j} ({side}, {other}) SELECT DISTINCT $1::uuid, o FROM gone \
+                             ON CONFLICT DO NOTHING RETURNING {other} AS o) \
+                     SELECT d, o, created_at, o IN (SELECT o FROM ins) FROM gone ORDER BY o, d"
                 );
-                let rows = tx.rows(&sql, &[&master, &duplicates]).await?;
-                if let Some(r) = rows.first() {
-                    let (moved, inserted): (i64, i64) = (r.get(0), r.get(1));
-                    counts.links_moved += inserted.unsigned_abs();
-                    counts.links_dropped += (moved - inserted).unsigned_abs();
+                // Of the duplicates holding a link the master got, the first
+                // (by id) counts as moved, the others as dropped.
+                let mut given: HashSet<Uuid> = HashSet::new();
+                for r in tx.rows(&sql, &[&master, &duplicates]).await? {
+                    let other_id: Uuid = r.try_get(1).map_err(db)?;
+                    let inserted: bool = r.try_get(3).map_err(db)?;
+                    out.links.push(MovedLink {
+                        table: junction.clone(),
+                        side: side.to_owned(),
+                        duplicate_id: r.try_get(0).map_err(db)?,
+                        other_id,
+                        created_at: r.try_get(2).map_err(db)?,
+                        moved: inserted && given.insert(other_id),
+                    });
                 }
             }
         }
     }
-    Ok(counts)
+    Ok(out)
 }

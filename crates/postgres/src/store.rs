@@ -7,7 +7,10 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 use deadpool_postgres::Pool;
 use futures_util::TryStreamExt;
-use kasar_application::ports::{RecordStream, ScanSink, Selected, Store, Tenant, Tx};
+use kasar_application::ports::{
+    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, Selected, Store,
+    Tenant, Tx,
+};
 use kasar_application::StoreError;
 use kasar_domain::duplicates::PhoneRegion;
 use kasar_domain::select::{After, Selection};
@@ -207,6 +210,44 @@ impl Store for PgStore {
         }
         bounded(limit_rt, broken, tx.commit()).await?;
         Ok(count)
+    }
+
+    async fn dismissals(
+        &self,
+        tenant: &Tenant,
+        object_name: Option<String>,
+    ) -> Result<Vec<Dismissal>, StoreError> {
+        let conn = self.connections.read().await?;
+        crate::dismissals::list(&conn, tenant, object_name.as_deref()).await
+    }
+
+    async fn merges(
+        &self,
+        tenant: &Tenant,
+        filter: &MergeFilter,
+        limit: u32,
+    ) -> Result<Vec<MergeSummary>, StoreError> {
+        let conn = self.connections.read().await?;
+        crate::journal::list(&conn, tenant, filter, limit).await
+    }
+
+    async fn merge_entry(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+    ) -> Result<Option<MergeEntry>, StoreError> {
+        let conn = self.connections.read().await?;
+        crate::journal::get(&conn, tenant, id).await
+    }
+
+    async fn merged_into(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, Uuid>, StoreError> {
+        let conn = self.connections.read().await?;
+        crate::journal::survivors(&conn, tenant, &object.name, ids).await
     }
 
     #[instrument(skip_all, fields(org = %tenant.organization_id))]

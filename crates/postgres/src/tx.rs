@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use deadpool_postgres::Object;
-use kasar_application::ports::{KeyMatch, RelinkCounts, Tenant, Tx};
+use kasar_application::ports::{Dismissal, KeyMatch, MergeEntry, Relinked, Tenant, Tx};
 use kasar_application::StoreError;
 use kasar_domain::duplicates::{Criterion, PhoneRegion};
 use kasar_domain::{Catalog, ObjectDef, Record, Value};
@@ -405,8 +405,59 @@ impl Tx for PgTx {
         object: &ObjectDef,
         master: Uuid,
         duplicates: &[Uuid],
-    ) -> Result<RelinkCounts, StoreError> {
+    ) -> Result<Relinked, StoreError> {
         crate::relink::relink(self, catalog, object, master, duplicates).await
+    }
+
+    async fn dismiss(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+        by: Uuid,
+    ) -> Result<Dismissal, StoreError> {
+        crate::dismissals::dismiss(self, object, ids, by).await
+    }
+
+    async fn undismiss(
+        &mut self,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<Option<Dismissal>, StoreError> {
+        crate::dismissals::undismiss(self, object, ids).await
+    }
+
+    async fn lock_merge(&mut self, id: Uuid) -> Result<Option<MergeEntry>, StoreError> {
+        crate::journal::lock(self, id).await
+    }
+
+    async fn mark_undone(&mut self, id: Uuid) -> Result<(), StoreError> {
+        crate::journal::mark_undone(self, id).await
+    }
+
+    #[instrument(skip_all, fields(object = %object.name, records = records.len()))]
+    async fn restore_records(
+        &mut self,
+        object: &ObjectDef,
+        records: &[Record],
+    ) -> Result<(), StoreError> {
+        crate::batch::restore_many(self, object, records).await
+    }
+
+    async fn unrelink(
+        &mut self,
+        catalog: &Catalog,
+        master: Uuid,
+        relinked: &Relinked,
+    ) -> Result<(u64, u64), StoreError> {
+        crate::unrelink::unrelink(self, catalog, master, relinked).await
+    }
+
+    async fn record_merge(
+        &mut self,
+        entry: &MergeEntry,
+        retention_days: u32,
+    ) -> Result<(), StoreError> {
+        crate::journal::record(self, entry, retention_days).await
     }
 
     #[instrument(skip_all, fields(object = %object.name, ids = ids.len()))]

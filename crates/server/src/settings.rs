@@ -93,6 +93,8 @@ pub struct DuplicatesSettings {
     pub max_scan_limit: u32,
     pub phone_region: String,
     pub max_duplicate_ids: usize,
+    /// Days a merge's journal entry is kept (0: forever).
+    pub journal_retention_days: u32,
 }
 
 impl Default for DuplicatesSettings {
@@ -103,6 +105,7 @@ impl Default for DuplicatesSettings {
             max_scan_limit: limits.max_scan_limit,
             phone_region: limits.phone_region.code().to_owned(),
             max_duplicate_ids: limits.merge_duplicates,
+            journal_retention_days: limits.journal_retention_days,
         }
     }
 }
@@ -289,6 +292,7 @@ impl Settings {
             bulk_records: self.bulk.max_record_ids,
             bulk_targets: self.bulk.max_target_ids,
             merge_duplicates: self.duplicates.max_duplicate_ids,
+            journal_retention_days: self.duplicates.journal_retention_days,
             batch_records: self.records.max_batch,
             import_records: self.records.max_import,
             ..Limits::default()

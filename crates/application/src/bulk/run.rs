@@ -25,6 +25,8 @@ pub struct BulkFailure {
     pub record_id: Uuid,
     pub code: ErrorCode,
     pub message: &'static str,
+    /// For a record a merge took away: the record it survives in.
+    pub merged_into: Option<Uuid>,
 }
 
 /// The counts of a bulk request: `succeeded` is `updated`, `added` or
@@ -62,6 +64,20 @@ pub async fn run(
     };
     let (verdicts, per_record) = services.in_transaction(&tenant, &unit).await?;
     let count = |n: usize| n as u64 * per_record;
+    let missing: Vec<Uuid> = verdicts
+        .failed
+        .iter()
+        .filter(|(_, code, _)| *code == ErrorCode::RecordNotFound)
+        .map(|(id, _, _)| *id)
+        .collect();
+    let survivors = if missing.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        services
+            .store
+            .merged_into(&tenant, &object, &missing)
+            .await?
+    };
     Ok(BulkOutcome {
         action: command.action(),
         total: count(ids.len()),
@@ -74,6 +90,7 @@ pub async fn run(
                 record_id,
                 code,
                 message,
+                merged_into: survivors.get(&record_id).copied(),
             })
             .collect(),
     })

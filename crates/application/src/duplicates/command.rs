@@ -5,7 +5,10 @@ use kasar_domain::RecordId;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 
+use super::auto_merge::AutoMergeCommand;
 use crate::command::{Count, Limit};
+use crate::dismissals::DismissCommand;
+use crate::merges::UnmergeCommand;
 
 /// Largest number of groups a detect returns.
 pub const MAX_GROUPS: u32 = 1000;
@@ -18,6 +21,10 @@ pub const DEFAULT_GROUPS: u32 = 50;
 pub enum DuplicatesCommand {
     Detect(DetectCommand),
     Merge(MergeCommand),
+    Dismiss(DismissCommand),
+    Undismiss(DismissCommand),
+    Unmerge(UnmergeCommand),
+    AutoMerge(AutoMergeCommand),
 }
 
 /// Find groups of matching records among the newest records of an object.
@@ -34,6 +41,9 @@ pub struct DetectCommand {
     /// Records to scan (extension), checked against the configured maximum.
     #[serde(default)]
     pub scan_limit: Option<Count>,
+    /// Also report groups that lie in a dismissed set (extension).
+    #[serde(default)]
+    pub include_dismissed: Option<bool>,
 }
 
 /// Merge duplicates into a master record.

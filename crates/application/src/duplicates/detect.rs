@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::command::{Criteria, DetectCommand, DEFAULT_GROUPS};
 use crate::authorize::{Authorized, Detect};
 use crate::command::Limit;
+use crate::dismissals::Dismissed;
 use crate::error::AppError;
 use crate::ports::Tenant;
 use crate::Services;
@@ -51,6 +52,15 @@ pub async fn detect(
     };
     let tenant = Tenant::from(auth.caller());
     let (_, object) = services.object(&tenant, &command.object_name).await?;
+    let dismissed = if command.include_dismissed.unwrap_or(false) {
+        Dismissed::default()
+    } else {
+        let sets = services
+            .store
+            .dismissals(&tenant, Some(object.name.clone()))
+            .await?;
+        Dismissed::new(sets.into_iter().map(|d| d.record_ids).collect())
+    };
     let (groups, total_groups, records_scanned) = scan(
         services,
         &tenant,
@@ -58,6 +68,7 @@ pub async fn detect(
         criteria.as_slice(),
         scan_limit,
         limit,
+        &dismissed,
     )
     .await?;
     let groups = with_records(services, &tenant, &object, groups).await?;
@@ -78,6 +89,7 @@ async fn scan(
     criteria: &[kasar_domain::duplicates::Criterion],
     scan_limit: u32,
     limit: u32,
+    dismissed: &Dismissed,
 ) -> Result<(Vec<DuplicateGroup>, usize, usize), AppError> {
     let plan = MatchPlan::new(object, criteria);
     let region = services.limits.phone_region;
@@ -96,7 +108,15 @@ async fn scan(
         )
         .await?;
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let (groups, total_groups) = grouper.finish_first(limit);
+    if dismissed.is_empty() {
+        let (groups, total_groups) = grouper.finish_first(limit);
+        return Ok((groups, total_groups, records_scanned));
+    }
+    // Dismissed groups are neither reported nor counted.
+    let mut groups = grouper.finish();
+    groups.retain(|g| !dismissed.covers(&g.record_ids));
+    let total_groups = groups.len();
+    groups.truncate(limit);
     Ok((groups, total_groups, records_scanned))
 }
 

@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, HashSet};
 
 use async_trait::async_trait;
 use kasar_domain::duplicates::{resolve_fields, MergeStrategy};
-use kasar_domain::{Catalog, ObjectDef, Record};
+use kasar_domain::{Caller, Catalog, ObjectDef, Record, Value};
+use serde_json::Map;
 use uuid::Uuid;
 
 use super::command::MergeCommand;
 use crate::authorize::{Authorized, Merge};
 use crate::error::AppError;
-use crate::ports::{RelinkCounts, Tenant, Tx};
+use crate::ports::{MergeEntry, RelinkCounts, Relinked, Tenant, Tx};
 use crate::transaction::Unit;
 use crate::Services;
 
@@ -24,6 +25,8 @@ pub struct MergeOutcome {
     pub strategy: MergeStrategy,
     pub relinked: RelinkCounts,
     pub dry_run: bool,
+    /// The journal entry written (none on a dry run).
+    pub merge_id: Option<Uuid>,
     /// The master as it would look after the merge (dry run only).
     pub preview: Option<(ObjectDef, Record)>,
 }
@@ -39,6 +42,8 @@ pub async fn merge(
     let (catalog, object) = services.object(&tenant, &command.object_name).await?;
     let (master, duplicates) = validate(services, &command)?;
     let unit = MergeUnit {
+        caller: auth.caller(),
+        retention_days: services.limits.journal_retention_days,
         catalog: &catalog,
         object: &object,
         master,
@@ -46,7 +51,20 @@ pub async fn merge(
         strategy: command.merge_strategy.unwrap_or_default(),
         dry_run: command.dry_run.unwrap_or(false),
     };
-    services.in_transaction(&tenant, &unit).await
+    match services.in_transaction(&tenant, &unit).await {
+        Err(e @ AppError::RecordNotFound(_)) => {
+            // The first id a merge took away, if any, names its survivor.
+            let mut e = e;
+            for id in std::iter::once(master).chain(duplicates.iter().copied()) {
+                e = services.explain_missing(&tenant, &object, id, e).await;
+                if matches!(e, AppError::MergedAway { .. }) {
+                    break;
+                }
+            }
+            Err(e)
+        }
+        other => other,
+    }
 }
 
 /// The checks that need no database: at most the configured number of
@@ -82,6 +100,8 @@ fn validate(services: &Services, command: &MergeCommand) -> Result<(Uuid, Vec<Uu
 }
 
 struct MergeUnit<'a> {
+    caller: &'a Caller,
+    retention_days: u32,
     catalog: &'a Catalog,
     object: &'a ObjectDef,
     master: Uuid,
@@ -111,6 +131,13 @@ impl Unit for MergeUnit<'_> {
         let deleted = tx.delete(self.object, self.duplicates).await?;
         tx.update(self.object, &[self.master], &BTreeMap::new())
             .await?;
+        let merge_id = if self.dry_run {
+            None
+        } else {
+            let entry = self.entry(&master, &duplicates, &changes, &relinked);
+            tx.record_merge(&entry, self.retention_days).await?;
+            Some(entry.merge_id)
+        };
         let preview = if self.dry_run {
             tx.get(self.object, self.master)
                 .await?
@@ -122,14 +149,46 @@ impl Unit for MergeUnit<'_> {
             master_id: self.master,
             duplicates_deleted: deleted,
             strategy: self.strategy,
-            relinked,
+            relinked: RelinkCounts::from(&relinked),
             dry_run: self.dry_run,
+            merge_id,
             preview,
         })
     }
 }
 
 impl MergeUnit<'_> {
+    /// The journal entry of this merge.
+    fn entry(
+        &self,
+        master: &Record,
+        duplicates: &[&Record],
+        changes: &BTreeMap<String, Value>,
+        relinked: &Relinked,
+    ) -> MergeEntry {
+        let (mut before, mut after) = (Map::new(), Map::new());
+        for (field, value) in changes {
+            before.insert(field.clone(), master.get(field).to_json());
+            after.insert(field.clone(), value.to_json());
+        }
+        MergeEntry {
+            merge_id: Uuid::now_v7(),
+            object_name: self.object.name.clone(),
+            master_id: self.master,
+            duplicate_ids: self.duplicates.to_vec(),
+            strategy: self.strategy.as_str().to_owned(),
+            merged_by: self.caller.workspace_user_id,
+            token_id: self.caller.token_id,
+            merged_at: None,
+            undone_at: None,
+            master_before: before,
+            master_after: after,
+            duplicates: duplicates.iter().map(|d| d.to_json(self.object)).collect(),
+            references: relinked.references.clone(),
+            links: relinked.links.clone(),
+        }
+    }
+
     /// Locks every record in id order; 404 naming the missing ones. Returns
     /// the master and the duplicates in request order.
     async fn lock(&self, tx: &mut dyn Tx) -> Result<(Record, Vec<Record>), AppError> {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::*;
 use crate::authorize::authorize;
 use crate::duplicates::MergeCommand;
-use crate::ports::{MockTx, RelinkCounts};
+use crate::ports::{MockTx, MovedLink, MovedReference, Relinked};
 use crate::test_support::{caller, services, store_with_catalog};
 
 fn record(id: Uuid, first_name: Option<&str>) -> Record {
@@ -125,12 +125,27 @@ async fn fill_blanks_updates_relinks_deletes_and_commits_in_order() {
         tx.expect_relink()
             .times(1)
             .in_sequence(&mut seq)
-            .returning(|_, _, _, dups| {
+            .returning(move |_, _, _, dups| {
                 assert_eq!(dups.len(), 2);
-                Ok(RelinkCounts {
-                    references_moved: 3,
-                    links_moved: 2,
-                    links_dropped: 1,
+                let reference = |n: u128| MovedReference {
+                    object: "opportunities".into(),
+                    field: "contact".into(),
+                    record_id: Uuid::from_u128(n),
+                    duplicate_id: d1,
+                    updated_at: chrono::Utc::now(),
+                    merged_updated_at: chrono::Utc::now(),
+                };
+                let link = |moved| MovedLink {
+                    table: "contacts_tags".into(),
+                    side: "source_id".into(),
+                    duplicate_id: d2,
+                    other_id: Uuid::new_v4(),
+                    created_at: chrono::Utc::now(),
+                    moved,
+                };
+                Ok(Relinked {
+                    references: vec![reference(1), reference(2), reference(3)],
+                    links: vec![link(true), link(true), link(false)],
                 })
             });
         tx.expect_delete()
@@ -144,6 +159,18 @@ async fn fill_blanks_updates_relinks_deletes_and_commits_in_order() {
             .returning(move |_, ids, values| {
                 log.lock().unwrap().push((ids.to_vec(), values.clone()));
                 Ok(1)
+            });
+        tx.expect_record_merge()
+            .times(1)
+            .in_sequence(&mut seq)
+            .returning(move |entry, days| {
+                assert_eq!(days, 90);
+                assert_eq!(entry.duplicate_ids, vec![d1, d2]);
+                assert_eq!(entry.master_before["first_name"], "  ");
+                assert_eq!(entry.master_after["first_name"], "Alice");
+                assert_eq!(entry.duplicates.len(), 2);
+                assert_eq!((entry.references.len(), entry.links.len()), (3, 3));
+                Ok(())
             });
         tx.expect_commit()
             .times(1)
@@ -160,6 +187,8 @@ async fn fill_blanks_updates_relinks_deletes_and_commits_in_order() {
     .unwrap();
     assert_eq!(out.duplicates_deleted, 2);
     assert_eq!(out.relinked.references_moved, 3);
+    assert_eq!((out.relinked.links_moved, out.relinked.links_dropped), (2, 1));
+    assert!(out.merge_id.is_some());
     let updates = updates.lock().unwrap();
     assert_eq!(updates[0].0, vec![m]);
     assert_eq!(
@@ -191,7 +220,8 @@ async fn a_conflict_is_retried_then_succeeds() {
             }
         });
         tx.expect_relink()
-            .returning(|_, _, _, _| Ok(RelinkCounts::default()));
+            .returning(|_, _, _, _| Ok(Relinked::default()));
+        tx.expect_record_merge().returning(|_, _| Ok(()));
         tx.expect_delete().returning(|_, ids| Ok(ids.len() as u64));
         tx.expect_update().returning(|_, _, _| Ok(1));
         tx.expect_commit().returning(|| Ok(()));

@@ -1,9 +1,13 @@
 //! Duplicate detection and merge use cases (`POST /api/v1/duplicates`).
 
+mod auto_merge;
 mod command;
 mod detect;
 mod merge;
 
+pub use auto_merge::{
+    auto_merge, AutoMergeCommand, AutoMergeOutcome, AutoMerged, MasterRule, MAX_AUTO_GROUPS,
+};
 pub use command::{
     Criteria, DetectCommand, DuplicatesCommand, MergeCommand, DEFAULT_GROUPS, MAX_GROUPS,
 };

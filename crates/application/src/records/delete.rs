@@ -27,7 +27,12 @@ pub async fn delete(
         id: target.id.uuid(),
         caller: auth.caller(),
     };
-    services.in_transaction(&tenant, &unit).await
+    match services.in_transaction(&tenant, &unit).await {
+        Ok(()) => Ok(()),
+        Err(e) => Err(services
+            .explain_missing(&tenant, &object, target.id.uuid(), e)
+            .await),
+    }
 }
 
 struct Remove<'a> {

@@ -19,8 +19,11 @@ pub async fn get(
     let (_, object) = services.object(&tenant, &target.object).await?;
     let id = target.id.uuid();
     let mut found = services.store.get_many(&tenant, &object, &[id]).await?;
-    let record = found
-        .pop()
-        .ok_or_else(|| AppError::not_found(&object.name, id))?;
-    Ok((object, record))
+    match found.pop() {
+        Some(record) => Ok((object, record)),
+        None => {
+            let e = AppError::not_found(&object.name, id);
+            Err(services.explain_missing(&tenant, &object, id, e).await)
+        }
+    }
 }

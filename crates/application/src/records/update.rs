@@ -31,8 +31,12 @@ pub async fn update(
         values: &values,
         caller: auth.caller(),
     };
-    let record = services.in_transaction(&tenant, &unit).await?;
-    Ok((object, record))
+    match services.in_transaction(&tenant, &unit).await {
+        Ok(record) => Ok((object, record)),
+        Err(e) => Err(services
+            .explain_missing(&tenant, &object, command.id.uuid(), e)
+            .await),
+    }
 }
 
 struct Change<'a> {

@@ -138,6 +138,9 @@ pub struct BulkError {
     #[schema(schema_with = error_code)]
     pub code: ErrorCode,
     pub message: String,
+    /// For a record a merge took away: the record it survives in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<Uuid>,
 }
 
 /// Counts of a bulk request: `updated`, `added` or `removed` (by action)

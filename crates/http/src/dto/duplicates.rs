@@ -31,6 +31,8 @@ pub struct DetectBody {
     /// configured scan limit, 5,000; the maximum is 1,000,000 by default).
     #[schema(minimum = 1, maximum = 1_000_000)]
     pub scan_limit: Option<i64>,
+    /// Extension: also report groups that lie in a dismissed set (default false).
+    pub include_dismissed: Option<bool>,
 }
 
 /// `action: "merge"`: merge duplicates into a master record.
@@ -63,7 +65,10 @@ impl PartialSchema for DuplicatesRequest {
         OneOfBuilder::new()
             .item(Ref::from_schema_name(DetectBody::name()))
             .item(Ref::from_schema_name(MergeBody::name()))
-            .description(Some("A detect or merge request, told apart by `action`"))
+            .item(Ref::from_schema_name("DismissBody"))
+            .item(Ref::from_schema_name("UnmergeBody"))
+            .item(Ref::from_schema_name("AutoMergeBody"))
+            .description(Some("A request, told apart by `action`"))
             .into()
     }
 }
@@ -164,6 +169,9 @@ pub struct MergeResponse {
     pub links_moved: u64,
     /// Extension: junction rows dropped because the master already had them.
     pub links_dropped: u64,
+    /// Extension: the journal entry of the merge (`GET /merges/{merge_id}`); absent on a dry run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge_id: Option<Uuid>,
     /// Extension (dry run only): the master as it would look after the merge.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<RecordBody>,
@@ -175,4 +183,7 @@ pub struct MergeResponse {
 pub enum DuplicatesResponse {
     Detect(DetectResponse),
     Merge(MergeResponse),
+    Dismissal(super::dismissals::DismissalBody),
+    Unmerge(super::merges::UnmergeResponse),
+    AutoMerge(super::auto_merge::AutoMergeResponse),
 }

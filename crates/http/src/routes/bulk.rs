@@ -40,6 +40,7 @@ pub async fn bulk(
                 record_id: e.record_id,
                 code: e.code,
                 message: e.message.to_owned(),
+                merged_into: e.merged_into,
             })
             .collect()
     });

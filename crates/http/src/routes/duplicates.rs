@@ -14,7 +14,14 @@ use crate::dto::duplicates::{
 use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
-/// Detect or merge duplicates.
+/// The actions that write.
+const WRITES: [&str; 5] = ["merge", "unmerge", "auto_merge", "dismiss", "undismiss"];
+
+/// The message of an unknown action.
+const ACTIONS: &str =
+    "action must be one of detect, merge, unmerge, auto_merge, dismiss, undismiss";
+
+/// Detect or merge duplicates, or dismiss a set of records.
 #[utoipa::path(post, path = "/api/v1/duplicates", tag = "duplicates", security(("bearer" = [])),
     request_body = DuplicatesRequest,
     responses(
@@ -30,20 +37,32 @@ pub async fn duplicates(
 ) -> Result<HttpResponse, ApiError> {
     let detect = caller.may::<Detect>()?;
     let body: Json = json_body(&req, payload, state.body_limit).await?;
-    // A merge needs a write scope too: refused before its fields are judged.
-    let merge = match body.get("action").and_then(Json::as_str) {
-        Some("merge") => Some(caller.may::<Merge>()?),
+    // Every action but detect writes, and needs a write scope too: refused
+    // before its fields are judged.
+    let write = match body.get("action").and_then(Json::as_str) {
         Some("detect") => None,
-        _ => return Err(ApiError::validation("action must be 'detect' or 'merge'")),
+        Some(a) if WRITES.contains(&a) => Some(caller.may::<Merge>()?),
+        _ => return Err(ApiError::validation(ACTIONS)),
     };
     let command: DuplicatesCommand = serde_json::from_value(body)
         .map_err(|e| ApiError::validation(format!("Invalid request: {e}")))?;
-    let response = match (command, merge) {
-        (DuplicatesCommand::Detect(c), _) => detected(state.service.detect(&detect, c).await?),
-        (DuplicatesCommand::Merge(c), Some(merge)) => merged(state.service.merge(&merge, c).await?),
-        (DuplicatesCommand::Merge(_), None) => {
-            return Err(ApiError::validation("action must be 'detect' or 'merge'"))
+    let service = &state.service;
+    let response = match (command, write) {
+        (DuplicatesCommand::Detect(c), _) => detected(service.detect(&detect, c).await?),
+        (DuplicatesCommand::Merge(c), Some(w)) => merged(service.merge(&w, c).await?),
+        (DuplicatesCommand::AutoMerge(c), Some(w)) => {
+            DuplicatesResponse::AutoMerge(service.auto_merge(&w, c).await?.into())
         }
+        (DuplicatesCommand::Unmerge(c), Some(w)) => {
+            DuplicatesResponse::Unmerge(service.unmerge(&w, c).await?.into())
+        }
+        (DuplicatesCommand::Dismiss(c), Some(w)) => {
+            DuplicatesResponse::Dismissal(service.dismiss(&w, c).await?.into())
+        }
+        (DuplicatesCommand::Undismiss(c), Some(w)) => {
+            DuplicatesResponse::Dismissal(service.undismiss(&w, c).await?.into())
+        }
+        (_, None) => return Err(ApiError::validation(ACTIONS)),
     };
     Ok(HttpResponse::Ok().json(response))
 }
@@ -82,6 +101,7 @@ fn merged(out: MergeOutcome) -> DuplicatesResponse {
         references_relinked: out.relinked.references_moved,
         links_moved: out.relinked.links_moved,
         links_dropped: out.relinked.links_dropped,
+        merge_id: out.merge_id,
         preview: out.preview.as_ref().map(|(o, r)| RecordBody::of(o, r)),
     })
 }

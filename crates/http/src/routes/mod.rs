@@ -2,12 +2,14 @@
 
 pub mod batch;
 pub mod bulk;
+pub mod dismissals;
 pub mod duplicates;
 pub mod export;
 pub mod fallback;
 pub mod health;
 pub mod import;
 pub mod me;
+pub mod merges;
 pub mod openapi;
 pub mod records;
 pub mod schema;

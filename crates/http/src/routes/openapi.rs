@@ -11,6 +11,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use crate::dto::auto_merge::{AutoMergeBody, AutoMergeResponse, AutoMergeResult};
 use crate::dto::batch::{
     BatchBody, BatchDeleteBody, BatchResponse, BatchResultBody, BatchUpsertBody,
 };
@@ -19,11 +20,15 @@ use crate::dto::common::{
     FieldSchema, MeResponse, ObjectName, ObjectSchema, Profile, ProjectedRecord, RecordBody,
     RecordCreate, RecordInput, SchemaResponse, StatusResponse,
 };
+use crate::dto::dismissals::{DismissBody, DismissalBody, DismissalsResponse};
 use crate::dto::duplicates::{
     DetectBody, DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeBody,
     MergeResponse,
 };
 use crate::dto::import::{ImportError, ImportRequest, ImportResponse, ImportResultBody};
+use crate::dto::merges::{
+    KeptField, MergeDetail, MergeItem, MergesResponse, UnmergeBody, UnmergeResponse,
+};
 use crate::dto::select::{Format, ListResponse, SearchBody};
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes;
@@ -53,6 +58,9 @@ use crate::state::HttpState;
         routes::records::delete::delete,
         routes::duplicates::duplicates,
         routes::bulk::bulk,
+        routes::merges::list,
+        routes::merges::get,
+        routes::dismissals::list,
         openapi,
     ),
     components(schemas(
@@ -61,6 +69,8 @@ use crate::state::HttpState;
         BulkBody, BulkError, BulkResponse, SearchBody, Format, ProjectedRecord,
         BatchBody, BatchUpsertBody, BatchDeleteBody, BatchResponse, BatchResultBody,
         ImportRequest, ImportResponse, ImportResultBody, ImportError,
+        AutoMergeBody, AutoMergeResponse, AutoMergeResult,
+        MergesResponse, MergeItem, MergeDetail, UnmergeBody, UnmergeResponse, KeptField, DismissBody, DismissalBody, DismissalsResponse,
     )),
     modifiers(&BearerAuth, &StandardErrors),
 )]
@@ -286,7 +296,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(secured, 18);
+        assert_eq!(secured, 21);
         assert!(paths["/api/v1/records/{object}/{id}"]["put"].is_object());
         assert_eq!(
             doc["components"]["schemas"]["ObjectName"]["enum"],

@@ -1,0 +1,235 @@
+//! Undo a merge, in one transaction: the duplicates come back as they were,
+//! references and links the merge moved (and that still point at the master)
+//! go back, links it dropped are re-created, and master fields the merge
+//! filled get their old value unless changed since (those are `kept`).
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kasar_domain::{Catalog, ObjectDef, Record, Value};
+use serde::Deserialize;
+use serde_json::Value as Json;
+use uuid::Uuid;
+
+use super::history::live_entry;
+use super::journal::{MergeEntry, Relinked};
+use crate::authorize::{Authorized, Merge};
+use crate::error::AppError;
+use crate::ports::{Tenant, Tx};
+use crate::transaction::Unit;
+use crate::Services;
+
+/// `{"action": "unmerge", "merge_id"}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnmergeCommand {
+    pub merge_id: kasar_domain::RecordId,
+}
+
+/// What an unmerge did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmergeOutcome {
+    pub merge_id: Uuid,
+    pub restored: Vec<Uuid>,
+    pub references_restored: u64,
+    pub links_restored: u64,
+    /// Master fields changed after the merge, left as they are: (record, field).
+    pub kept: Vec<(Uuid, String)>,
+}
+
+/// Undoes a merge of the caller's organization.
+#[tracing::instrument(skip(services, auth), fields(org = %auth.caller().organization_id))]
+pub async fn unmerge(
+    services: &Services,
+    auth: &Authorized<Merge>,
+    command: UnmergeCommand,
+) -> Result<UnmergeOutcome, AppError> {
+    let tenant = Tenant::from(auth.caller());
+    let merge_id = command.merge_id.uuid();
+    // Unknown, expired or of another organization: 404 before any lock.
+    let entry = live_entry(services, &tenant, merge_id).await?;
+    let (catalog, object) = services.object(&tenant, &entry.object_name).await?;
+    let unit = Undo {
+        services,
+        tenant: &tenant,
+        catalog: &catalog,
+        object: &object,
+        merge_id,
+    };
+    services.in_transaction(&tenant, &unit).await
+}
+
+struct Undo<'a> {
+    services: &'a Services,
+    tenant: &'a Tenant,
+    catalog: &'a Catalog,
+    object: &'a ObjectDef,
+    merge_id: Uuid,
+}
+
+#[async_trait]
+impl Unit for Undo<'_> {
+    type Output = UnmergeOutcome;
+
+    async fn run(&self, tx: &mut dyn Tx) -> Result<UnmergeOutcome, AppError> {
+        // The entry again, locked: two unmerges of one merge run one after the other.
+        let entry = tx
+            .lock_merge(self.merge_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("merge {} not found", self.merge_id)))?;
+        if entry.undone_at.is_some() {
+            return Err(AppError::Conflict(format!(
+                "merge {} is already undone",
+                self.merge_id
+            )));
+        }
+        let master = self.lock(tx, &entry).await?;
+        let records = self.duplicates(tx, &entry).await?;
+        tx.restore_records(self.object, &records).await?;
+        let relinked = Relinked {
+            references: entry.references.clone(),
+            links: entry.links.clone(),
+        };
+        let (references_restored, links_restored) = tx
+            .unrelink(self.catalog, entry.master_id, &relinked)
+            .await?;
+        let kept = match master {
+            Some(master) => self.master_fields(tx, &entry, &master).await?,
+            None => Vec::new(),
+        };
+        tx.mark_undone(self.merge_id).await?;
+        Ok(UnmergeOutcome {
+            merge_id: self.merge_id,
+            restored: entry.duplicate_ids.clone(),
+            references_restored,
+            links_restored,
+            kept,
+        })
+    }
+}
+
+impl Undo<'_> {
+    /// Locks the master and the duplicates' ids in id order (as a merge does);
+    /// returns the master, if it still exists. 409 when a duplicate exists
+    /// again or the master was itself merged away since.
+    async fn lock(&self, tx: &mut dyn Tx, entry: &MergeEntry) -> Result<Option<Record>, AppError> {
+        let mut ids = entry.duplicate_ids.clone();
+        ids.push(entry.master_id);
+        let locked = tx.lock_records(self.object, &ids).await?;
+        if let Some(back) = locked.iter().find(|r| r.id != entry.master_id) {
+            return Err(AppError::Conflict(format!(
+                "record {} exists again; the merge cannot be undone",
+                back.id
+            )));
+        }
+        let master = locked.into_iter().find(|r| r.id == entry.master_id);
+        if master.is_none() {
+            let found = self
+                .services
+                .store
+                .merged_into(self.tenant, self.object, &[entry.master_id])
+                .await?;
+            if let Some(survivor) = found.get(&entry.master_id) {
+                return Err(AppError::Conflict(format!(
+                    "the master {} was merged into {survivor} since: undo that merge first",
+                    entry.master_id
+                )));
+            }
+        }
+        Ok(master)
+    }
+
+    /// The duplicates as they were; a reference to a record deleted since
+    /// becomes null (as deleting that record made every other reference).
+    async fn duplicates(
+        &self,
+        tx: &mut dyn Tx,
+        entry: &MergeEntry,
+    ) -> Result<Vec<Record>, AppError> {
+        let mut records = Vec::with_capacity(entry.duplicates.len());
+        for json in &entry.duplicates {
+            records.push(record_of(self.object, json)?);
+        }
+        for field in self.object.column_fields() {
+            let Some(target) = field.target.as_deref().and_then(|t| self.catalog.object(t)) else {
+                continue;
+            };
+            let ids: Vec<Uuid> = records
+                .iter()
+                .filter_map(|r| match r.get(&field.name) {
+                    Value::Id(id) => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let gone = tx.missing_records(target, &ids).await?;
+            for r in &mut records {
+                if matches!(r.get(&field.name), Value::Id(id) if gone.contains(id)) {
+                    r.values.insert(field.name.clone(), Value::Null);
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    /// Gives back the master's fields the merge filled and that still hold
+    /// the merge's value; returns the others.
+    async fn master_fields(
+        &self,
+        tx: &mut dyn Tx,
+        entry: &MergeEntry,
+        master: &Record,
+    ) -> Result<Vec<(Uuid, String)>, AppError> {
+        let mut back = BTreeMap::new();
+        let mut kept = Vec::new();
+        for (name, after) in &entry.master_after {
+            let Some(field) = self.object.field(name) else {
+                continue;
+            };
+            if master.get(name).to_json() != *after {
+                kept.push((master.id, name.clone()));
+                continue;
+            }
+            let before = entry.master_before.get(name).cloned().unwrap_or(Json::Null);
+            let value = Value::from_json(field, &before)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("journal value: {e}")))?;
+            back.insert(name.clone(), value);
+        }
+        // The master's updated_at moves, as for any change.
+        tx.update(self.object, &[master.id], &back).await?;
+        Ok(kept)
+    }
+}
+
+/// A record from its journal JSON (`id`, fields, `created_at`, `updated_at`);
+/// MANY_TO_MANY fields are left out (the journal's links restore them).
+fn record_of(object: &ObjectDef, json: &Json) -> Result<Record, AppError> {
+    let bad = |what: &str| AppError::Internal(anyhow::anyhow!("journal record: {what}"));
+    let time = |key: &str| -> Result<DateTime<Utc>, AppError> {
+        json.get(key)
+            .and_then(Json::as_str)
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| bad(key))
+    };
+    let id = json
+        .get("id")
+        .and_then(Json::as_str)
+        .and_then(|s| Uuid::parse_str(s).ok())
+        .ok_or_else(|| bad("id"))?;
+    let mut values = BTreeMap::new();
+    for field in object.column_fields() {
+        let raw = json.get(&field.name).unwrap_or(&Json::Null);
+        let value = Value::from_json(field, raw).map_err(|e| bad(&e.to_string()))?;
+        values.insert(field.name.clone(), value);
+    }
+    Ok(Record {
+        id,
+        created_at: time("created_at")?,
+        updated_at: time("updated_at")?,
+        values,
+    })
+}
