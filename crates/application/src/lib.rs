@@ -18,6 +18,7 @@ pub mod merges;
 pub mod ports;
 pub mod records;
 mod service;
+mod service_impl;
 mod services;
 #[cfg(test)]
 mod test_support;

@@ -19,6 +19,7 @@ mod sql;
 mod store;
 mod tx;
 mod unrelink;
+mod write;
 
 use std::time::Duration;
 

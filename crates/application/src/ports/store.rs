@@ -1,0 +1,106 @@
+//! The driven port of reads and units of work (`Store`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use kasar_domain::select::{After, Selection};
+use kasar_domain::{Catalog, ObjectDef, Record};
+use uuid::Uuid;
+
+use super::{Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, Selected, Tenant, Tx};
+use crate::error::StoreError;
+
+/// Reads and units of work in an organization's schema.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// The organization's catalog (cached by adapters; it changes only when the
+    /// organization is provisioned).
+    async fn catalog(&self, tenant: &Tenant) -> Result<Arc<Catalog>, StoreError>;
+
+    /// The first `limit` records of `selection` (after `after`, in its order)
+    /// and how many records match it in all.
+    async fn select(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        selection: &Selection,
+        after: Option<After>,
+        limit: u32,
+    ) -> Result<Selected, StoreError>;
+
+    /// The ids of the first `limit` records of `selection`'s filter and search.
+    async fn select_ids(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        selection: &Selection,
+        limit: u32,
+    ) -> Result<Vec<Uuid>, StoreError>;
+
+    /// Every record of `selection`, whole, in its order, in batches read
+    /// from a server-side cursor (the memory does not grow with the table).
+    async fn export(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        selection: &Selection,
+    ) -> Result<RecordStream, StoreError>;
+
+    /// Records by id, in no particular order; missing ids are skipped.
+    async fn get_many(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<Vec<Record>, StoreError>;
+
+    /// Streams the `limit` most recently created records, newest first, with
+    /// only `columns`, to `sink` as they arrive (nothing is buffered); returns
+    /// how many were read.
+    async fn scan<'a>(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        columns: &[String],
+        limit: u32,
+        sink: &mut ScanSink<'a>,
+    ) -> Result<usize, StoreError>;
+
+    /// The organization's dismissed sets, newest first (of one object when named).
+    async fn dismissals(
+        &self,
+        tenant: &Tenant,
+        object_name: Option<String>,
+    ) -> Result<Vec<Dismissal>, StoreError>;
+
+    /// Merges of the organization, newest first, at most `limit`.
+    async fn merges(
+        &self,
+        tenant: &Tenant,
+        filter: &MergeFilter,
+        limit: u32,
+    ) -> Result<Vec<MergeSummary>, StoreError>;
+
+    /// One journal entry of the organization (expired ones included).
+    async fn merge_entry(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+    ) -> Result<Option<MergeEntry>, StoreError>;
+
+    /// For each of `ids` a merge took away, the record it survives in,
+    /// following merges that were not undone (A into B, B into C: C); ids
+    /// never merged away are absent.
+    async fn merged_into(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, Uuid>, StoreError>;
+
+    /// Starts a unit of work (one transaction). Dropping it without `commit`
+    /// rolls it back, and its connection never returns to the pool mid-transaction.
+    async fn begin(&self, tenant: &Tenant) -> Result<Box<dyn Tx>, StoreError>;
+}
