@@ -19,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
+VALIDATOR_VERSION=0.9.0
 max_examples=${KASAR_FUZZ_MAX_EXAMPLES:-100}
 seed=${KASAR_FUZZ_SEED:-1}
 profile=${KASAR_FUZZ_PROFILE:-release}
@@ -34,6 +35,9 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VE
     exit 1
   }
   "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+if ! "$venv/bin/pip" show openapi-spec-validator 2>/dev/null | grep -qx "Version: $VALIDATOR_VERSION"; then
+  "$venv/bin/pip" install -q --disable-pip-version-check "openapi-spec-validator==$VALIDATOR_VERSION"
 fi
 
 if [ -z "${KASAR_FUZZ_SKIP_BUILD:-}" ]; then
@@ -99,6 +103,15 @@ for n in 1 2 3; do
   post contacts "{\"first_name\":\"Ann\",\"last_name\":\"Lee\",\"email\":\"ANN@initech.example\",\"phone\":\"+1 555 010 000$n\",\"company\":\"$company\",\"tags\":[\"$tag\"]}" >/dev/null
 done
 post opportunities "{\"name\":\"Deal\",\"amount\":1000,\"company\":\"$company\"}" >/dev/null
+
+# The served document validates against the OpenAPI schema (unique
+# operationIds, a description on every response, ...).
+curl -fsS "$api/api/v1/openapi.json" -o "$dir/openapi.json"
+"$venv/bin/openapi-spec-validator" "$dir/openapi.json" || status_doc=1
+if [ -n "${status_doc:-}" ]; then
+  echo "error: the OpenAPI document does not validate" >&2
+  exit 1
+fi
 
 # One worker: schemathesis threads can trip a CPython 3.11 race in ast.parse
 # ("AST constructor recursion depth mismatch"), and the server has the other core.

@@ -79,7 +79,7 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
                         resource("/records/{object}/{id}")
                             .route(web::get().to(routes::records::get::get))
                             .route(web::patch().to(routes::records::update::update))
-                            .route(web::put().to(routes::records::update::update))
+                            .route(web::put().to(routes::records::update::put))
                             .route(web::delete().to(routes::records::delete::delete)),
                     )
                     .service(

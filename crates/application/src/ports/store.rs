@@ -8,7 +8,9 @@ use kasar_domain::select::{After, Selection};
 use kasar_domain::{Catalog, ObjectDef, Record};
 use uuid::Uuid;
 
-use super::{Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, Selected, Tenant, Tx};
+use super::{
+    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, Selected, Tenant, Tx,
+};
 use crate::error::StoreError;
 
 /// Reads and units of work in an organization's schema.

@@ -17,7 +17,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// Creates many records.
-#[utoipa::path(post, path = "/api/v1/records/{object}/batch/create", tag = "batches", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/records/{object}/batch/create", tag = "batches", operation_id = "batch_create", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name")),
     request_body = BatchBody,
     responses((status = 200, body = BatchResponse, description = "Also when some or all records fail"), (status = 400, body = ErrorBody)))]
@@ -42,7 +42,7 @@ pub async fn create(
 }
 
 /// Updates many records, each in its own fields.
-#[utoipa::path(post, path = "/api/v1/records/{object}/batch/update", tag = "batches", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/records/{object}/batch/update", tag = "batches", operation_id = "batch_update", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name")),
     request_body = BatchBody,
     responses((status = 200, body = BatchResponse, description = "Also when some or all records fail"), (status = 400, body = ErrorBody)))]
@@ -67,7 +67,7 @@ pub async fn update(
 }
 
 /// Updates the records that match, creates the others.
-#[utoipa::path(post, path = "/api/v1/records/{object}/batch/upsert", tag = "batches", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/records/{object}/batch/upsert", tag = "batches", operation_id = "batch_upsert", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name")),
     request_body = BatchUpsertBody,
     responses((status = 200, body = BatchResponse, description = "Also when some or all records fail"), (status = 400, body = ErrorBody)))]
@@ -95,7 +95,7 @@ pub async fn upsert(
 }
 
 /// Deletes many records.
-#[utoipa::path(delete, path = "/api/v1/records/{object}", tag = "batches", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/records/{object}", tag = "batches", operation_id = "batch_delete", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name")),
     request_body = BatchDeleteBody,
     responses((status = 200, body = BatchResponse, description = "Also when some or all records fail"), (status = 400, body = ErrorBody)))]

@@ -11,7 +11,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// Apply one change to many records, each judged on its own.
-#[utoipa::path(post, path = "/api/v1/bulk", tag = "bulk", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/bulk", tag = "bulk", operation_id = "bulk", security(("bearer" = [])),
     request_body = crate::dto::bulk::BulkBody,
     responses(
         (status = 200, body = BulkResponse, description = "Also when some or all records fail"),

@@ -9,7 +9,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// Dismissed sets, newest first.
-#[utoipa::path(get, path = "/api/v1/dismissals", tag = "duplicates", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/dismissals", tag = "duplicates", operation_id = "list_dismissals", security(("bearer" = [])),
     params(DismissalsQuery),
     responses((status = 200, body = DismissalsResponse, description = "The dismissed sets"), (status = 400, body = ErrorBody)))]
 pub async fn list(

@@ -22,7 +22,7 @@ const ACTIONS: &str =
     "action must be one of detect, merge, unmerge, auto_merge, dismiss, undismiss";
 
 /// Detect or merge duplicates, or dismiss a set of records.
-#[utoipa::path(post, path = "/api/v1/duplicates", tag = "duplicates", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/duplicates", tag = "duplicates", operation_id = "duplicates", security(("bearer" = [])),
     request_body = DuplicatesRequest,
     responses(
         (status = 200, body = DuplicatesResponse, description = "The groups found, or what the merge did"),

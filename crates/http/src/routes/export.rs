@@ -17,7 +17,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// Every matching record, as CSV (RFC 4180) or a JSON array.
-#[utoipa::path(get, path = "/api/v1/export/{object}", tag = "records", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/export/{object}", tag = "records", operation_id = "export_records", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), SelectParams, FormatParam),
     responses(
         (status = 200, description = "The records: CSV with a header of field names (MANY_TO_MANY ids joined by `;`), or a JSON array of records",

@@ -7,7 +7,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// The process is up.
-#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, body = StatusResponse, description = "The process is up")))]
+#[utoipa::path(get, path = "/health", tag = "operations", operation_id = "health", responses((status = 200, body = StatusResponse, description = "The process is up")))]
 pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(StatusResponse {
         status: "ok".into(),
@@ -15,7 +15,7 @@ pub async fn health() -> HttpResponse {
 }
 
 /// The database is reachable.
-#[utoipa::path(get, path = "/ready", tag = "operations", responses(
+#[utoipa::path(get, path = "/ready", tag = "operations", operation_id = "ready", responses(
     (status = 200, body = StatusResponse, description = "The database answers"),
     (status = 503, body = ErrorBody),
 ))]

@@ -15,7 +15,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// Imports records; each duplicate is handled by `on_duplicate`.
-#[utoipa::path(post, path = "/api/v1/import/{object}", tag = "batches", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/import/{object}", tag = "batches", operation_id = "import_records", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), ImportParams),
     request_body(content(
         (ImportRequest = "application/json"),

@@ -6,7 +6,7 @@ use crate::auth::Auth;
 use crate::dto::common::{MeResponse, Profile};
 
 /// Who the token belongs to.
-#[utoipa::path(get, path = "/api/v1/me", tag = "caller", security(("bearer" = [])), responses(
+#[utoipa::path(get, path = "/api/v1/me", tag = "caller", operation_id = "me", security(("bearer" = [])), responses(
     (status = 200, body = MeResponse, description = "The caller"),
 ))]
 pub async fn me(Auth(caller): Auth) -> HttpResponse {

@@ -13,7 +13,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// Merges, newest first.
-#[utoipa::path(get, path = "/api/v1/merges", tag = "duplicates", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/merges", tag = "duplicates", operation_id = "list_merges", security(("bearer" = [])),
     params(MergesQuery),
     responses((status = 200, body = MergesResponse, description = "A page of merges"), (status = 400, body = ErrorBody)))]
 pub async fn list(
@@ -44,7 +44,7 @@ pub async fn list(
 }
 
 /// One merge in full.
-#[utoipa::path(get, path = "/api/v1/merges/{merge_id}", tag = "duplicates", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/merges/{merge_id}", tag = "duplicates", operation_id = "get_merge", security(("bearer" = [])),
     params(("merge_id" = uuid::Uuid, Path, description = "The merge")),
     responses((status = 200, body = MergeDetail, description = "The journal entry"), (status = 404, body = ErrorBody, description = "Unknown or expired merge (NOT_FOUND)")))]
 pub async fn get(

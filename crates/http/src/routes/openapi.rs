@@ -55,6 +55,7 @@ use crate::state::HttpState;
         routes::records::create::create,
         routes::records::get::get,
         routes::records::update::update,
+        routes::records::update::put,
         routes::records::delete::delete,
         routes::duplicates::duplicates,
         routes::bulk::bulk,
@@ -171,7 +172,7 @@ impl Modify for StandardErrors {
 }
 
 /// The OpenAPI document of this API.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, description = "OpenAPI 3 document")))]
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", operation_id = "openapi", responses((status = 200, description = "OpenAPI 3 document")))]
 pub async fn openapi(state: web::Data<HttpState>) -> HttpResponse {
     HttpResponse::Ok().json(document(&state.service.limits()))
 }
@@ -270,6 +271,30 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("At most 55 "));
+    }
+
+    #[test]
+    fn operation_ids_are_unique_and_every_response_is_described() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut ids = std::collections::BTreeSet::new();
+        let mut operations = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                operations += 1;
+                let id = op["operationId"].as_str().unwrap_or_default();
+                assert!(
+                    ids.insert(id.to_owned()),
+                    "{method} {path}: operationId '{id}' repeats"
+                );
+                for (status, response) in op["responses"].as_object().unwrap() {
+                    assert!(
+                        response["description"].as_str().is_some(),
+                        "{method} {path} {status}: no description"
+                    );
+                }
+            }
+        }
+        assert_eq!(ids.len(), operations);
     }
 
     #[test]

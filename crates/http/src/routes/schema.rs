@@ -9,7 +9,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// Every object with its fields.
-#[utoipa::path(get, path = "/api/v1/schema", tag = "schema", security(("bearer" = [])), responses(
+#[utoipa::path(get, path = "/api/v1/schema", tag = "schema", operation_id = "list_schema", security(("bearer" = [])), responses(
     (status = 200, body = SchemaResponse, description = "The catalog"),
 ))]
 pub async fn list_schema(
@@ -24,7 +24,7 @@ pub async fn list_schema(
 }
 
 /// One object with its fields.
-#[utoipa::path(get, path = "/api/v1/schema/{object}", tag = "schema", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/schema/{object}", tag = "schema", operation_id = "get_schema", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name")),
     responses(
         (status = 200, body = ObjectSchema, description = "The object"),

@@ -12,7 +12,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// Creates a record; 201 with the record.
-#[utoipa::path(post, path = "/api/v1/records/{object}", tag = "records", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/records/{object}", tag = "records", operation_id = "create_record", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name")),
     request_body = crate::dto::common::RecordCreate,
     responses(

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// Deletes a record.
-#[utoipa::path(delete, path = "/api/v1/records/{object}/{id}", tag = "records", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/records/{object}/{id}", tag = "records", operation_id = "delete_record", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), ("id" = uuid::Uuid, Path, description = "Record id (UUID)")),
     responses(
         (status = 204, description = "Deleted"),

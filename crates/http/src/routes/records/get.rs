@@ -11,7 +11,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// One record.
-#[utoipa::path(get, path = "/api/v1/records/{object}/{id}", tag = "records", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/records/{object}/{id}", tag = "records", operation_id = "get_record", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), ("id" = uuid::Uuid, Path, description = "Record id (UUID)")),
     responses(
         (status = 200, body = RecordBody, description = "The record"),

@@ -12,7 +12,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// A page of records: filtered, searched, sorted and projected.
-#[utoipa::path(get, path = "/api/v1/records/{object}", tag = "records", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/records/{object}", tag = "records", operation_id = "list_records", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), SelectParams, PageParams),
     responses(
         (status = 200, body = ListResponse, description = "A page of records"),
@@ -49,7 +49,7 @@ pub async fn list(
 }
 
 /// The same selection in a JSON body.
-#[utoipa::path(post, path = "/api/v1/records/{object}/search", tag = "records", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/records/{object}/search", tag = "records", operation_id = "search_records", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name")),
     request_body = SearchBody,
     responses(

@@ -13,7 +13,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
 /// Sets the given fields; 200 with the record.
-#[utoipa::path(method(patch, put), path = "/api/v1/records/{object}/{id}", tag = "records", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/api/v1/records/{object}/{id}", tag = "records", operation_id = "update_record", security(("bearer" = [])),
     params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), ("id" = uuid::Uuid, Path, description = "Record id (UUID)")),
     request_body = crate::dto::common::RecordInput,
     responses(
@@ -35,4 +35,24 @@ pub async fn update(
     let command = UpdateRecord { object, id, fields };
     let (object, record) = state.service.update_record(&auth, command).await?;
     Ok(HttpResponse::Ok().json(RecordBody::of(&object, &record)))
+}
+
+/// Sets the given fields, as PATCH does (PUT is accepted for clients that
+/// send it); 200 with the record.
+#[utoipa::path(put, path = "/api/v1/records/{object}/{id}", tag = "records", operation_id = "put_record", security(("bearer" = [])),
+    params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), ("id" = uuid::Uuid, Path, description = "Record id (UUID)")),
+    request_body = crate::dto::common::RecordInput,
+    responses(
+        (status = 200, body = RecordBody, description = "The record after the change"),
+        (status = 400, body = ErrorBody, description = "Invalid body or field value"),
+        (status = 404, body = ErrorBody, description = "No such record (RECORD_NOT_FOUND)"),
+    ))]
+pub async fn put(
+    state: web::Data<HttpState>,
+    caller: Auth,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    update(state, caller, path, req, payload).await
 }
