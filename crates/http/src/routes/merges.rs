@@ -46,7 +46,11 @@ pub async fn list(
 /// One merge in full.
 #[utoipa::path(get, path = "/api/v1/merges/{merge_id}", tag = "duplicates", operation_id = "get_merge", security(("bearer" = [])),
     params(("merge_id" = uuid::Uuid, Path, description = "The merge")),
-    responses((status = 200, body = MergeDetail, description = "The journal entry"), (status = 404, body = ErrorBody, description = "Unknown or expired merge (NOT_FOUND)")))]
+    responses(
+        (status = 200, body = MergeDetail, description = "The journal entry"),
+        (status = 400, body = ErrorBody, description = "A merge id that is not a UUID"),
+        (status = 404, body = ErrorBody, description = "Unknown or expired merge (NOT_FOUND)"),
+    ))]
 pub async fn get(
     state: web::Data<HttpState>,
     caller: Auth,
