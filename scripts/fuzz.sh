@@ -20,6 +20,7 @@ cd "$(dirname "$0")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
 VALIDATOR_VERSION=0.9.0
+CLIENT_GENERATOR_VERSION=0.29.1
 max_examples=${KASAR_FUZZ_MAX_EXAMPLES:-100}
 seed=${KASAR_FUZZ_SEED:-1}
 profile=${KASAR_FUZZ_PROFILE:-release}
@@ -38,6 +39,9 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VE
 fi
 if ! "$venv/bin/pip" show openapi-spec-validator 2>/dev/null | grep -qx "Version: $VALIDATOR_VERSION"; then
   "$venv/bin/pip" install -q --disable-pip-version-check "openapi-spec-validator==$VALIDATOR_VERSION"
+fi
+if ! "$venv/bin/pip" show openapi-python-client 2>/dev/null | grep -qx "Version: $CLIENT_GENERATOR_VERSION"; then
+  "$venv/bin/pip" install -q --disable-pip-version-check "openapi-python-client==$CLIENT_GENERATOR_VERSION"
 fi
 
 if [ -z "${KASAR_FUZZ_SKIP_BUILD:-}" ]; then
@@ -110,6 +114,15 @@ curl -fsS "$api/api/v1/openapi.json" -o "$dir/openapi.json"
 "$venv/bin/openapi-spec-validator" "$dir/openapi.json" || status_doc=1
 if [ -n "${status_doc:-}" ]; then
   echo "error: the OpenAPI document does not validate" >&2
+  exit 1
+fi
+# ...and a typed Python client is generated from it without a warning.
+"$venv/bin/openapi-python-client" generate --path "$dir/openapi.json" \
+  --output-path "$dir/client" --config scripts/openapi-client.yaml >"$dir/client.log" 2>&1 \
+  || { cat "$dir/client.log" >&2; echo "error: openapi-python-client failed" >&2; exit 1; }
+if grep -qi "warning" "$dir/client.log"; then
+  cat "$dir/client.log" >&2
+  echo "error: openapi-python-client warned about the document" >&2
   exit 1
 fi
 

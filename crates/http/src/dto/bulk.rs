@@ -70,6 +70,24 @@ impl PartialSchema for BulkBody {
 
 impl ToSchema for BulkBody {}
 
+/// Instead of `record_ids`: a FilterGroup or a search, one named schema that
+/// every action's body refers to.
+pub struct BulkWhere;
+
+impl PartialSchema for BulkWhere {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "Instead of record_ids: a FilterGroup {type: AND|OR, conditions} or {search: \"...\"} \
+                 selecting at most the record_ids limit of records (more is 400)",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for BulkWhere {}
+
 const FIELD_VALUE: &str =
     "A value valid for the field's type; null clears a field that is not required";
 
@@ -96,15 +114,7 @@ fn action_schema(action: &str, description: &str) -> ObjectBuilder {
                     "At most 10,000 distinct record ids (repeats count once); or `where`",
                 )),
         )
-        .property(
-            "where",
-            ObjectBuilder::new()
-                .schema_type(Type::Object)
-                .description(Some(
-                    "Instead of record_ids: a FilterGroup {type: AND|OR, conditions} or {search: \"...\"} \
-                     selecting at most the record_ids limit of records (more is 400)",
-                )),
-        )
+        .property("where", Ref::from_schema_name(BulkWhere::name()))
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
 }
 

@@ -109,7 +109,11 @@ fn record_input(creating: bool, description: &str) -> RefOr<Schema> {
     for object in standard_objects() {
         let mut o = ObjectBuilder::new()
             .schema_type(Type::Object)
-            .title(Some(object.name.clone()));
+            .title(Some(format!(
+                "{}_{}",
+                object.name,
+                if creating { "create" } else { "update" }
+            )));
         for field in &object.fields {
             o = o.property(&field.name, field_value_schema(field));
             if creating && field.required {

@@ -15,7 +15,7 @@ use crate::dto::auto_merge::{AutoMergeBody, AutoMergeResponse, AutoMergeResult};
 use crate::dto::batch::{
     BatchBody, BatchDeleteBody, BatchResponse, BatchResultBody, BatchUpsertBody,
 };
-use crate::dto::bulk::{BulkBody, BulkError, BulkResponse};
+use crate::dto::bulk::{BulkBody, BulkError, BulkResponse, BulkWhere};
 use crate::dto::common::{
     FieldSchema, MeResponse, ObjectName, ObjectSchema, Profile, ProjectedRecord, RecordBody,
     RecordCreate, RecordInput, SchemaResponse, StatusResponse,
@@ -67,7 +67,7 @@ use crate::state::HttpState;
     components(schemas(
         ErrorBody, ErrorDetail, ObjectName, RecordBody, RecordCreate, RecordInput, ListResponse, ObjectSchema, FieldSchema, SchemaResponse, MeResponse, Profile,
         StatusResponse, DetectBody, MergeBody, DuplicatesRequest, DetectResponse, GroupBody, MergeResponse, DuplicatesResponse,
-        BulkBody, BulkError, BulkResponse, SearchBody, Format, ProjectedRecord,
+        BulkBody, BulkWhere, BulkError, BulkResponse, SearchBody, Format, ProjectedRecord,
         BatchBody, BatchUpsertBody, BatchDeleteBody, BatchResponse, BatchResultBody,
         ImportRequest, ImportResponse, ImportResultBody, ImportError,
         AutoMergeBody, AutoMergeResponse, AutoMergeResult,
