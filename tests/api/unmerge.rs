@@ -198,35 +198,45 @@ async fn changes_made_after_the_merge_stay_and_are_listed_as_kept() {
 }
 
 #[actix_web::test]
-async fn a_chain_undone_from_its_end_ends_as_if_nothing_was_merged() {
-    let app = spawn_app().await;
-    let (a, rest) = graph(&app, "contacts").await;
-    let (b, c) = (rest[0].clone(), rest[1].clone());
-    let before = app.snapshot().await;
-    let (b_at, c_at) = (
-        updated_at(&app, "contacts", &b).await,
-        updated_at(&app, "contacts", &c).await,
-    );
-    let first = merge(&app, "contacts", &b, std::slice::from_ref(&a)).await;
-    let second = merge(&app, "contacts", &c, std::slice::from_ref(&b)).await;
+async fn a_chain_undone_in_either_order_ends_as_if_nothing_was_merged() {
+    for inner_first in [false, true] {
+        let app = spawn_app().await;
+        let (a, rest) = graph(&app, "contacts").await;
+        let (b, c) = (rest[0].clone(), rest[1].clone());
+        let before = app.snapshot().await;
+        let (b_at, c_at) = (
+            updated_at(&app, "contacts", &b).await,
+            updated_at(&app, "contacts", &c).await,
+        );
+        let first = merge(&app, "contacts", &b, std::slice::from_ref(&a)).await;
+        let second = merge(&app, "contacts", &c, std::slice::from_ref(&b)).await;
+        let order = if inner_first {
+            [&first, &second]
+        } else {
+            [&second, &first]
+        };
 
-    let (status, out) = unmerge(&app, &first).await;
-    assert_eq!(
-        (status, code(&out)),
-        (409, "CONFLICT"),
-        "its master was merged since: {out}"
-    );
-    assert!(out["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("undo that merge first"));
-    let (status, out) = unmerge(&app, &second).await;
-    assert_eq!(status, 200, "{out}");
-    let (status, out) = unmerge(&app, &first).await;
-    assert_eq!(status, 200, "{out}");
-    set_updated_at(&app, "contacts", &b, &b_at).await;
-    set_updated_at(&app, "contacts", &c, &c_at).await;
-    assert_eq!(app.snapshot().await, before);
+        let (status, out) = unmerge(&app, order[0]).await;
+        assert_eq!(status, 200, "inner first: {inner_first}: {out}");
+        if inner_first {
+            // A is back; B stays merged into C, as if A had never been merged.
+            assert!(app.fetch("contacts", &a).await.is_some());
+            assert!(app.fetch("contacts", &b).await.is_none());
+            let (_, entry) = app
+                .get(&format!("/api/v1/merges/{second}"), &app.admin.token)
+                .await;
+            assert_eq!(
+                entry["undone_at"],
+                Json::Null,
+                "the later merge stands: {entry}"
+            );
+        }
+        let (status, out) = unmerge(&app, order[1]).await;
+        assert_eq!(status, 200, "inner first: {inner_first}: {out}");
+        set_updated_at(&app, "contacts", &b, &b_at).await;
+        set_updated_at(&app, "contacts", &c, &c_at).await;
+        assert_eq!(app.snapshot().await, before, "inner first: {inner_first}");
+    }
 }
 
 #[actix_web::test]

@@ -188,3 +188,30 @@ fn entry_of(r: &Row) -> Result<MergeEntry, StoreError> {
     entry.undone_at = r.try_get(2).map_err(db)?;
     Ok(entry)
 }
+
+/// The latest merge, not undone, that took `id` away; locked.
+pub(crate) async fn taking(
+    tx: &PgTx,
+    object: &str,
+    id: Uuid,
+) -> Result<Option<MergeEntry>, StoreError> {
+    let rows = tx
+        .rows(
+            "SELECT entry, merged_at, undone_at FROM kasar.merges WHERE organization_id = $1 AND object_name = $2 \
+             AND duplicate_ids @> ARRAY[$3::uuid] AND undone_at IS NULL ORDER BY merged_at DESC LIMIT 1 FOR UPDATE",
+            &[&tx.tenant.organization_id, &object, &id],
+        )
+        .await?;
+    rows.first().map(entry_of).transpose()
+}
+
+/// Replaces an entry (same id, same merged_at); it is no longer undone.
+pub(crate) async fn rewrite(tx: &PgTx, entry: &MergeEntry) -> Result<(), StoreError> {
+    let json = serde_json::to_value(entry).map_err(|e| StoreError::Unexpected(e.into()))?;
+    tx.exec(
+        "UPDATE kasar.merges SET entry = $3, undone_at = NULL WHERE organization_id = $1 AND id = $2",
+        &[&tx.tenant.organization_id, &entry.merge_id, &json],
+    )
+    .await
+    .map(|_| ())
+}

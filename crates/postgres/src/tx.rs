@@ -301,6 +301,18 @@ impl Tx for PgTx {
         crate::journal::lock(self, id).await
     }
 
+    async fn merge_taking(
+        &mut self,
+        object: &ObjectDef,
+        id: Uuid,
+    ) -> Result<Option<MergeEntry>, StoreError> {
+        crate::journal::taking(self, &object.name, id).await
+    }
+
+    async fn rewrite_merge(&mut self, entry: &MergeEntry) -> Result<(), StoreError> {
+        crate::journal::rewrite(self, entry).await
+    }
+
     async fn mark_undone(&mut self, id: Uuid) -> Result<(), StoreError> {
         crate::journal::mark_undone(self, id).await
     }

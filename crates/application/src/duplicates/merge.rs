@@ -50,6 +50,7 @@ pub async fn merge(
         duplicates: &duplicates,
         strategy: command.merge_strategy.unwrap_or_default(),
         dry_run: command.dry_run.unwrap_or(false),
+        again: None,
     };
     match services.in_transaction(&tenant, &unit).await {
         Err(e @ AppError::RecordNotFound(_)) => {
@@ -99,7 +100,7 @@ fn validate(services: &Services, command: &MergeCommand) -> Result<(Uuid, Vec<Uu
     ))
 }
 
-struct MergeUnit<'a> {
+pub(crate) struct MergeUnit<'a> {
     caller: &'a Caller,
     retention_days: u32,
     catalog: &'a Catalog,
@@ -108,6 +109,32 @@ struct MergeUnit<'a> {
     duplicates: &'a [Uuid],
     strategy: MergeStrategy,
     dry_run: bool,
+    /// A merge done again in place of its journal entry: its id, who and with
+    /// which token (see `again`).
+    again: Option<(Uuid, Uuid, Uuid)>,
+}
+
+impl<'a> MergeUnit<'a> {
+    /// The merge of `entry` done again, its entry rewritten under the same id
+    /// (undoing an earlier merge of a chain undoes and redoes the later ones).
+    pub(crate) fn again(
+        caller: &'a Caller,
+        catalog: &'a Catalog,
+        object: &'a ObjectDef,
+        entry: &'a MergeEntry,
+    ) -> Self {
+        Self {
+            caller,
+            retention_days: 0,
+            catalog,
+            object,
+            master: entry.master_id,
+            duplicates: &entry.duplicate_ids,
+            strategy: MergeStrategy::parse(&entry.strategy).unwrap_or_default(),
+            dry_run: false,
+            again: Some((entry.merge_id, entry.merged_by, entry.token_id)),
+        }
+    }
 }
 
 #[async_trait]
@@ -135,7 +162,11 @@ impl Unit for MergeUnit<'_> {
             None
         } else {
             let entry = self.entry(&master, &duplicates, &changes, &relinked);
-            tx.record_merge(&entry, self.retention_days).await?;
+            if self.again.is_some() {
+                tx.rewrite_merge(&entry).await?;
+            } else {
+                tx.record_merge(&entry, self.retention_days).await?;
+            }
             Some(entry.merge_id)
         };
         let preview = if self.dry_run {
@@ -171,14 +202,19 @@ impl MergeUnit<'_> {
             before.insert(field.clone(), master.get(field).to_json());
             after.insert(field.clone(), value.to_json());
         }
+        let (merge_id, merged_by, token_id) = self.again.unwrap_or((
+            Uuid::now_v7(),
+            self.caller.workspace_user_id,
+            self.caller.token_id,
+        ));
         MergeEntry {
-            merge_id: Uuid::now_v7(),
+            merge_id,
             object_name: self.object.name.clone(),
             master_id: self.master,
             duplicate_ids: self.duplicates.to_vec(),
             strategy: self.strategy.as_str().to_owned(),
-            merged_by: self.caller.workspace_user_id,
-            token_id: self.caller.token_id,
+            merged_by,
+            token_id,
             merged_at: None,
             undone_at: None,
             master_before: before,

@@ -12,4 +12,5 @@ pub use command::{
     Criteria, DetectCommand, DuplicatesCommand, MergeCommand, DEFAULT_GROUPS, MAX_GROUPS,
 };
 pub use detect::{detect, DetectOutcome, FoundGroup};
+pub(crate) use merge::MergeUnit;
 pub use merge::{merge, MergeOutcome};

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kasar_domain::{Catalog, ObjectDef, Record, Value};
+use kasar_domain::{Caller, Catalog, ObjectDef, Record, Value};
 use serde::Deserialize;
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::history::live_entry;
 use super::journal::{MergeEntry, Relinked};
 use crate::authorize::{Authorized, Merge};
+use crate::duplicates::MergeUnit;
 use crate::error::AppError;
 use crate::ports::{Tenant, Tx};
 use crate::transaction::Unit;
@@ -52,6 +53,7 @@ pub async fn unmerge(
     let (catalog, object) = services.object(&tenant, &entry.object_name).await?;
     let unit = Undo {
         services,
+        caller: auth.caller(),
         tenant: &tenant,
         catalog: &catalog,
         object: &object,
@@ -62,6 +64,7 @@ pub async fn unmerge(
 
 struct Undo<'a> {
     services: &'a Services,
+    caller: &'a Caller,
     tenant: &'a Tenant,
     catalog: &'a Catalog,
     object: &'a ObjectDef,
@@ -84,8 +87,39 @@ impl Unit for Undo<'_> {
                 self.merge_id
             )));
         }
-        let master = self.lock(tx, &entry).await?;
-        let records = self.duplicates(tx, &entry).await?;
+        // Later merges that took this merge's master away (A into B, then B
+        // into C): undone first, outermost first, and done again afterwards
+        // under their own ids, as if this merge had never happened.
+        let mut later: Vec<MergeEntry> = Vec::new();
+        let mut holder = entry.master_id;
+        while later.len() < MAX_CHAIN {
+            let Some(next) = tx.merge_taking(self.object, holder).await? else {
+                break;
+            };
+            holder = next.master_id;
+            later.push(next);
+        }
+        for next in later.iter().rev() {
+            self.undo(tx, next).await?;
+        }
+        let out = self.undo(tx, &entry).await?;
+        for next in &later {
+            MergeUnit::again(self.caller, self.catalog, self.object, next)
+                .run(tx)
+                .await?;
+        }
+        Ok(out)
+    }
+}
+
+/// Longest chain of later merges undone and done again.
+const MAX_CHAIN: usize = 64;
+
+impl Undo<'_> {
+    /// Undoes one merge whose entry is locked and not undone.
+    async fn undo(&self, tx: &mut dyn Tx, entry: &MergeEntry) -> Result<UnmergeOutcome, AppError> {
+        let master = self.lock(tx, entry).await?;
+        let records = self.duplicates(tx, entry).await?;
         tx.restore_records(self.object, &records).await?;
         let relinked = Relinked {
             references: entry.references.clone(),
@@ -95,21 +129,19 @@ impl Unit for Undo<'_> {
             .unrelink(self.catalog, entry.master_id, &relinked)
             .await?;
         let kept = match master {
-            Some(master) => self.master_fields(tx, &entry, &master).await?,
+            Some(master) => self.master_fields(tx, entry, &master).await?,
             None => Vec::new(),
         };
-        tx.mark_undone(self.merge_id).await?;
+        tx.mark_undone(entry.merge_id).await?;
         Ok(UnmergeOutcome {
-            merge_id: self.merge_id,
+            merge_id: entry.merge_id,
             restored: entry.duplicate_ids.clone(),
             references_restored,
             links_restored,
             kept,
         })
     }
-}
 
-impl Undo<'_> {
     /// Locks the master and the duplicates' ids in id order (as a merge does);
     /// returns the master, if it still exists. 409 when a duplicate exists
     /// again or the master was itself merged away since.

@@ -149,6 +149,18 @@ pub trait Tx: Send {
     /// A journal entry of the organization, locked until the transaction ends.
     async fn lock_merge(&mut self, id: Uuid) -> Result<Option<MergeEntry>, StoreError>;
 
+    /// The merge, not undone, that took record `id` of `object` away (the
+    /// latest), locked until the transaction ends.
+    async fn merge_taking(
+        &mut self,
+        object: &ObjectDef,
+        id: Uuid,
+    ) -> Result<Option<MergeEntry>, StoreError>;
+
+    /// Replaces a merge's journal entry (a merge done again under its id);
+    /// it is no longer undone.
+    async fn rewrite_merge(&mut self, entry: &MergeEntry) -> Result<(), StoreError>;
+
     /// Marks a merge undone.
     async fn mark_undone(&mut self, id: Uuid) -> Result<(), StoreError>;
 
