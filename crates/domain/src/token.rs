@@ -13,15 +13,9 @@ pub const SECRET_BYTES: usize = 32;
 pub fn encode_token(secret: &[u8]) -> String {
     let mut s = String::with_capacity(TOKEN_PREFIX.len() + secret.len() * 2);
     s.push_str(TOKEN_PREFIX);
-    let hex = |nibble: u8| HEX.get(usize::from(nibble)).map_or('0', |b| char::from(*b));
-    for b in secret {
-        s.push(hex(b >> 4));
-        s.push(hex(b & 0x0f));
-    }
+    crate::hex::encode_into(&mut s, secret);
     s
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Whether a presented string has the shape of a token (cheap check before any
 /// database lookup).

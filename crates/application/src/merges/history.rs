@@ -97,24 +97,12 @@ pub(crate) async fn live_entry(
 
 /// The cursor: the hex of `<merged_at as RFC 3339>|<merge id>`.
 fn encode(at: DateTime<Utc>, id: Uuid) -> String {
-    let text = format!("{}|{id}", kasar_domain::record::timestamp(at));
-    text.bytes().map(|b| format!("{b:02x}")).collect()
+    kasar_domain::hex::encode(format!("{}|{id}", kasar_domain::record::timestamp(at)).as_bytes())
 }
 
 fn decode(cursor: &str) -> Result<(DateTime<Utc>, Uuid), AppError> {
     let bad = || AppError::Validation("cursor is not a cursor of this listing".into());
-    if !cursor.len().is_multiple_of(2) || cursor.len() > 256 {
-        return Err(bad());
-    }
-    let bytes = (0..cursor.len())
-        .step_by(2)
-        .map(|i| {
-            cursor
-                .get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        })
-        .collect::<Option<Vec<u8>>>()
-        .ok_or_else(bad)?;
+    let bytes = kasar_domain::hex::decode(cursor, 256).ok_or_else(bad)?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let (at, id) = text.split_once('|').ok_or_else(bad)?;
     let at = DateTime::parse_from_rfc3339(at).map_err(|_| bad())?;

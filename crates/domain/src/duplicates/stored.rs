@@ -2,7 +2,6 @@
 //! for a key too long for a B-tree entry, its beginning and its SHA-256.
 
 use std::borrow::Cow;
-use std::fmt::Write;
 
 use sha2::{Digest, Sha256};
 
@@ -25,9 +24,7 @@ pub fn stored_key(key: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(end + 65);
     out.push_str(key.get(..end).unwrap_or_default());
     out.push('#');
-    for b in Sha256::digest(key.as_bytes()) {
-        let _ = write!(out, "{b:02x}");
-    }
+    crate::hex::encode_into(&mut out, &Sha256::digest(key.as_bytes()));
     Cow::Owned(out)
 }
 

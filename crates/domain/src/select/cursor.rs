@@ -26,7 +26,7 @@ impl Selection {
             self.object, self.filter, self.search, self.sort
         );
         let digest = Sha256::digest(described.as_bytes());
-        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+        crate::hex::encode(digest.get(..8).unwrap_or_default())
     }
 
     /// The cursor of the page that ends with `record`.
@@ -37,10 +37,7 @@ impl Selection {
             .map(|k| value_of(&k.column, record).map_or(Json::Null, |s| s.to_json()))
             .collect();
         let doc = json!({ "f": self.fingerprint(), "v": values, "id": record.id });
-        doc.to_string()
-            .bytes()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::hex::encode(doc.to_string().as_bytes())
     }
 
     /// Reads a cursor of this selection; 400 for anything else (another
@@ -51,7 +48,9 @@ impl Selection {
                 "cursor is not a cursor of this selection (same filters, search and sort)",
             )
         };
-        let bytes = unhex(cursor).ok_or_else(bad)?;
+        // A cursor holds the sort values of one record: at most a few fields
+        // of 100,000 characters, hex-encoded.
+        let bytes = crate::hex::decode(cursor, 4_000_000).ok_or_else(bad)?;
         let doc: Json = serde_json::from_slice(&bytes).map_err(|_| bad())?;
         if doc.get("f").and_then(Json::as_str) != Some(self.fingerprint().as_str()) {
             return Err(bad());
@@ -90,16 +89,4 @@ fn value_of(column: &Column, record: &Record) -> Option<Scalar> {
             v => Some(Scalar::Value(v.clone())),
         },
     }
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    // A cursor holds the sort values of one record: at most a few fields
-    // of 100,000 characters, hex-encoded.
-    if !s.len().is_multiple_of(2) || s.len() > 4_000_000 {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
 }
