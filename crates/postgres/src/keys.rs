@@ -70,7 +70,12 @@ impl KeyRows {
         id: Uuid,
         texts: &[Option<S>],
     ) {
-        for (criterion, key) in plan.keys(texts, region) {
+        self.push(id, plan.keys(texts, region));
+    }
+
+    /// Adds one record's keys (normalized, not yet in their stored form).
+    pub(crate) fn push(&mut self, id: Uuid, keys: Vec<(Criterion, String)>) {
+        for (criterion, key) in keys {
             self.ids.push(id);
             self.criteria.push(criterion.code());
             self.keys.push(stored_key(&key).into_owned());
@@ -79,14 +84,6 @@ impl KeyRows {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.ids.is_empty()
-    }
-}
-
-/// The text of a column value, as keys read it.
-fn text(value: Option<&Value>) -> Option<&str> {
-    match value {
-        Some(Value::Text(t)) => Some(t.as_str()),
-        _ => None,
     }
 }
 
@@ -104,8 +101,7 @@ pub(crate) async fn for_inserted(
     }
     let mut out = KeyRows::default();
     for (id, row) in ids.iter().zip(rows) {
-        let texts: Vec<Option<&str>> = plan.columns().iter().map(|c| text(row.get(c))).collect();
-        out.add(&plan, tx.region, *id, &texts);
+        out.push(*id, plan.value_keys(row, tx.region));
     }
     insert(tx, object, &out).await
 }

@@ -116,15 +116,7 @@ fn keys_of(
     region: PhoneRegion,
     values: &BTreeMap<String, Value>,
 ) -> Vec<(Criterion, String)> {
-    let texts: Vec<Option<&str>> = plan
-        .columns()
-        .iter()
-        .map(|c| match values.get(c) {
-            Some(Value::Text(t)) => Some(t.as_str()),
-            _ => None,
-        })
-        .collect();
-    plan.keys(&texts, region)
+    plan.value_keys(values, region)
         .into_iter()
         .map(|(c, k)| (c, stored_key(&k).into_owned()))
         .collect()

@@ -1,7 +1,10 @@
 //! What to read from a record to compute its match keys, derived from the
 //! catalog, and the computation of those keys.
 
+use std::collections::BTreeMap;
+
 use crate::catalog::{FieldType, ObjectDef};
+use crate::value::Value;
 
 use super::criterion::Criterion;
 use super::email::normalize_email;
@@ -117,6 +120,24 @@ impl MatchPlan {
         };
         push(Criterion::Name, name);
         keys
+    }
+
+    /// The keys of a record given by its values (a field absent or not text
+    /// counts as null), as [`MatchPlan::keys`] gives them.
+    pub fn value_keys(
+        &self,
+        values: &BTreeMap<String, Value>,
+        region: PhoneRegion,
+    ) -> Vec<(Criterion, String)> {
+        let texts: Vec<Option<&str>> = self
+            .columns
+            .iter()
+            .map(|c| match values.get(c) {
+                Some(Value::Text(t)) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        self.keys(&texts, region)
     }
 
     /// The criteria whose keys on `object` read one of the fields `touched`
