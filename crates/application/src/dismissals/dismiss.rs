@@ -1,12 +1,15 @@
 //! Dismiss, undismiss and list dismissed sets (admins only).
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use kasar_domain::ObjectDef;
 use uuid::Uuid;
 
 use super::command::{DismissCommand, MAX_DISMISSED, MIN_DISMISSED};
 use crate::authorize::{Authorized, Detect, Merge};
 use crate::error::AppError;
-use crate::ports::Tenant;
+use crate::ports::{Tenant, Tx};
+use crate::transaction::Unit;
 use crate::Services;
 
 /// A dismissed set.
@@ -44,20 +47,10 @@ pub async fn dismiss(
     auth: &Authorized<Merge>,
     command: DismissCommand,
 ) -> Result<Dismissal, AppError> {
-    let tenant = Tenant::from(auth.caller());
-    let (_, object) = services.object(&tenant, &command.object_name).await?;
-    let ids = ids(&command)?;
-    let mut tx = services.store.begin(&tenant).await?;
-    let missing = tx.missing_records(&object, &ids).await?;
-    if let Some(first) = missing.first() {
-        let e = AppError::not_found(&object.name, first);
-        return Err(services.explain_missing(&tenant, &object, *first, e).await);
-    }
-    let out = tx
-        .dismiss(&object, &ids, auth.caller().workspace_user_id)
-        .await?;
-    tx.commit().await?;
-    Ok(out)
+    let by = auth.caller().workspace_user_id;
+    change(services, auth, &command, Some(by))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("dismissal not written")))
 }
 
 /// Removes the dismissal of exactly that set; 404 NOT_FOUND when there is none.
@@ -67,13 +60,57 @@ pub async fn undismiss(
     auth: &Authorized<Merge>,
     command: DismissCommand,
 ) -> Result<Dismissal, AppError> {
+    change(services, auth, &command, None)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no dismissal holds exactly these records".into()))
+}
+
+/// Dismisses the set (`by` the caller) or, without `by`, undismisses it, in
+/// one unit of work of the transaction runner; returns the dismissal written
+/// or removed. 404 when a record to dismiss does not exist.
+async fn change(
+    services: &Services,
+    auth: &Authorized<Merge>,
+    command: &DismissCommand,
+    by: Option<Uuid>,
+) -> Result<Option<Dismissal>, AppError> {
     let tenant = Tenant::from(auth.caller());
     let (_, object) = services.object(&tenant, &command.object_name).await?;
-    let ids = ids(&command)?;
-    let mut tx = services.store.begin(&tenant).await?;
-    let removed = tx.undismiss(&object, &ids).await?;
-    tx.commit().await?;
-    removed.ok_or_else(|| AppError::NotFound("no dismissal holds exactly these records".into()))
+    let ids = ids(command)?;
+    let unit = Change {
+        object: &object,
+        ids: &ids,
+        by,
+    };
+    match services.in_transaction(&tenant, &unit).await? {
+        Ok(set) => Ok(set),
+        Err(missing) => {
+            let e = AppError::not_found(&object.name, missing);
+            Err(services.explain_missing(&tenant, &object, missing, e).await)
+        }
+    }
+}
+
+struct Change<'a> {
+    object: &'a ObjectDef,
+    ids: &'a [Uuid],
+    by: Option<Uuid>,
+}
+
+#[async_trait]
+impl Unit for Change<'_> {
+    /// The dismissal written or removed, or the first id that is no record.
+    type Output = Result<Option<Dismissal>, Uuid>;
+
+    async fn run(&self, tx: &mut dyn Tx) -> Result<Self::Output, AppError> {
+        let Some(by) = self.by else {
+            return Ok(Ok(tx.undismiss(self.object, self.ids).await?));
+        };
+        if let Some(first) = tx.missing_records(self.object, self.ids).await?.first() {
+            return Ok(Err(*first));
+        }
+        Ok(Ok(Some(tx.dismiss(self.object, self.ids, by).await?)))
+    }
 }
 
 /// The dismissed sets, newest first (of one object when named).
