@@ -62,16 +62,7 @@ pub(crate) fn decide(
             Target::New(n) => creates.get(n).map(|c| c.1),
         };
         let Some((target, reason)) = found else {
-            let id = Uuid::now_v7();
-            register(&mut seen, &input.keys, Target::New(out.creates.len()));
-            out.results.push(result(
-                input.index,
-                ImportStatus::Created,
-                Some(id),
-                None,
-                None,
-            ));
-            out.creates.push((input.index, id, input.values));
+            out.create(&mut seen, input, None, None);
             continue;
         };
         let of = target_id(target, &out.creates);
@@ -86,18 +77,7 @@ pub(crate) fn decide(
                     Some(reason),
                 ));
             }
-            OnDuplicate::Create => {
-                let id = Uuid::now_v7();
-                register(&mut seen, &input.keys, Target::New(out.creates.len()));
-                out.results.push(result(
-                    input.index,
-                    ImportStatus::Created,
-                    Some(id),
-                    of,
-                    Some(reason),
-                ));
-                out.creates.push((input.index, id, input.values));
-            }
+            OnDuplicate::Create => out.create(&mut seen, input, of, Some(reason)),
             OnDuplicate::Error => {
                 let mut failed = ImportResult::failed(
                     input.index,
@@ -133,6 +113,29 @@ pub(crate) fn decide(
         }
     }
     out
+}
+
+impl Decided {
+    /// Creates `input` (a duplicate of `of` by `reason`, if it is one); its
+    /// keys lead to the new record unless an earlier record holds them.
+    fn create(
+        &mut self,
+        seen: &mut HashMap<(Criterion, String), Target>,
+        input: Input,
+        of: Option<Uuid>,
+        reason: Option<Criterion>,
+    ) {
+        let id = Uuid::now_v7();
+        register(seen, &input.keys, Target::New(self.creates.len()));
+        self.results.push(result(
+            input.index,
+            ImportStatus::Created,
+            Some(id),
+            of,
+            reason,
+        ));
+        self.creates.push((input.index, id, input.values));
+    }
 }
 
 /// Keys lead to the first record that held them.
