@@ -14,21 +14,6 @@ async fn batch(app: &TestApp, token: &str, op: &str, body: Json) -> (u16, Json) 
     .await
 }
 
-fn statuses(out: &Json) -> Vec<String> {
-    out["results"]
-        .as_array()
-        .unwrap_or_else(|| panic!("results: {out}"))
-        .iter()
-        .map(|r| {
-            r["status"]
-                .as_str()
-                .or_else(|| r["code"].as_str())
-                .unwrap_or("?")
-                .to_owned()
-        })
-        .collect()
-}
-
 #[actix_web::test]
 async fn a_batch_create_writes_what_passes_and_reports_the_rest_in_order() {
     let app = spawn_app().await;
@@ -51,7 +36,7 @@ async fn a_batch_create_writes_what_passes_and_reports_the_rest_in_order() {
     .await;
     assert_eq!(status, 200, "{out}");
     assert_eq!(
-        statuses(&out),
+        result_statuses(&out),
         [
             "created",
             "VALIDATION_ERROR",
@@ -119,7 +104,7 @@ async fn a_batch_update_changes_each_record_in_its_own_fields_under_the_write_ru
     .await;
     assert_eq!(status, 200, "{out}");
     assert_eq!(
-        statuses(&out),
+        result_statuses(&out),
         [
             "updated",
             "PERMISSION_DENIED",
@@ -180,7 +165,7 @@ async fn an_upsert_updates_matches_creates_the_rest_and_fails_ambiguous_ones() {
     .await;
     assert_eq!(status, 200, "{out}");
     assert_eq!(
-        statuses(&out),
+        result_statuses(&out),
         [
             "updated",
             "created",
@@ -228,7 +213,7 @@ async fn a_batch_delete_judges_each_id() {
         .await;
     assert_eq!(status, 200, "{out}");
     assert_eq!(
-        statuses(&out),
+        result_statuses(&out),
         [
             "deleted",
             "PERMISSION_DENIED",

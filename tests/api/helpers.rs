@@ -388,6 +388,23 @@ where
     (status, json)
 }
 
+/// The `status` of each result of a batch or an import, in request order
+/// (a failed batch record has none: its `code` stands in).
+pub(crate) fn result_statuses(out: &Json) -> Vec<String> {
+    out["results"]
+        .as_array()
+        .unwrap_or_else(|| panic!("results: {out}"))
+        .iter()
+        .map(|r| {
+            r["status"]
+                .as_str()
+                .or_else(|| r["code"].as_str())
+                .unwrap_or("?")
+                .to_owned()
+        })
+        .collect()
+}
+
 /// The `id` of a record.
 pub(crate) fn id_of(record: &Json) -> String {
     record["id"].as_str().expect("record id").to_owned()

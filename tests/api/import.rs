@@ -14,16 +14,6 @@ async fn import(app: &TestApp, object: &str, body: Json) -> (u16, Json) {
         .await
 }
 
-/// The `status` of each result, in order.
-fn statuses(out: &Json) -> Vec<String> {
-    out["results"]
-        .as_array()
-        .unwrap_or_else(|| panic!("results: {out}"))
-        .iter()
-        .map(|r| r["status"].as_str().unwrap_or("?").to_owned())
-        .collect()
-}
-
 /// Records of an object, by SQL.
 async fn rows(app: &TestApp, object: &str) -> i64 {
     app.count(&format!(

@@ -24,6 +24,14 @@ pub(crate) fn caller(role: Role, scopes: &[Scope]) -> Caller {
     }
 }
 
+/// A standard object by name.
+pub(crate) fn standard(name: &str) -> kasar_domain::ObjectDef {
+    standard_objects()
+        .into_iter()
+        .find(|o| o.name == name)
+        .unwrap_or_else(|| panic!("no standard object {name}"))
+}
+
 /// A store mock that answers `catalog` with the standard objects, and
 /// `merged_into` with no merge.
 pub(crate) fn store_with_catalog() -> MockStore {

@@ -26,7 +26,7 @@ async fn csv_cells_are_converted_by_type_and_a_bad_cell_fails_its_row() {
     );
     let (status, out) = import_csv(&app, "contacts", "", &body).await;
     assert_eq!(status, 200, "{out}");
-    assert_eq!(statuses(&out), ["created", "created"]);
+    assert_eq!(result_statuses(&out), ["created", "created"]);
     let ann = app
         .fetch("contacts", out["results"][0]["id"].as_str().unwrap())
         .await
@@ -38,7 +38,10 @@ async fn csv_cells_are_converted_by_type_and_a_bad_cell_fails_its_row() {
     let body = "name,amount,close_date\r\nDeal,12.5,2024-02-29\r\nBad,twelve,\r\nLate,1,2024-02-30\r\nShort\r\n";
     let (status, out) = import_csv(&app, "opportunities", "", body).await;
     assert_eq!(status, 200, "{out}");
-    assert_eq!(statuses(&out), ["created", "failed", "failed", "failed"]);
+    assert_eq!(
+        result_statuses(&out),
+        ["created", "failed", "failed", "failed"]
+    );
     let messages: Vec<&str> = out["errors"]
         .as_array()
         .unwrap()
@@ -68,13 +71,13 @@ async fn csv_options_come_in_the_query() {
         body,
     )
     .await;
-    assert_eq!(statuses(&out), ["updated"], "{out}");
+    assert_eq!(result_statuses(&out), ["updated"], "{out}");
     assert_eq!(
         app.fetch("contacts", &old).await.unwrap()["first_name"],
         "Ann"
     );
     let (_, out) = import_csv(&app, "contacts", "?fields=phone", body).await;
-    assert_eq!(statuses(&out), ["created"], "{out}");
+    assert_eq!(result_statuses(&out), ["created"], "{out}");
     let (status, out) = import_csv(&app, "contacts", "?on_duplicate=nope", body).await;
     assert_eq!((status, code(&out)), (400, "VALIDATION_ERROR"), "{out}");
     let (status, out) = app
@@ -117,7 +120,7 @@ async fn a_csv_export_imports_back_as_it_is() {
 
     let (status, out) = import_csv(&app, "contacts", "", &exported).await;
     assert_eq!(status, 200, "{out}");
-    assert_eq!(statuses(&out), ["created", "created"], "{out}");
+    assert_eq!(result_statuses(&out), ["created", "created"], "{out}");
     let after = app
         .get("/api/v1/records/contacts", &app.admin.token)
         .await

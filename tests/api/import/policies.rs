@@ -22,7 +22,7 @@ async fn skip_reports_duplicates_of_the_table_and_of_the_request_and_creates_the
 
     assert_eq!(status, 200, "{out}");
     assert_eq!(
-        statuses(&out),
+        result_statuses(&out),
         ["duplicate", "created", "duplicate", "created", "failed"]
     );
     assert_eq!(
@@ -68,7 +68,7 @@ async fn a_duplicate_is_found_whatever_the_age_of_the_record_it_duplicates() {
         json!({"records": [{"name": "ACME  corp"}]}),
     )
     .await;
-    assert_eq!(statuses(&out), ["duplicate"], "{out}");
+    assert_eq!(result_statuses(&out), ["duplicate"], "{out}");
     assert_eq!(out["results"][0]["duplicate_of"], oldest);
     assert_eq!(out["results"][0]["match_reason"], "name");
 }
@@ -91,7 +91,7 @@ async fn create_update_and_error_do_what_they_say() {
         json!({"records": [dup], "on_duplicate": "create"}),
     )
     .await;
-    assert_eq!(statuses(&out), ["created"], "{out}");
+    assert_eq!(result_statuses(&out), ["created"], "{out}");
     assert_eq!(out["results"][0]["duplicate_of"], old);
     assert_eq!(out["created"], 1);
     assert_eq!(rows(&app, "contacts").await, 2);
@@ -102,7 +102,7 @@ async fn create_update_and_error_do_what_they_say() {
         json!({"records": [dup], "on_duplicate": "error"}),
     )
     .await;
-    assert_eq!(statuses(&out), ["failed"], "{out}");
+    assert_eq!(result_statuses(&out), ["failed"], "{out}");
     assert_eq!(out["errors"][0]["code"], "DUPLICATE");
     assert_eq!(
         out["results"][0]["duplicate_of"], old,
@@ -116,7 +116,7 @@ async fn create_update_and_error_do_what_they_say() {
         json!({"records": [dup], "on_duplicate": "update"}),
     )
     .await;
-    assert_eq!(statuses(&out), ["updated"], "{out}");
+    assert_eq!(result_statuses(&out), ["updated"], "{out}");
     assert_eq!(out["results"][0]["id"], old);
     assert_eq!(out["updated"], 1);
     let ann = app.fetch("contacts", &old).await.unwrap();
@@ -140,7 +140,7 @@ async fn update_fills_an_earlier_record_of_the_same_request() {
         json!({"records": records, "on_duplicate": "update"}),
     )
     .await;
-    assert_eq!(statuses(&out), ["created", "updated"], "{out}");
+    assert_eq!(result_statuses(&out), ["created", "updated"], "{out}");
     let id = out["results"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(out["results"][1]["id"], id.as_str());
     let ann = app.fetch("contacts", &id).await.unwrap();
@@ -167,14 +167,14 @@ async fn fields_choose_the_criteria() {
         json!({"records": [record], "fields": ["phone"]}),
     )
     .await;
-    assert_eq!(statuses(&out), ["created"], "{out}");
+    assert_eq!(result_statuses(&out), ["created"], "{out}");
     let (_, out) = import(
         &app,
         "contacts",
         json!({"records": [record], "fields": ["phone", "email"]}),
     )
     .await;
-    assert_eq!(statuses(&out), ["duplicate"], "{out}");
+    assert_eq!(result_statuses(&out), ["duplicate"], "{out}");
     let (status, out) = import(&app, "contacts", json!({"records": [], "fields": ["mail"]})).await;
     assert_eq!((status, code(&out)), (400, "VALIDATION_ERROR"), "{out}");
 }
@@ -193,7 +193,7 @@ async fn duplicates_in_another_organization_do_not_count() {
         )
         .await;
     assert_eq!(status, 200, "{out}");
-    assert_eq!(statuses(&out), ["created"]);
+    assert_eq!(result_statuses(&out), ["created"]);
 }
 
 #[actix_web::test]
@@ -236,7 +236,7 @@ async fn the_request_is_refused_whole_only_for_what_is_wrong_with_it() {
     )
     .await;
     assert_eq!(status, 200, "{out}");
-    assert_eq!(statuses(&out), ["created", "failed"]);
+    assert_eq!(result_statuses(&out), ["created", "failed"]);
     assert_eq!(
         rows(&app, "contacts").await,
         0,

@@ -75,14 +75,10 @@ fn short(cell: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kasar_domain::standard::standard_objects;
     use serde_json::json;
 
     fn contacts() -> ObjectDef {
-        standard_objects()
-            .into_iter()
-            .find(|o| o.name == "contacts")
-            .unwrap()
+        crate::test_support::standard("contacts")
     }
 
     fn strings(v: &[&str]) -> Vec<String> {

@@ -202,13 +202,9 @@ pub(crate) fn fill_blanks(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kasar_domain::standard::standard_objects;
 
     fn contacts() -> ObjectDef {
-        standard_objects()
-            .into_iter()
-            .find(|o| o.name == "contacts")
-            .unwrap()
+        crate::test_support::standard("contacts")
     }
 
     fn input(index: usize, email: &str, phone: Option<&str>) -> Input {

@@ -123,10 +123,7 @@ mod tests {
     }
 
     fn contacts() -> ObjectDef {
-        standard_objects()
-            .into_iter()
-            .find(|o| o.name == "contacts")
-            .unwrap()
+        crate::test_support::standard("contacts")
     }
 
     #[test]
