@@ -15,6 +15,7 @@ mod merge;
 #[path = "../../tests/api/provision.rs"]
 mod provision;
 mod report;
+mod schema;
 mod seed;
 mod select;
 mod setup;
@@ -29,7 +30,7 @@ async fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     // KASAR_BENCH_ONLY: a comma list of groups (detect, merge, bulk, batch,
-    // import, load, select); all of them by default.
+    // import, load, select, schema); all of them by default.
     let only = std::env::var("KASAR_BENCH_ONLY").unwrap_or_default();
     let runs = |group: &str| only.is_empty() || only.split(',').any(|g| g.trim() == group);
     let mut report = Report::default();
@@ -54,6 +55,9 @@ async fn main() {
     }
     if runs("select") {
         select::run(&bench, &mut report).await;
+    }
+    if runs("schema") {
+        schema::run(&bench, &mut report).await;
     }
     report.print();
 }

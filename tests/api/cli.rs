@@ -222,3 +222,93 @@ async fn reindex_rebuilds_keys_with_the_configured_region_and_serve_refuses_keys
     assert!(out.status.success());
     assert_eq!(phone_key().await, ["+10123456789"], "rebuilt under US");
 }
+
+#[actix_web::test]
+async fn schema_export_and_apply_keep_the_catalog_as_code_and_apply_is_idempotent() {
+    let app = spawn_app().await;
+    let db = app.settings.database.url.expose().to_owned();
+    let empty = kasar(&db, &["schema", "export", "--org", "acme"]);
+    assert!(
+        empty.status.success(),
+        "{}",
+        String::from_utf8_lossy(&empty.stderr)
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stdout(&empty)).unwrap(),
+        serde_json::json!({"objects": []})
+    );
+    let document = serde_json::json!({"objects": [
+        {"name": "partners", "label": "Partners", "fields": [
+            {"name": "name", "type": "TEXT", "required": true},
+            {"name": "main_contact", "type": "BELONGS_TO_ONE", "target": "contacts"},
+        ]},
+        {"name": "contacts", "fields": [
+            {"name": "partner", "type": "BELONGS_TO_ONE", "target": "partners"},
+            {"name": "customer_number", "type": "TEXT", "label": "Customer number"},
+        ]},
+    ]});
+    let file = std::env::temp_dir().join(format!("kasar-schema-{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(&file, document.to_string()).unwrap();
+    let path = file.to_str().unwrap();
+    let before = app.snapshot().await;
+    let dry = kasar(
+        &db,
+        &["schema", "apply", "--org", "acme", path, "--dry-run"],
+    );
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let plan = stdout(&dry);
+    assert!(
+        plan.contains("add object partners") && plan.contains("add field contacts.partner"),
+        "{plan}"
+    );
+    assert!(plan.contains("nothing applied"), "{plan}");
+    assert_eq!(app.snapshot().await, before);
+    assert_eq!(
+        app.count("SELECT count(*) FROM kasar.objects WHERE name = 'partners'")
+            .await,
+        0
+    );
+    let applied = kasar(&db, &["schema", "apply", "--org", "acme", path]);
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    assert!(
+        stdout(&applied).contains("3 change(s), applied"),
+        "{}",
+        stdout(&applied)
+    );
+    let (status, out) = app
+        .post(
+            "/api/v1/records/contacts",
+            &app.admin.token,
+            &serde_json::json!({"customer_number": "C-1"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{out}");
+    let again = kasar(&db, &["schema", "apply", "--org", "acme", path]);
+    assert!(stdout(&again).contains("0 change(s)"), "{}", stdout(&again));
+    let exported: serde_json::Value =
+        serde_json::from_str(&stdout(&kasar(&db, &["schema", "export", "--org", "acme"]))).unwrap();
+    assert_eq!(exported["objects"][0]["name"], "contacts");
+    assert_eq!(exported["objects"][1]["fields"][1]["target"], "contacts");
+    // Exported, applied back: no change. A field left out of the file goes.
+    std::fs::write(&file, exported.to_string()).unwrap();
+    assert!(
+        stdout(&kasar(&db, &["schema", "apply", "--org", "acme", path])).contains("0 change(s)")
+    );
+    let mut fewer = exported.clone();
+    fewer["objects"][0]["fields"].as_array_mut().unwrap().pop();
+    std::fs::write(&file, fewer.to_string()).unwrap();
+    let out = stdout(&kasar(&db, &["schema", "apply", "--org", "acme", path]));
+    assert!(
+        out.contains("delete field contacts.customer_number"),
+        "{out}"
+    );
+    std::fs::remove_file(&file).ok();
+}

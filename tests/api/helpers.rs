@@ -237,7 +237,27 @@ impl TestApp {
         token: Option<&str>,
         body: Option<&Json>,
     ) -> (u16, Json) {
-        let url = format!("{}{}", self.address, path);
+        self.send_at(&self.address, method, path, token, body).await
+    }
+
+    /// Another instance of the service over the same database: its address.
+    pub(crate) async fn second_instance(&self) -> String {
+        let app = Application::build(&self.settings).await.expect("build app");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        actix_web::rt::spawn(app.run_until_stopped());
+        address
+    }
+
+    /// Sends a request to the instance at `base`.
+    pub(crate) async fn send_at(
+        &self,
+        base: &str,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Json>,
+    ) -> (u16, Json) {
+        let url = format!("{base}{path}");
         let mut req = self.http.request(method.parse().expect("method"), url);
         if let Some(t) = token {
             req = req.insert_header(("Authorization", format!("Bearer {t}")));

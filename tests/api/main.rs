@@ -20,6 +20,7 @@ mod provision;
 mod ratelimit;
 mod records;
 mod scale;
+mod schema;
 mod security;
 mod select;
 mod service;

@@ -39,6 +39,10 @@ pub struct Export;
 #[derive(Debug)]
 pub struct Import;
 
+/// Changing the catalog: an admin whose token has the `mcp` scope.
+#[derive(Debug)]
+pub struct ChangeSchema;
+
 fn denied(message: &str) -> AppError {
     AppError::PermissionDenied(message.to_owned())
 }
@@ -98,6 +102,20 @@ impl Operation for Export {
     }
 }
 
+impl sealed::Sealed for ChangeSchema {}
+impl Operation for ChangeSchema {
+    fn check(caller: &Caller) -> Result<(), AppError> {
+        Read::check(caller)?;
+        if caller.is_admin() && caller.scopes.contains(&kasar_domain::Scope::Mcp) {
+            Ok(())
+        } else {
+            Err(denied(
+                "Changing the schema needs an admin with the mcp scope",
+            ))
+        }
+    }
+}
+
 impl sealed::Sealed for Import {}
 impl Operation for Import {
     fn check(caller: &Caller) -> Result<(), AppError> {
@@ -120,6 +138,16 @@ impl<O: Operation> Authorized<O> {
     /// The authorized caller.
     pub fn caller(&self) -> &Caller {
         &self.caller
+    }
+
+    /// The same authorization, working on catalog version `version`.
+    pub(crate) fn at_catalog(&self, version: i64) -> Self {
+        let mut caller = self.caller.clone();
+        caller.catalog_version = version;
+        Self {
+            caller,
+            op: PhantomData,
+        }
     }
 }
 
@@ -158,5 +186,8 @@ mod tests {
         assert!(!allowed::<Import>(Member, &[Mcp]));
         assert!(!allowed::<Import>(Admin, &[RecordsRead]));
         assert!(allowed::<Import>(Admin, &[RecordsWrite]));
+        assert!(allowed::<ChangeSchema>(Admin, &[Mcp]));
+        assert!(!allowed::<ChangeSchema>(Admin, &[RecordsWrite]));
+        assert!(!allowed::<ChangeSchema>(Member, &[Mcp]));
     }
 }

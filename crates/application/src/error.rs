@@ -18,6 +18,15 @@ pub enum StoreError {
     /// may be retried.
     #[error("transaction conflict, retry")]
     Conflict,
+    /// The organization's catalog changed under the request (a field or
+    /// object it used is gone, or a change committed during its
+    /// transaction): nothing was written; the request may run again on the
+    /// new catalog.
+    #[error("the catalog changed, retry")]
+    CatalogChanged,
+    /// A table or index name a catalog change would create exists.
+    #[error("{0}")]
+    NameTaken(String),
     /// A value broke a constraint the catalog checks could not see (for
     /// example a record deleted between the check and the write).
     #[error("constraint violated: {0}")]
@@ -59,6 +68,10 @@ pub enum AppError {
     /// once retries are spent it is answered as 503 UNAVAILABLE (busy).
     #[error("transaction conflict")]
     TxConflict,
+    /// The catalog changed under the request; run again on the new one
+    /// (503 UNAVAILABLE "busy" if it keeps changing).
+    #[error("the catalog changed")]
+    CatalogChanged,
     /// 503 UNAVAILABLE: the service is saturated (no connection free in time).
     #[error("busy")]
     Busy(String),
@@ -76,6 +89,8 @@ impl From<StoreError> for AppError {
             StoreError::Unavailable(m) => Self::Unavailable(m),
             StoreError::Busy(m) => Self::Busy(m),
             StoreError::Conflict => Self::TxConflict,
+            StoreError::CatalogChanged => Self::CatalogChanged,
+            StoreError::NameTaken(m) => Self::Conflict(m),
             StoreError::Constraint(m) => Self::Validation(m),
             StoreError::Unexpected(e) => Self::Internal(e),
         }
@@ -97,7 +112,9 @@ impl AppError {
             Self::RecordNotFound(_) | Self::MergedAway { .. } => ErrorCode::RecordNotFound,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
-            Self::TxConflict | Self::Busy(_) | Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::TxConflict | Self::CatalogChanged | Self::Busy(_) | Self::Unavailable(_) => {
+                ErrorCode::Unavailable
+            }
             Self::Internal(_) => ErrorCode::InternalError,
         }
     }

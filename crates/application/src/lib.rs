@@ -17,6 +17,7 @@ pub mod import;
 pub mod merges;
 pub mod ports;
 pub mod records;
+pub mod schema;
 mod service;
 mod service_impl;
 mod services;

@@ -6,9 +6,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use kasar_domain::{Caller, Catalog, ObjectDef, Record};
+use kasar_domain::schema::FieldSpec;
+use kasar_domain::{Caller, Catalog, FieldDef, ObjectDef, Record};
 
-use crate::authorize::{Authorized, Detect, Export, Import, Merge, Read, Write};
+use crate::authorize::{Authorized, ChangeSchema, Detect, Export, Import, Merge, Read, Write};
 use crate::batch::{BatchDelete, BatchOutcome, BatchWrite};
 use crate::bulk::{BulkCommand, BulkOutcome};
 use crate::dismissals::{DismissCommand, Dismissal};
@@ -21,6 +22,7 @@ use crate::merges::{ListMerges, MergeEntry, MergePage, UnmergeCommand, UnmergeOu
 use crate::records::{
     CreateRecord, ExportRecords, Exported, ListRecords, Page, RecordRef, UpdateRecord,
 };
+use crate::schema::{FieldChange, NewObject};
 use crate::Limits;
 
 /// The use cases, as the driving adapters see them.
@@ -175,4 +177,43 @@ pub trait Crm: Send + Sync + 'static {
         auth: &Authorized<Write>,
         command: BulkCommand,
     ) -> Result<BulkOutcome, AppError>;
+
+    /// `POST /schema`: a new custom object, as the catalog shows it.
+    async fn create_object(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        new: NewObject,
+    ) -> Result<ObjectDef, AppError>;
+
+    /// `DELETE /schema/{object}` (`force`: with its records and the
+    /// relation fields that target it).
+    async fn delete_object(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        object: &str,
+        force: bool,
+    ) -> Result<(), AppError>;
+
+    /// `POST /schema/{object}/fields`: the new field.
+    async fn add_field(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        object: &str,
+        spec: FieldSpec,
+    ) -> Result<FieldDef, AppError>;
+
+    /// `PATCH /schema/{object}/fields/{field}`: the changed field.
+    async fn patch_field(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        change: FieldChange,
+    ) -> Result<FieldDef, AppError>;
+
+    /// `DELETE /schema/{object}/fields/{field}`.
+    async fn delete_field(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        object: &str,
+        field: &str,
+    ) -> Result<(), AppError>;
 }

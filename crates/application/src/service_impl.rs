@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use kasar_domain::schema::FieldSpec;
 use kasar_domain::token::digest;
-use kasar_domain::{Caller, Catalog, ObjectDef, Record};
+use kasar_domain::{Caller, Catalog, FieldDef, ObjectDef, Record};
 
-use crate::authorize::{Authorized, Detect, Export, Import, Merge, Read, Write};
+use crate::authorize::{Authorized, ChangeSchema, Detect, Export, Import, Merge, Read, Write};
 use crate::batch::{self, BatchDelete, BatchOutcome, BatchWrite};
 use crate::bulk::{self, BulkCommand, BulkOutcome};
 use crate::dismissals::{self, DismissCommand, Dismissal};
@@ -22,8 +23,37 @@ use crate::ports::Tenant;
 use crate::records::{
     self, CreateRecord, ExportRecords, Exported, ListRecords, Page, RecordRef, UpdateRecord,
 };
+use crate::schema::{FieldChange, NewObject};
 use crate::service::Crm;
 use crate::{Limits, Services};
+
+/// Times a request runs again on the newest catalog after the catalog
+/// changed under it.
+const CATALOG_RETRIES: u32 = 3;
+
+/// Evaluates `$call` (which uses `$auth`), and again on the organization's
+/// newest catalog when the catalog changed under it: a request works on one
+/// version of the catalog from its start to its end, and a change committed
+/// meanwhile (through any instance) makes it start over, not fail.
+macro_rules! fresh {
+    ($self:ident, $auth:ident, $call:expr) => {{
+        let mut current = $auth.at_catalog($auth.caller().catalog_version);
+        let mut attempt = 0u32;
+        loop {
+            let $auth = &current;
+            match $call {
+                Err(AppError::CatalogChanged) if attempt < CATALOG_RETRIES => {
+                    attempt += 1;
+                    let tenant = Tenant::from(current.caller());
+                    let catalog = $self.store.refresh_catalog(&tenant).await?;
+                    tracing::info!(version = catalog.version, "catalog changed, running again");
+                    current = current.at_catalog(catalog.version);
+                }
+                other => break other,
+            }
+        }
+    }};
+}
 
 #[async_trait]
 impl Crm for Services {
@@ -40,13 +70,21 @@ impl Crm for Services {
     }
 
     async fn catalog(&self, auth: &Authorized<Read>) -> Result<Arc<Catalog>, AppError> {
-        Ok(self.store.catalog(&Tenant::from(auth.caller())).await?)
+        fresh!(
+            self,
+            auth,
+            Ok(self.store.catalog(&Tenant::from(auth.caller())).await?)
+        )
     }
 
     async fn object(&self, auth: &Authorized<Read>, name: &str) -> Result<ObjectDef, AppError> {
-        Services::object(self, &Tenant::from(auth.caller()), name)
-            .await
-            .map(|(_, object)| object)
+        fresh!(
+            self,
+            auth,
+            Services::object(self, &Tenant::from(auth.caller()), name)
+                .await
+                .map(|(_, object)| object)
+        )
     }
 
     async fn list_records(
@@ -54,7 +92,7 @@ impl Crm for Services {
         auth: &Authorized<Read>,
         query: ListRecords,
     ) -> Result<Page, AppError> {
-        records::list(self, auth, query).await
+        fresh!(self, auth, records::list(self, auth, query.clone()).await)
     }
 
     async fn export_records(
@@ -62,7 +100,11 @@ impl Crm for Services {
         auth: &Authorized<Export>,
         command: ExportRecords,
     ) -> Result<Exported, AppError> {
-        records::export(self, auth, command).await
+        fresh!(
+            self,
+            auth,
+            records::export(self, auth, command.clone()).await
+        )
     }
 
     async fn get_record(
@@ -70,7 +112,7 @@ impl Crm for Services {
         auth: &Authorized<Read>,
         target: RecordRef,
     ) -> Result<(ObjectDef, Record), AppError> {
-        records::get(self, auth, target).await
+        fresh!(self, auth, records::get(self, auth, target.clone()).await)
     }
 
     async fn create_record(
@@ -78,7 +120,11 @@ impl Crm for Services {
         auth: &Authorized<Write>,
         command: CreateRecord,
     ) -> Result<(ObjectDef, Record), AppError> {
-        records::create(self, auth, command).await
+        fresh!(
+            self,
+            auth,
+            records::create(self, auth, command.clone()).await
+        )
     }
 
     async fn update_record(
@@ -86,7 +132,11 @@ impl Crm for Services {
         auth: &Authorized<Write>,
         command: UpdateRecord,
     ) -> Result<(ObjectDef, Record), AppError> {
-        records::update(self, auth, command).await
+        fresh!(
+            self,
+            auth,
+            records::update(self, auth, command.clone()).await
+        )
     }
 
     async fn delete_record(
@@ -94,7 +144,11 @@ impl Crm for Services {
         auth: &Authorized<Write>,
         target: RecordRef,
     ) -> Result<(), AppError> {
-        records::delete(self, auth, target).await
+        fresh!(
+            self,
+            auth,
+            records::delete(self, auth, target.clone()).await
+        )
     }
 
     async fn detect(
@@ -102,7 +156,11 @@ impl Crm for Services {
         auth: &Authorized<Detect>,
         command: DetectCommand,
     ) -> Result<DetectOutcome, AppError> {
-        duplicates::detect(self, auth, command).await
+        fresh!(
+            self,
+            auth,
+            duplicates::detect(self, auth, command.clone()).await
+        )
     }
 
     async fn merge(
@@ -110,7 +168,11 @@ impl Crm for Services {
         auth: &Authorized<Merge>,
         command: MergeCommand,
     ) -> Result<MergeOutcome, AppError> {
-        duplicates::merge(self, auth, command).await
+        fresh!(
+            self,
+            auth,
+            duplicates::merge(self, auth, command.clone()).await
+        )
     }
 
     async fn bulk(
@@ -118,7 +180,7 @@ impl Crm for Services {
         auth: &Authorized<Write>,
         command: BulkCommand,
     ) -> Result<BulkOutcome, AppError> {
-        bulk::run(self, auth, command).await
+        fresh!(self, auth, bulk::run(self, auth, command.clone()).await)
     }
 
     async fn batch_write(
@@ -126,7 +188,7 @@ impl Crm for Services {
         auth: &Authorized<Write>,
         command: BatchWrite,
     ) -> Result<BatchOutcome, AppError> {
-        batch::write(self, auth, command).await
+        fresh!(self, auth, batch::write(self, auth, command.clone()).await)
     }
 
     async fn batch_delete(
@@ -134,7 +196,7 @@ impl Crm for Services {
         auth: &Authorized<Write>,
         command: BatchDelete,
     ) -> Result<BatchOutcome, AppError> {
-        batch::delete(self, auth, command).await
+        fresh!(self, auth, batch::delete(self, auth, command.clone()).await)
     }
 
     async fn import_records(
@@ -142,7 +204,11 @@ impl Crm for Services {
         auth: &Authorized<Import>,
         command: ImportCommand,
     ) -> Result<ImportOutcome, AppError> {
-        import::import(self, auth, command).await
+        fresh!(
+            self,
+            auth,
+            import::import(self, auth, command.clone()).await
+        )
     }
 
     async fn auto_merge(
@@ -150,7 +216,11 @@ impl Crm for Services {
         auth: &Authorized<Merge>,
         command: AutoMergeCommand,
     ) -> Result<AutoMergeOutcome, AppError> {
-        duplicates::auto_merge(self, auth, command).await
+        fresh!(
+            self,
+            auth,
+            duplicates::auto_merge(self, auth, command.clone()).await
+        )
     }
 
     async fn unmerge(
@@ -158,7 +228,11 @@ impl Crm for Services {
         auth: &Authorized<Merge>,
         command: UnmergeCommand,
     ) -> Result<UnmergeOutcome, AppError> {
-        merges::unmerge(self, auth, command).await
+        fresh!(
+            self,
+            auth,
+            merges::unmerge(self, auth, command.clone()).await
+        )
     }
 
     async fn dismiss(
@@ -166,7 +240,11 @@ impl Crm for Services {
         auth: &Authorized<Merge>,
         command: DismissCommand,
     ) -> Result<Dismissal, AppError> {
-        dismissals::dismiss(self, auth, command).await
+        fresh!(
+            self,
+            auth,
+            dismissals::dismiss(self, auth, command.clone()).await
+        )
     }
 
     async fn undismiss(
@@ -174,7 +252,11 @@ impl Crm for Services {
         auth: &Authorized<Merge>,
         command: DismissCommand,
     ) -> Result<Dismissal, AppError> {
-        dismissals::undismiss(self, auth, command).await
+        fresh!(
+            self,
+            auth,
+            dismissals::undismiss(self, auth, command.clone()).await
+        )
     }
 
     async fn list_dismissals(
@@ -182,7 +264,11 @@ impl Crm for Services {
         auth: &Authorized<Detect>,
         object_name: Option<String>,
     ) -> Result<Vec<Dismissal>, AppError> {
-        dismissals::list_dismissals(self, auth, object_name).await
+        fresh!(
+            self,
+            auth,
+            dismissals::list_dismissals(self, auth, object_name.clone()).await
+        )
     }
 
     async fn list_merges(
@@ -190,7 +276,11 @@ impl Crm for Services {
         auth: &Authorized<Detect>,
         command: ListMerges,
     ) -> Result<MergePage, AppError> {
-        merges::list_merges(self, auth, command).await
+        fresh!(
+            self,
+            auth,
+            merges::list_merges(self, auth, command.clone()).await
+        )
     }
 
     async fn get_merge(
@@ -198,6 +288,49 @@ impl Crm for Services {
         auth: &Authorized<Detect>,
         merge_id: uuid::Uuid,
     ) -> Result<MergeEntry, AppError> {
-        merges::get_merge(self, auth, merge_id).await
+        fresh!(self, auth, merges::get_merge(self, auth, merge_id).await)
+    }
+
+    async fn create_object(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        new: NewObject,
+    ) -> Result<ObjectDef, AppError> {
+        Services::create_object(self, auth, new).await
+    }
+
+    async fn delete_object(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        object: &str,
+        force: bool,
+    ) -> Result<(), AppError> {
+        Services::delete_object(self, auth, object, force).await
+    }
+
+    async fn add_field(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        object: &str,
+        spec: FieldSpec,
+    ) -> Result<FieldDef, AppError> {
+        Services::add_field(self, auth, object, spec).await
+    }
+
+    async fn patch_field(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        change: FieldChange,
+    ) -> Result<FieldDef, AppError> {
+        Services::patch_field(self, auth, change).await
+    }
+
+    async fn delete_field(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        object: &str,
+        field: &str,
+    ) -> Result<(), AppError> {
+        Services::delete_field(self, auth, object, field).await
     }
 }

@@ -33,6 +33,12 @@ pub struct Limits {
     pub import_records: usize,
     /// Times a transaction that hit a serialization failure or deadlock is retried.
     pub conflict_retries: u32,
+    /// Custom objects per organization.
+    pub max_objects: usize,
+    /// Fields per object.
+    pub max_fields: usize,
+    /// Longest wait of a catalog change for each lock, in milliseconds.
+    pub schema_lock_timeout_ms: u64,
 }
 
 impl Default for Limits {
@@ -48,6 +54,9 @@ impl Default for Limits {
             batch_records: 1_000,
             import_records: 1_000,
             conflict_retries: 3,
+            max_objects: 100,
+            max_fields: 200,
+            schema_lock_timeout_ms: 2_000,
         }
     }
 }

@@ -15,6 +15,7 @@ pub(crate) fn caller(role: Role, scopes: &[Scope]) -> Caller {
         user_id: Uuid::new_v4(),
         organization_id: Uuid::new_v4(),
         organization_schema: "org_acme".into(),
+        catalog_version: 1,
         workspace_user_id: Uuid::new_v4(),
         role,
         scopes: scopes.to_vec(),
@@ -38,6 +39,7 @@ pub(crate) fn store_with_catalog() -> MockStore {
     let mut store = MockStore::new();
     store.expect_catalog().returning(|_| {
         Ok(Arc::new(Catalog {
+            version: 1,
             objects: standard_objects(),
         }))
     });

@@ -79,14 +79,8 @@ mod tests {
         async fn run(&self, tx: &mut dyn Tx) -> Result<u32, AppError> {
             let n = self.runs.fetch_add(1, Ordering::SeqCst);
             if n < self.fails {
-                tx.delete(
-                    &kasar_domain::ObjectDef {
-                        name: "x".into(),
-                        fields: vec![],
-                    },
-                    &[],
-                )
-                .await?;
+                tx.delete(&kasar_domain::ObjectDef::new("x", vec![]), &[])
+                    .await?;
             }
             Ok(n)
         }
@@ -108,6 +102,7 @@ mod tests {
         Tenant {
             organization_id: uuid::Uuid::new_v4(),
             schema: "org_a".into(),
+            catalog_version: 1,
         }
     }
 

@@ -70,6 +70,8 @@ pub struct Caller {
     pub user_id: Uuid,
     pub organization_id: Uuid,
     pub organization_schema: String,
+    /// The organization's catalog version when the token was read.
+    pub catalog_version: i64,
     pub workspace_user_id: Uuid,
     pub role: Role,
     /// The token's valid scopes (unknown names dropped).
@@ -131,6 +133,7 @@ mod tests {
             user_id: Uuid::new_v4(),
             organization_id: Uuid::new_v4(),
             organization_schema: "org_x".into(),
+            catalog_version: 1,
             workspace_user_id: Uuid::new_v4(),
             role,
             scopes: vec![Scope::RecordsWrite],

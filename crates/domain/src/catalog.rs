@@ -72,10 +72,15 @@ pub struct FieldDef {
     pub required: bool,
     /// Allowed values of a SELECT field, in display order.
     pub options: Vec<String>,
-    /// Default of a SELECT field on create.
-    pub default_value: Option<String>,
+    /// The value a create that leaves the field out gets, as JSON (valid for
+    /// the field's type).
+    pub default_value: Option<serde_json::Value>,
     /// Target object of a BELONGS_TO_ONE or MANY_TO_MANY field.
     pub target: Option<String>,
+    /// Display text; `None` shows the name.
+    pub label: Option<String>,
+    /// Whether an admin added the field (standard fields are not custom).
+    pub custom: bool,
 }
 
 impl FieldDef {
@@ -88,6 +93,8 @@ impl FieldDef {
             options: Vec::new(),
             default_value: None,
             target: None,
+            label: None,
+            custom: false,
         }
     }
 
@@ -100,8 +107,13 @@ impl FieldDef {
     /// The field with the options of a SELECT and its default on create.
     pub fn with_options(mut self, options: Vec<String>, default: Option<String>) -> Self {
         self.options = options;
-        self.default_value = default;
+        self.default_value = default.map(serde_json::Value::String);
         self
+    }
+
+    /// The display text: the label, or the name.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
     }
 
     /// The field pointing at the target object of a relation.
@@ -116,20 +128,40 @@ impl FieldDef {
         self.field_type != FieldType::ManyToMany
     }
 
-    /// Junction table name of a MANY_TO_MANY field: `<object>_<field>`.
+    /// Junction table name of a MANY_TO_MANY field: `<object>_<field>`
+    /// (shortened by [`relation_name`] past PostgreSQL's 63 bytes).
     pub fn junction_table(&self, object: &str) -> String {
-        format!("{object}_{}", self.name)
+        relation_name(format!("{object}_{}", self.name))
     }
 }
 
 /// One object (a table of records) of an organization.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectDef {
     pub name: String,
     pub fields: Vec<FieldDef>,
+    /// Display text; `None` shows the name.
+    pub label: Option<String>,
+    /// Whether an admin added the object (the standard four are not custom).
+    pub custom: bool,
 }
 
 impl ObjectDef {
+    /// An object with these fields, standard and unlabelled.
+    pub fn new(name: impl Into<String>, fields: Vec<FieldDef>) -> Self {
+        Self {
+            name: name.into(),
+            fields,
+            label: None,
+            custom: false,
+        }
+    }
+
+    /// The display text: the label, or the name.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+
     /// A field by name.
     pub fn field(&self, name: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|f| f.name == name)
@@ -157,10 +189,12 @@ impl ObjectDef {
     }
 }
 
-/// The whole catalog of one organization.
-#[derive(Debug, Clone, PartialEq)]
+/// The whole catalog of one organization, at one version (every committed
+/// change of the catalog increments the organization's version).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Catalog {
     pub objects: Vec<ObjectDef>,
+    pub version: i64,
 }
 
 /// A relation that points at an object: the column or junction to re-link when
@@ -244,11 +278,32 @@ impl Catalog {
     }
 }
 
+/// PostgreSQL's longest identifier, in bytes.
+pub const MAX_IDENTIFIER: usize = 63;
+
+/// A relation name made from catalog names (`<object>_<field>`,
+/// `_keys_<object>`, index names): itself when it fits PostgreSQL's 63 bytes,
+/// otherwise its first 50 bytes, `_` and 12 hex digits of its SHA-256, so
+/// that two long names never become one (PostgreSQL would silently truncate
+/// them to the same identifier).
+pub fn relation_name(name: String) -> String {
+    use sha2::Digest;
+    if name.len() <= MAX_IDENTIFIER {
+        return name;
+    }
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    let mut head = name;
+    // Catalog names are ASCII, so byte 50 is a char boundary.
+    head.truncate(50);
+    let hex = crate::hex::encode(&digest);
+    format!("{head}_{}", hex.get(..12).unwrap_or(&hex))
+}
+
 /// Whether a catalog name is a safe SQL identifier: lowercase ASCII letter, then
-/// lowercase letters, digits or `_`, at most 48 characters (room for the
-/// `<object>_<field>` junction names under PostgreSQL's 63-byte limit).
+/// lowercase letters, digits or `_`, at most 63 characters. Longer names made
+/// from them go through [`relation_name`].
 pub fn is_catalog_name(s: &str) -> bool {
-    is_identifier(s, 48)
+    is_identifier(s, MAX_IDENTIFIER)
 }
 
 /// Whether an organization slug is acceptable: the rule of catalog names, at

@@ -8,6 +8,7 @@ pub mod duplicates;
 pub mod hex;
 pub mod id;
 pub mod record;
+pub mod schema;
 pub mod select;
 pub mod standard;
 pub mod token;

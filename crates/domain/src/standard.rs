@@ -21,10 +21,7 @@ fn select(name: &str, options: &[&str], default: &str) -> FieldDef {
 }
 
 fn object(name: &str, fields: Vec<FieldDef>) -> ObjectDef {
-    ObjectDef {
-        name: name.to_owned(),
-        fields,
-    }
+    ObjectDef::new(name, fields)
 }
 
 /// The standard objects, in dependency order (an object comes after every
@@ -125,6 +122,7 @@ mod tests {
     fn inbound_relations_match_objects_md() {
         let catalog = Catalog {
             objects: standard_objects(),
+            version: 1,
         };
         let companies = catalog.inbound_relations("companies");
         assert!(companies.contains(&InboundRelation::Column {

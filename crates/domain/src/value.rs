@@ -280,6 +280,8 @@ mod tests {
             options: vec!["a".into(), "b".into()],
             default_value: None,
             target: None,
+            label: None,
+            custom: false,
         }
     }
 

@@ -15,6 +15,8 @@ fn field(t: FieldType, required: bool) -> FieldDef {
         options: vec!["a".into(), " ".into(), String::new()],
         default_value: None,
         target: None,
+        label: None,
+        custom: false,
     }
 }
 

@@ -74,7 +74,7 @@ impl From<AppError> for ApiError {
                 tracing::warn!(%detail, "service busy");
                 Self::new(code, "The service is busy; retry later").retry_after(1)
             }
-            AppError::TxConflict => {
+            AppError::TxConflict | AppError::CatalogChanged => {
                 tracing::warn!("transaction conflict after retries");
                 Self::new(code, "The service is busy; retry later").retry_after(1)
             }

@@ -42,10 +42,24 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
                     .wrap(from_fn(ratelimit::limit))
                     .wrap(from_fn(auth::authenticate))
                     .service(resource("/me").route(web::get().to(routes::me::me)))
-                    .service(resource("/schema").route(web::get().to(routes::schema::list_schema)))
+                    .service(
+                        resource("/schema")
+                            .route(web::get().to(routes::schema::list_schema))
+                            .route(web::post().to(routes::schema_changes::create_object)),
+                    )
                     .service(
                         resource("/schema/{object}")
-                            .route(web::get().to(routes::schema::get_schema)),
+                            .route(web::get().to(routes::schema::get_schema))
+                            .route(web::delete().to(routes::schema_changes::delete_object)),
+                    )
+                    .service(
+                        resource("/schema/{object}/fields")
+                            .route(web::post().to(routes::schema_changes::add_field)),
+                    )
+                    .service(
+                        resource("/schema/{object}/fields/{field}")
+                            .route(web::patch().to(routes::schema_changes::patch_field))
+                            .route(web::delete().to(routes::schema_changes::delete_field)),
                     )
                     .service(
                         resource("/records/{object}")

@@ -2,8 +2,8 @@
 //! object with typed columns, real foreign keys for BELONGS_TO_ONE and OWNER,
 //! junction tables for MANY_TO_MANY, and the indexes the API's queries use.
 
-use kasar_domain::catalog::is_catalog_name;
-use kasar_domain::{FieldType, ObjectDef};
+use kasar_domain::catalog::{is_catalog_name, relation_name};
+use kasar_domain::{FieldDef, FieldType, ObjectDef};
 
 use crate::sql::{column_type, ident, table};
 
@@ -47,7 +47,9 @@ fn check_names(schema: &str, objects: &[ObjectDef]) -> Result<(), UnsafeName> {
     Ok(())
 }
 
-fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
+/// The table of `o` with its columns' constraints and indexes, and its key
+/// table.
+pub(crate) fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
     let t = table(schema, &o.name);
     let mut cols = vec![
         "id uuid PRIMARY KEY DEFAULT gen_random_uuid()".to_owned(),
@@ -57,32 +59,16 @@ fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
     let mut indexes = vec![
         format!(
             "CREATE INDEX {} ON {t} (created_at DESC, id DESC)",
-            ident(&format!("{}_newest", o.name))
+            ident(&relation_name(format!("{}_newest", o.name)))
         ),
         format!(
             "CREATE INDEX {} ON {t} (updated_at DESC, id DESC)",
-            ident(&format!("{}_updated", o.name))
+            ident(&relation_name(format!("{}_updated", o.name)))
         ),
     ];
     for f in o.column_fields() {
-        let mut col = format!("{} {}", ident(&f.name), column_type(f.field_type));
-        if f.required {
-            col.push_str(" NOT NULL");
-        }
-        match (f.field_type, f.target.as_deref()) {
-            (FieldType::Owner, _) => {
-                col.push_str(" REFERENCES kasar.workspace_users (id) ON DELETE SET NULL")
-            }
-            (FieldType::BelongsToOne, Some(target)) => {
-                col.push_str(&format!(
-                    " REFERENCES {} (id) ON DELETE SET NULL",
-                    table(schema, target)
-                ));
-            }
-            _ => {}
-        }
         indexes.extend(field_indexes(&t, &o.name, &f.name, f.field_type));
-        cols.push(col);
+        cols.push(column(schema, f, None));
     }
     let mut out = vec![format!(
         "CREATE TABLE {t} (\n    {}\n)",
@@ -93,12 +79,43 @@ fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
     out
 }
 
+/// The definition of the column of `f`: type, NOT NULL, the default
+/// (`default`, an SQL literal), and the foreign key of OWNER and
+/// BELONGS_TO_ONE (`ON DELETE SET NULL`).
+pub(crate) fn column(schema: &str, f: &FieldDef, default: Option<&str>) -> String {
+    let mut col = format!("{} {}", ident(&f.name), column_type(f.field_type));
+    if f.required {
+        col.push_str(" NOT NULL");
+    }
+    if let Some(default) = default {
+        col.push_str(&format!(" DEFAULT {default}"));
+    }
+    match (f.field_type, f.target.as_deref()) {
+        (FieldType::Owner, _) => {
+            col.push_str(" REFERENCES kasar.workspace_users (id) ON DELETE SET NULL")
+        }
+        (FieldType::BelongsToOne, Some(target)) => {
+            col.push_str(&format!(
+                " REFERENCES {} (id) ON DELETE SET NULL",
+                table(schema, target)
+            ));
+        }
+        _ => {}
+    }
+    col
+}
+
 /// The indexes of one column: equality and `in` on EMAIL, PHONE, SELECT,
 /// OWNER and BELONGS_TO_ONE (`<object>_<field>`); substrings (`search`,
 /// `contains`) through a trigram index on TEXT, EMAIL, PHONE and LINKEDIN
 /// (`<object>_<field>_trgm`). Migration V2 creates the same for organizations
 /// provisioned before it.
-fn field_indexes(t: &str, object: &str, field: &str, field_type: FieldType) -> Vec<String> {
+pub(crate) fn field_indexes(
+    t: &str,
+    object: &str,
+    field: &str,
+    field_type: FieldType,
+) -> Vec<String> {
     let mut out = Vec::new();
     if matches!(
         field_type,
@@ -110,7 +127,7 @@ fn field_indexes(t: &str, object: &str, field: &str, field_type: FieldType) -> V
     ) {
         out.push(format!(
             "CREATE INDEX {} ON {t} ({})",
-            ident(&format!("{object}_{field}")),
+            ident(&index_name(object, field, "")),
             ident(field)
         ));
     }
@@ -120,34 +137,46 @@ fn field_indexes(t: &str, object: &str, field: &str, field_type: FieldType) -> V
     ) {
         out.push(format!(
             "CREATE INDEX {} ON {t} USING gin ({} gin_trgm_ops)",
-            ident(&format!("{object}_{field}_trgm")),
+            ident(&index_name(object, field, "_trgm")),
             ident(field)
         ));
     }
     out
 }
 
-fn junctions(schema: &str, o: &ObjectDef) -> Vec<String> {
-    let mut out = Vec::new();
-    for f in o.many_to_many_fields() {
-        let Some(target) = f.target.as_deref() else {
-            continue;
-        };
-        let name = f.junction_table(&o.name);
-        let j = table(schema, &name);
-        out.push(format!(
+/// The name of an index of a field's column.
+pub(crate) fn index_name(object: &str, field: &str, suffix: &str) -> String {
+    relation_name(format!("{object}_{field}{suffix}"))
+}
+
+/// The junction tables of the MANY_TO_MANY fields of `o`.
+pub(crate) fn junctions(schema: &str, o: &ObjectDef) -> Vec<String> {
+    o.many_to_many_fields()
+        .flat_map(|f| junction(schema, &o.name, f))
+        .collect()
+}
+
+/// The junction table of one MANY_TO_MANY field of `object`, with the index
+/// on its target side.
+pub(crate) fn junction(schema: &str, object: &str, f: &FieldDef) -> Vec<String> {
+    let Some(target) = f.target.as_deref() else {
+        return Vec::new();
+    };
+    let name = f.junction_table(object);
+    let j = table(schema, &name);
+    vec![
+        format!(
             "CREATE TABLE {j} (\n    source_id uuid NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
              target_id uuid NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
              created_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n    PRIMARY KEY (source_id, target_id)\n)",
-            table(schema, &o.name),
+            table(schema, object),
             table(schema, target)
-        ));
-        out.push(format!(
+        ),
+        format!(
             "CREATE INDEX {} ON {j} (target_id)",
-            ident(&format!("{name}_target"))
-        ));
-    }
-    out
+            ident(&relation_name(format!("{name}_target")))
+        ),
+    ]
 }
 
 #[cfg(test)]

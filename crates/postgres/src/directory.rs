@@ -51,7 +51,7 @@ impl Directory for PgDirectory {
         let client = self.connections.read().await?;
         let found = client
             .query_opt(
-                "SELECT t.id, t.scopes, w.id, w.role, u.id, u.email, u.full_name, o.id, o.schema_name \
+                "SELECT t.id, t.scopes, w.id, w.role, u.id, u.email, u.full_name, o.id, o.schema_name, o.catalog_version \
                  FROM kasar.api_tokens t \
                  JOIN kasar.workspace_users w ON w.id = t.workspace_user_id \
                  JOIN kasar.users u ON u.id = w.user_id \
@@ -74,6 +74,7 @@ impl Directory for PgDirectory {
             full_name: row.get(6),
             organization_id: row.get(7),
             organization_schema: row.get(8),
+            catalog_version: row.get(9),
         }))
     }
 
@@ -120,6 +121,7 @@ impl Directory for PgDirectory {
         Ok(Tenant {
             organization_id,
             schema,
+            catalog_version: 0,
         })
     }
 
@@ -135,6 +137,7 @@ impl Directory for PgDirectory {
         Ok(row.map(|r| Tenant {
             organization_id: r.get(0),
             schema: r.get(1),
+            catalog_version: 0,
         }))
     }
 

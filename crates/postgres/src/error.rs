@@ -4,6 +4,9 @@ use deadpool_postgres::PoolError;
 use kasar_application::StoreError;
 use tokio_postgres::error::SqlState;
 
+/// SQLSTATE raised by `kasar.expect_catalog` (migration V5).
+pub(crate) const CATALOG_CHANGED: &str = "KS001";
+
 /// Maps a driver error: conflicts are retryable, lost connections are
 /// "unavailable", constraint violations are reported without SQL detail.
 pub(crate) fn db(e: tokio_postgres::Error) -> StoreError {
@@ -11,6 +14,20 @@ pub(crate) fn db(e: tokio_postgres::Error) -> StoreError {
         if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
         {
             return StoreError::Conflict;
+        }
+        if *code == SqlState::UNDEFINED_COLUMN
+            || *code == SqlState::UNDEFINED_TABLE
+            || code.code() == CATALOG_CHANGED
+            || (*code == SqlState::FEATURE_NOT_SUPPORTED
+                && e.as_db_error()
+                    .is_some_and(|d| d.message().starts_with("cached plan must not change")))
+        {
+            // Statements are built from the catalog: a column or table they
+            // name is gone only when the catalog changed under them.
+            return StoreError::CatalogChanged;
+        }
+        if *code == SqlState::LOCK_NOT_AVAILABLE {
+            return StoreError::Busy("waited too long for a lock".into());
         }
         if *code == SqlState::FOREIGN_KEY_VIOLATION {
             return StoreError::Constraint(

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use kasar_application::ports::KeyMatch;
 use kasar_application::StoreError;
+use kasar_domain::catalog::relation_name;
 use kasar_domain::duplicates::{stored_key, Criterion, MatchPlan, PhoneRegion};
 use kasar_domain::{ObjectDef, Value};
 use tokio_postgres::Row;
@@ -23,7 +24,12 @@ use crate::tx::PgTx;
 /// The key table of `object` in `schema`. Catalog names start with a letter,
 /// so no object or junction table can take this name.
 pub(crate) fn keys_table(schema: &str, object: &str) -> String {
-    table(schema, &format!("_keys_{object}"))
+    table(schema, &keys_name(object))
+}
+
+/// The unqualified name of the key table of `object`.
+pub(crate) fn keys_name(object: &str) -> String {
+    relation_name(format!("_keys_{object}"))
 }
 
 /// The statements creating the key table of `object`: its primary key serves
@@ -41,12 +47,12 @@ pub(crate) fn ddl(schema: &str, object: &str) -> [String; 3] {
         ),
         format!(
             "CREATE INDEX {} ON {k} (record_id)",
-            ident(&format!("_keys_{object}_record"))
+            ident(&relation_name(format!("_keys_{object}_record")))
         ),
         format!(
             "CREATE TRIGGER {} AFTER DELETE ON {} REFERENCING OLD TABLE AS gone \
              FOR EACH STATEMENT EXECUTE FUNCTION kasar.drop_keys('{}')",
-            ident(&format!("{object}_drop_keys")),
+            ident(&relation_name(format!("{object}_drop_keys"))),
             table(schema, object),
             k.replace('\'', "''")
         ),

@@ -3,6 +3,7 @@
 //! organization schemas from the catalog, and runs the embedded migrations.
 
 mod batch;
+mod catalog;
 mod conn;
 mod connect;
 mod ddl;
@@ -13,6 +14,7 @@ mod journal;
 mod keys;
 mod reindex;
 mod relink;
+mod schema;
 mod select;
 mod selecting;
 mod sql;

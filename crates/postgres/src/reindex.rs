@@ -55,6 +55,7 @@ impl PgStore {
             let tenant = Tenant {
                 organization_id: org.try_get(0).map_err(db)?,
                 schema: org.try_get(1).map_err(db)?,
+                catalog_version: 0,
             };
             let (records, keys) = self.reindex_organization(&tenant).await?;
             report.organizations += 1;
@@ -88,7 +89,10 @@ impl PgStore {
 }
 
 /// Replaces the keys of one object from its records: (records, keys).
-async fn rebuild_object(tx: &PgTx, object: &ObjectDef) -> Result<(u64, u64), StoreError> {
+pub(crate) async fn rebuild_object(
+    tx: &PgTx,
+    object: &ObjectDef,
+) -> Result<(u64, u64), StoreError> {
     let t = tx.t(&object.name);
     tx.exec(&format!("LOCK TABLE {t} IN SHARE MODE"), &[])
         .await?;

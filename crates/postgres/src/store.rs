@@ -8,13 +8,13 @@ use async_trait::async_trait;
 use deadpool_postgres::Pool;
 use futures_util::TryStreamExt;
 use kasar_application::ports::{
-    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, Selected, Store,
-    Tenant, Tx,
+    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, SchemaTx, Selected,
+    Store, Tenant, Tx,
 };
 use kasar_application::StoreError;
 use kasar_domain::duplicates::PhoneRegion;
 use kasar_domain::select::{After, Selection};
-use kasar_domain::{Catalog, FieldDef, FieldType, ObjectDef, Record};
+use kasar_domain::{Catalog, ObjectDef, Record};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -46,38 +46,22 @@ impl PgStore {
         }
     }
 
+    /// The catalog of `organization_id` as it is now.
     pub(crate) async fn load_catalog(&self, organization_id: Uuid) -> Result<Catalog, StoreError> {
-        let client = self.connections.read().await?;
-        let rows = client
-            .query(
-                "SELECT o.name, f.name, f.field_type, f.required, f.options, f.default_value, f.target_object \
-                 FROM kasar.objects o JOIN kasar.fields f ON f.object_id = o.id \
-                 WHERE o.organization_id = $1 ORDER BY o.position, f.position",
-                &[&organization_id],
-            )
-            .await?;
-        let mut objects: Vec<ObjectDef> = Vec::new();
-        for row in rows {
-            let object: String = row.get(0);
-            let type_name: String = row.get(2);
-            let field_type = FieldType::parse(&type_name).ok_or_else(|| {
-                StoreError::Unexpected(anyhow::anyhow!("unknown field type {type_name} in catalog"))
-            })?;
-            let mut field = FieldDef::new(row.get::<_, String>(1), field_type)
-                .with_required(row.get(3))
-                .with_options(row.get(4), row.get(5));
-            if let Some(target) = row.get::<_, Option<String>>(6) {
-                field = field.with_target(target);
-            }
-            match objects.last_mut() {
-                Some(o) if o.name == object => o.fields.push(field),
-                _ => objects.push(ObjectDef {
-                    name: object,
-                    fields: vec![field],
-                }),
+        let conn = self.connections.read().await?;
+        crate::catalog::load(&conn, organization_id).await
+    }
+
+    /// Keeps `catalog` as the organization's newest known version.
+    pub(crate) fn remember(&self, organization_id: Uuid, catalog: Arc<Catalog>) {
+        if let Ok(mut m) = self.catalogs.write() {
+            let newer = m
+                .get(&organization_id)
+                .is_some_and(|c| c.version > catalog.version);
+            if !newer {
+                m.insert(organization_id, catalog);
             }
         }
-        Ok(Catalog { objects })
     }
 }
 
@@ -85,19 +69,36 @@ impl PgStore {
 impl Store for PgStore {
     #[instrument(skip_all, fields(org = %tenant.organization_id))]
     async fn catalog(&self, tenant: &Tenant) -> Result<Arc<Catalog>, StoreError> {
+        // The version the request was authenticated with is the one it works
+        // on; a cached catalog of another version is replaced (operator
+        // commands, version 0, take the newest known).
         if let Some(c) = self
             .catalogs
             .read()
             .ok()
             .and_then(|m| m.get(&tenant.organization_id).cloned())
+            .filter(|c| c.version == tenant.catalog_version || tenant.catalog_version == 0)
         {
             return Ok(c);
         }
         let catalog = Arc::new(self.load_catalog(tenant.organization_id).await?);
-        if let Ok(mut m) = self.catalogs.write() {
-            m.insert(tenant.organization_id, catalog.clone());
-        }
+        self.remember(tenant.organization_id, catalog.clone());
         Ok(catalog)
+    }
+
+    async fn refresh_catalog(&self, tenant: &Tenant) -> Result<Arc<Catalog>, StoreError> {
+        let catalog = Arc::new(self.load_catalog(tenant.organization_id).await?);
+        self.remember(tenant.organization_id, catalog.clone());
+        Ok(catalog)
+    }
+
+    #[instrument(skip_all, fields(org = %tenant.organization_id))]
+    async fn begin_schema(
+        &self,
+        tenant: &Tenant,
+        lock_timeout_ms: u64,
+    ) -> Result<Box<dyn SchemaTx>, StoreError> {
+        Ok(Box::new(self.open_schema(tenant, lock_timeout_ms).await?))
     }
 
     #[instrument(skip_all, fields(object = %object.name, limit))]

@@ -21,7 +21,7 @@ use crate::sql::{decode_record, ident, insert_links, select_records, table};
 
 /// One open transaction.
 pub(crate) struct PgTx {
-    conn: Conn,
+    pub(crate) conn: Conn,
     ended: bool,
     pub(crate) tenant: Tenant,
     /// The region the key index parses phone numbers with.
@@ -361,6 +361,23 @@ impl Tx for PgTx {
     }
 
     async fn commit(&mut self) -> Result<(), StoreError> {
+        // A catalog change committed since the request read its catalog:
+        // what it wrote may miss a field or keep a gone option; it runs
+        // again on the new catalog. (A change waiting for this
+        // transaction's locks commits after it and sees its rows.)
+        if self.tenant.catalog_version > 0 {
+            let check = self
+                .conn
+                .execute(
+                    "SELECT kasar.expect_catalog($1, $2)",
+                    &[&self.tenant.organization_id, &self.tenant.catalog_version],
+                )
+                .await;
+            if let Err(e) = check {
+                self.end("ROLLBACK").await?;
+                return Err(e);
+            }
+        }
         self.end("COMMIT").await
     }
 

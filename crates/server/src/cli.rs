@@ -1,5 +1,6 @@
 //! The operator CLI: `serve`, `migrate`, `org create`, `user add`,
-//! `reindex`, `token create`, `token revoke`, and `demo` (used by `make run`).
+//! `reindex`, `token create`, `token revoke`, `schema export`, `schema apply`,
+//! and `demo` (used by `make run`).
 
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Custom objects and fields as a file (catalog as code).
+    Schema {
+        #[command(subcommand)]
+        command: SchemaCommand,
+    },
     /// Ensure the demo organization, its admin token (written to FILE) and demo data.
     Demo {
         #[arg(long)]
@@ -63,6 +69,26 @@ pub enum OrgCommand {
         slug: String,
         #[arg(long)]
         name: Option<String>,
+    },
+}
+
+/// `kasar schema …`
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Print the organization's custom objects and fields as JSON.
+    Export {
+        #[arg(long)]
+        org: String,
+    },
+    /// Make the organization's custom objects and fields those of FILE (as
+    /// `export` prints them): print the plan, then apply it in one transaction.
+    Apply {
+        #[arg(long)]
+        org: String,
+        file: PathBuf,
+        /// Print the plan (judged as the API judges it) and change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -128,6 +154,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Org { command } => org(&settings, command).await,
         Command::User { command } => user(&settings, command).await,
         Command::Token { command } => token(&settings, command).await,
+        Command::Schema { command } => schema(&settings, command).await,
         Command::Demo { token_file } => seed_demo(&settings, &token_file).await,
     }
 }
@@ -207,6 +234,44 @@ async fn token(settings: &Settings, command: TokenCommand) -> Result<(), CliErro
         }
         TokenCommand::Revoke { token } => {
             println!("{}", admin::revoke_token(&services, &token).await?);
+        }
+    }
+    Ok(())
+}
+
+async fn schema(settings: &Settings, command: SchemaCommand) -> Result<(), CliError> {
+    let (_, services) = services(settings)?;
+    let (SchemaCommand::Export { org } | SchemaCommand::Apply { org, .. }) = &command;
+    let tenant = admin::find_organization(&services, org)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("organization '{org}' not found")))?;
+    match command {
+        SchemaCommand::Export { .. } => {
+            let document = services.export_schema(&tenant).await?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&document).map_err(std::io::Error::other)?
+            );
+        }
+        SchemaCommand::Apply { file, dry_run, .. } => {
+            let text = std::fs::read_to_string(&file)?;
+            let document: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| AppError::Validation(format!("{}: {e}", file.display())))?;
+            let plan = services.apply_schema(&tenant, &document, dry_run).await?;
+            for change in &plan.changes {
+                println!("{change}");
+            }
+            println!(
+                "{} change(s){}",
+                plan.changes.len(),
+                if plan.applied {
+                    ", applied"
+                } else if dry_run {
+                    ", dry run: nothing applied"
+                } else {
+                    ": nothing to apply"
+                }
+            );
         }
     }
     Ok(())

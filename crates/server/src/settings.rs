@@ -23,6 +23,7 @@ pub struct Settings {
     pub duplicates: DuplicatesSettings,
     pub bulk: BulkSettings,
     pub records: RecordsSettings,
+    pub schema: SchemaSettings,
     pub rate_limit: RateLimitSettings,
     pub log: LogSettings,
 }
@@ -143,6 +144,30 @@ impl Default for RecordsSettings {
         Self {
             max_batch: Limits::default().batch_records,
             max_import: Limits::default().import_records,
+        }
+    }
+}
+
+/// Custom objects and fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SchemaSettings {
+    /// Custom objects per organization.
+    pub max_objects: usize,
+    /// Fields per object.
+    pub max_fields: usize,
+    /// Longest wait of a catalog change for each lock, in milliseconds
+    /// (then 503 "busy", nothing changed).
+    pub lock_timeout_ms: u64,
+}
+
+impl Default for SchemaSettings {
+    fn default() -> Self {
+        let l = Limits::default();
+        Self {
+            max_objects: l.max_objects,
+            max_fields: l.max_fields,
+            lock_timeout_ms: l.schema_lock_timeout_ms,
         }
     }
 }
@@ -295,6 +320,9 @@ impl Settings {
             journal_retention_days: self.duplicates.journal_retention_days,
             batch_records: self.records.max_batch,
             import_records: self.records.max_import,
+            max_objects: self.schema.max_objects,
+            max_fields: self.schema.max_fields,
+            schema_lock_timeout_ms: self.schema.lock_timeout_ms,
             ..Limits::default()
         })
     }

@@ -51,6 +51,7 @@ mod tests {
             user_id: Uuid::new_v4(),
             organization_id: Uuid::new_v4(),
             organization_schema: "org_a".into(),
+            catalog_version: 1,
             workspace_user_id: Uuid::new_v4(),
             role: Role::Member,
             scopes: vec![Scope::RecordsWrite],

@@ -3,7 +3,7 @@
 //! go back, links it dropped are re-created, and master fields the merge
 //! filled get their old value unless changed since (those are `kept`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -37,6 +37,10 @@ pub struct UnmergeOutcome {
     pub links_restored: u64,
     /// Master fields changed after the merge, left as they are: (record, field).
     pub kept: Vec<(Uuid, String)>,
+    /// Journaled values the catalog no longer takes (a field deleted since,
+    /// an option removed): their field names (`object.field` for references
+    /// held by other objects), in name order.
+    pub skipped: Vec<String>,
 }
 
 /// Undoes a merge of the caller's organization.
@@ -119,17 +123,15 @@ impl Undo<'_> {
     /// Undoes one merge whose entry is locked and not undone.
     async fn undo(&self, tx: &mut dyn Tx, entry: &MergeEntry) -> Result<UnmergeOutcome, AppError> {
         let master = self.lock(tx, entry).await?;
-        let records = self.duplicates(tx, entry).await?;
+        let mut skipped = BTreeSet::new();
+        let records = self.duplicates(tx, entry, &mut skipped).await?;
         tx.restore_records(self.object, &records).await?;
-        let relinked = Relinked {
-            references: entry.references.clone(),
-            links: entry.links.clone(),
-        };
+        let relinked = self.still_linkable(entry, &mut skipped);
         let (references_restored, links_restored) = tx
             .unrelink(self.catalog, entry.master_id, &relinked)
             .await?;
         let kept = match master {
-            Some(master) => self.master_fields(tx, entry, &master).await?,
+            Some(master) => self.master_fields(tx, entry, &master, &mut skipped).await?,
             None => Vec::new(),
         };
         tx.mark_undone(entry.merge_id).await?;
@@ -139,7 +141,42 @@ impl Undo<'_> {
             references_restored,
             links_restored,
             kept,
+            skipped: skipped.into_iter().collect(),
         })
+    }
+
+    /// The journal's references and links whose fields the catalog still has
+    /// (the others name their field in `skipped`).
+    fn still_linkable(&self, entry: &MergeEntry, skipped: &mut BTreeSet<String>) -> Relinked {
+        let references = entry
+            .references
+            .iter()
+            .filter(|r| {
+                let live = self
+                    .catalog
+                    .object(&r.object)
+                    .and_then(|o| o.field(&r.field))
+                    .is_some_and(|f| f.target.as_deref() == Some(self.object.name.as_str()));
+                if !live {
+                    skipped.insert(format!("{}.{}", r.object, r.field));
+                }
+                live
+            })
+            .cloned()
+            .collect();
+        let junctions: BTreeSet<String> = self
+            .catalog
+            .objects
+            .iter()
+            .flat_map(|o| o.many_to_many_fields().map(|f| f.junction_table(&o.name)))
+            .collect();
+        let links = entry
+            .links
+            .iter()
+            .filter(|l| junctions.contains(&l.table))
+            .cloned()
+            .collect();
+        Relinked { references, links }
     }
 
     /// Locks the master and the duplicates' ids in id order (as a merge does);
@@ -178,10 +215,11 @@ impl Undo<'_> {
         &self,
         tx: &mut dyn Tx,
         entry: &MergeEntry,
+        skipped: &mut BTreeSet<String>,
     ) -> Result<Vec<Record>, AppError> {
         let mut records = Vec::with_capacity(entry.duplicates.len());
         for json in &entry.duplicates {
-            records.push(record_of(self.object, json)?);
+            records.push(record_of(self.object, json, skipped)?);
         }
         for field in self.object.column_fields() {
             let Some(target) = field.target.as_deref().and_then(|t| self.catalog.object(t)) else {
@@ -214,11 +252,13 @@ impl Undo<'_> {
         tx: &mut dyn Tx,
         entry: &MergeEntry,
         master: &Record,
+        skipped: &mut BTreeSet<String>,
     ) -> Result<Vec<(Uuid, String)>, AppError> {
         let mut back = BTreeMap::new();
         let mut kept = Vec::new();
         for (name, after) in &entry.master_after {
             let Some(field) = self.object.field(name) else {
+                skipped.insert(name.clone());
                 continue;
             };
             if master.get(name).to_json() != *after {
@@ -226,9 +266,14 @@ impl Undo<'_> {
                 continue;
             }
             let before = entry.master_before.get(name).cloned().unwrap_or(Json::Null);
-            let value = Value::from_json(field, &before)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("journal value: {e}")))?;
-            back.insert(name.clone(), value);
+            match Value::from_json(field, &before) {
+                Ok(value) => {
+                    back.insert(name.clone(), value);
+                }
+                Err(_) => {
+                    skipped.insert(name.clone());
+                }
+            }
         }
         // The master's updated_at moves, as for any change.
         tx.update(self.object, &[master.id], &back).await?;
@@ -236,9 +281,18 @@ impl Undo<'_> {
     }
 }
 
+/// Keys of a journaled record that are not fields.
+const SYSTEM_KEYS: [&str; 4] = ["id", "created_at", "updated_at", "merged_into"];
+
 /// A record from its journal JSON (`id`, fields, `created_at`, `updated_at`);
-/// MANY_TO_MANY fields are left out (the journal's links restore them).
-fn record_of(object: &ObjectDef, json: &Json) -> Result<Record, AppError> {
+/// MANY_TO_MANY fields are left out (the journal's links restore them). A
+/// field added since takes its default; a value the field no longer takes
+/// (deleted field, removed option) is named in `skipped`.
+fn record_of(
+    object: &ObjectDef,
+    json: &Json,
+    skipped: &mut BTreeSet<String>,
+) -> Result<Record, AppError> {
     let bad = |what: &str| AppError::Internal(anyhow::anyhow!("journal record: {what}"));
     let time = |key: &str| -> Result<DateTime<Utc>, AppError> {
         json.get(key)
@@ -252,10 +306,29 @@ fn record_of(object: &ObjectDef, json: &Json) -> Result<Record, AppError> {
         .and_then(Json::as_str)
         .and_then(|s| Uuid::parse_str(s).ok())
         .ok_or_else(|| bad("id"))?;
+    if let Some(map) = json.as_object() {
+        skipped.extend(
+            map.keys()
+                .filter(|k| !SYSTEM_KEYS.contains(&k.as_str()) && object.field(k).is_none())
+                .cloned(),
+        );
+    }
     let mut values = BTreeMap::new();
     for field in object.column_fields() {
-        let raw = json.get(&field.name).unwrap_or(&Json::Null);
-        let value = Value::from_json(field, raw).map_err(|e| bad(&e.to_string()))?;
+        let fallback = || field.default_value.clone().unwrap_or(Json::Null);
+        let value = match json
+            .get(&field.name)
+            .map(|raw| Value::from_json(field, raw))
+        {
+            Some(Ok(value)) => value,
+            found => {
+                if found.is_some() {
+                    skipped.insert(field.name.clone());
+                }
+                Value::from_json(field, &fallback())
+                    .map_err(|e| AppError::Conflict(format!("the merge cannot be undone: {e}")))?
+            }
+        };
         values.insert(field.name.clone(), value);
     }
     Ok(Record {

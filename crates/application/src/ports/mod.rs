@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::error::StoreError;
 
 mod directory;
+mod schema;
 mod store;
 mod tx;
 
@@ -21,17 +22,23 @@ mod tx;
 pub use directory::MockDirectory;
 pub use directory::{Directory, NewToken, RevokeError, WorkspaceUser};
 #[cfg(any(test, feature = "mocks"))]
+pub use schema::MockSchemaTx;
+pub use schema::SchemaTx;
+#[cfg(any(test, feature = "mocks"))]
 pub use store::MockStore;
 pub use store::Store;
 #[cfg(any(test, feature = "mocks"))]
 pub use tx::MockTx;
 pub use tx::Tx;
 
-/// The organization a request works in: its id and PostgreSQL schema.
+/// The organization a request works in: its id, PostgreSQL schema, and the
+/// version of its catalog the request works on (0: whichever is current,
+/// for operator commands).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tenant {
     pub organization_id: Uuid,
     pub schema: String,
+    pub catalog_version: i64,
 }
 
 impl From<&Caller> for Tenant {
@@ -39,6 +46,7 @@ impl From<&Caller> for Tenant {
         Self {
             organization_id: c.organization_id,
             schema: c.organization_schema.clone(),
+            catalog_version: c.catalog_version,
         }
     }
 }

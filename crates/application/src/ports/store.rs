@@ -9,7 +9,8 @@ use kasar_domain::{Catalog, ObjectDef, Record};
 use uuid::Uuid;
 
 use super::{
-    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, Selected, Tenant, Tx,
+    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, SchemaTx, Selected,
+    Tenant, Tx,
 };
 use crate::error::StoreError;
 
@@ -17,9 +18,21 @@ use crate::error::StoreError;
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait Store: Send + Sync {
-    /// The organization's catalog (cached by adapters; it changes only when the
-    /// organization is provisioned).
+    /// The organization's catalog at the tenant's version (cached by
+    /// adapters; the version changes with every committed catalog change).
     async fn catalog(&self, tenant: &Tenant) -> Result<Arc<Catalog>, StoreError>;
+
+    /// The organization's catalog as committed now, whatever the tenant's
+    /// version (after `StoreError::CatalogChanged`).
+    async fn refresh_catalog(&self, tenant: &Tenant) -> Result<Arc<Catalog>, StoreError>;
+
+    /// Opens a change of the organization's catalog that waits at most
+    /// `lock_timeout_ms` for each lock it needs.
+    async fn begin_schema(
+        &self,
+        tenant: &Tenant,
+        lock_timeout_ms: u64,
+    ) -> Result<Box<dyn SchemaTx>, StoreError>;
 
     /// The first `limit` records of `selection` (after `after`, in its order)
     /// and how many records match it in all.

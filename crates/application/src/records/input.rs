@@ -46,14 +46,15 @@ pub fn parse_values(
             if values.contains_key(&field.name) {
                 continue;
             }
-            if field.required {
+            if let Some(default) = &field.default_value {
+                let value = Value::from_json(field, default)
+                    .map_err(|e| AppError::Validation(e.to_string()))?;
+                values.insert(field.name.clone(), value);
+            } else if field.required {
                 return Err(AppError::Validation(format!(
                     "field '{}' is required",
                     field.name
                 )));
-            }
-            if let Some(default) = &field.default_value {
-                values.insert(field.name.clone(), Value::Text(default.clone()));
             }
         }
     }

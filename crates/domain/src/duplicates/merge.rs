@@ -99,6 +99,8 @@ mod tests {
             options: vec![],
             default_value: None,
             target: None,
+            label: None,
+            custom: false,
         };
         ObjectDef {
             name: "contacts".into(),
@@ -111,6 +113,7 @@ mod tests {
                 field("tags", FieldType::ManyToMany),
                 field("vip", FieldType::Boolean),
             ],
+            ..Default::default()
         }
     }
 

@@ -197,8 +197,11 @@ mod tests {
                     options: vec![],
                     default_value: None,
                     target: None,
+                    label: None,
+                    custom: false,
                 })
                 .collect(),
+            ..Default::default()
         }
     }
 

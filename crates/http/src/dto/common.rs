@@ -242,6 +242,10 @@ impl RecordBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ObjectSchema {
     pub name: String,
+    /// Display text (the name unless an admin set one).
+    pub label: String,
+    /// Whether an admin added the object (false for the standard objects).
+    pub custom: bool,
     pub fields: Vec<FieldSchema>,
 }
 
@@ -252,31 +256,42 @@ pub struct FieldSchema {
     /// TEXT, EMAIL, PHONE, LINKEDIN, NUMBER, BOOLEAN, DATE, SELECT, OWNER, BELONGS_TO_ONE or MANY_TO_MANY.
     #[serde(rename = "type")]
     pub field_type: String,
+    /// Display text (the name unless an admin set one).
+    pub label: String,
     pub required: bool,
+    /// Whether an admin added the field (false for standard fields).
+    pub custom: bool,
     /// Allowed values of a SELECT field.
     pub options: Vec<String>,
-    /// Default of a SELECT field.
-    pub default: Option<String>,
+    /// The value a create that leaves the field out gets (null: none).
+    #[schema(value_type = Option<Object>)]
+    pub default: Option<Json>,
     /// Target object of a relation.
     pub target: Option<String>,
+}
+
+impl From<&FieldDef> for FieldSchema {
+    fn from(f: &FieldDef) -> Self {
+        Self {
+            name: f.name.clone(),
+            field_type: f.field_type.as_str().to_owned(),
+            label: f.label().to_owned(),
+            required: f.required,
+            custom: f.custom,
+            options: f.options.clone(),
+            default: f.default_value.clone(),
+            target: f.target.clone(),
+        }
+    }
 }
 
 impl From<&ObjectDef> for ObjectSchema {
     fn from(o: &ObjectDef) -> Self {
         Self {
             name: o.name.clone(),
-            fields: o
-                .fields
-                .iter()
-                .map(|f| FieldSchema {
-                    name: f.name.clone(),
-                    field_type: f.field_type.as_str().to_owned(),
-                    required: f.required,
-                    options: f.options.clone(),
-                    default: f.default_value.clone(),
-                    target: f.target.clone(),
-                })
-                .collect(),
+            label: o.label().to_owned(),
+            custom: o.custom,
+            fields: o.fields.iter().map(FieldSchema::from).collect(),
         }
     }
 }

@@ -149,6 +149,10 @@ pub struct UnmergeResponse {
     pub references_restored: u64,
     pub links_restored: u64,
     pub kept: Vec<KeptField>,
+    /// Journaled values the catalog no longer takes (a field deleted since the
+    /// merge, a SELECT option removed): their field names, `object.field` for
+    /// references held by other objects.
+    pub skipped: Vec<String>,
 }
 
 impl From<kasar_application::merges::UnmergeOutcome> for UnmergeResponse {
@@ -163,6 +167,7 @@ impl From<kasar_application::merges::UnmergeOutcome> for UnmergeResponse {
                 .into_iter()
                 .map(|(record_id, field)| KeptField { record_id, field })
                 .collect(),
+            skipped: o.skipped,
         }
     }
 }

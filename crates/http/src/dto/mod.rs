@@ -8,4 +8,5 @@ pub mod dismissals;
 pub mod duplicates;
 pub mod import;
 pub mod merges;
+pub mod schema;
 pub mod select;

@@ -13,6 +13,7 @@ pub mod merges;
 pub mod openapi;
 pub mod records;
 pub mod schema;
+pub mod schema_changes;
 
 #[cfg(test)]
 mod tests;

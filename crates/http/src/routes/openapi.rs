@@ -29,6 +29,7 @@ use crate::dto::import::{ImportError, ImportRequest, ImportResponse, ImportResul
 use crate::dto::merges::{
     KeptField, MergeDetail, MergeItem, MergesResponse, UnmergeBody, UnmergeResponse,
 };
+use crate::dto::schema::{FieldDefBody, FieldPatchBody, NewObjectBody};
 use crate::dto::select::{Format, ListResponse, SearchBody};
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes;
@@ -44,6 +45,11 @@ use crate::state::HttpState;
         routes::me::me,
         routes::schema::list_schema,
         routes::schema::get_schema,
+        routes::schema_changes::create_object,
+        routes::schema_changes::delete_object,
+        routes::schema_changes::add_field,
+        routes::schema_changes::patch_field,
+        routes::schema_changes::delete_field,
         routes::records::list::list,
         routes::records::list::search,
         routes::export::export,
@@ -71,6 +77,7 @@ use crate::state::HttpState;
         BatchBody, BatchUpsertBody, BatchDeleteBody, BatchResponse, BatchResultBody,
         ImportRequest, ImportResponse, ImportResultBody, ImportError,
         AutoMergeBody, AutoMergeResponse, AutoMergeResult,
+        FieldDefBody, NewObjectBody, FieldPatchBody,
         MergesResponse, MergeItem, MergeDetail, UnmergeBody, UnmergeResponse, KeptField, DismissBody, DismissalBody, DismissalsResponse,
     )),
     modifiers(&BearerAuth, &StandardErrors),
@@ -321,7 +328,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(secured, 21);
+        assert_eq!(secured, 26);
         assert!(paths["/api/v1/records/{object}/{id}"]["put"].is_object());
         assert_eq!(
             doc["components"]["schemas"]["ObjectName"]["enum"],

@@ -23,6 +23,7 @@ fn caller(scopes: &[Scope]) -> Caller {
         user_id: Uuid::new_v4(),
         organization_id: Uuid::new_v4(),
         organization_schema: "org_acme".into(),
+        catalog_version: 1,
         workspace_user_id: Uuid::new_v4(),
         role: Role::Member,
         scopes: scopes.to_vec(),

@@ -1,0 +1,59 @@
+//! Bodies of the schema routes: a field definition, a new object, a field's
+//! patch. Handlers read the JSON as a value and hand it to the application's
+//! parser (one parser for the API and for `kasar schema apply`); these types
+//! describe it in the OpenAPI document.
+
+use serde::Deserialize;
+use serde_json::Value as Json;
+use utoipa::{IntoParams, ToSchema};
+
+/// A field definition.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FieldDefBody {
+    /// `^[a-z][a-z0-9_]{0,62}$`, not `id`, `created_at`, `updated_at`, `merged_into` nor `pg_...`.
+    pub name: String,
+    /// One of the field types.
+    #[serde(rename = "type")]
+    pub field_type: String,
+    /// Display text (default: the name).
+    pub label: Option<String>,
+    /// Default false; a required field added to an object with records needs a default.
+    pub required: Option<bool>,
+    /// SELECT only: 1 to 200 distinct non-blank strings.
+    pub options: Option<Vec<String>>,
+    /// A valid value of the field (not for relations), written into every existing record.
+    #[schema(value_type = Option<Object>)]
+    pub default: Option<Json>,
+    /// BELONGS_TO_ONE and MANY_TO_MANY only: an object of the catalog, the object itself included.
+    pub target: Option<String>,
+}
+
+/// A new custom object.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewObjectBody {
+    pub name: String,
+    pub label: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<FieldDefBody>,
+}
+
+/// What a patch of a field may change; a property left out stays as it is.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FieldPatchBody {
+    /// New display text (null: the name).
+    pub label: Option<String>,
+    /// Making a field required fails with 409 while records hold null in it.
+    pub required: Option<bool>,
+    /// New default (null: none).
+    #[schema(value_type = Option<Object>)]
+    pub default: Option<Json>,
+    /// SELECT only: the new options; removing one that records hold fails with 409.
+    pub options: Option<Vec<String>>,
+}
+
+/// Options of deleting an object.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DeleteObjectParams {
+    /// Also delete the object's records and the relation fields of other objects that target it.
+    pub force: Option<bool>,
+}
