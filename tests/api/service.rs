@@ -21,7 +21,7 @@ async fn ready_says_unavailable_when_the_database_cannot_be_reached() {
     settings.database.url = "postgres://postgres@127.0.0.1:1/nothing".into();
     settings.database.timeout_ms = 500;
     let (_, services) = kasar_server::services(&settings).unwrap();
-    let state = kasar_http::HttpState::new(std::sync::Arc::new(services), 1024);
+    let state = kasar_http::HttpState::new(std::sync::Arc::new(services), 1024).unwrap();
     let srv = actix_web::test::init_service(
         actix_web::App::new().configure(kasar_http::configure(state)),
     )

@@ -6,6 +6,7 @@ mod auth;
 mod body;
 pub mod dto;
 pub mod error;
+pub mod metrics;
 mod observe;
 mod ratelimit;
 pub mod routes;
@@ -15,8 +16,9 @@ use actix_web::middleware::from_fn;
 use actix_web::web;
 
 pub use error::ApiError;
+pub use metrics::{track as track_metrics, Metrics, PoolGauge, PoolProbe};
 pub use observe::request_log;
-pub use ratelimit::{Decision, Family, RateLimiter, RateLimits};
+pub use ratelimit::{Decision, Family, Limiter, RateLimiter, RateLimits, RedisLimiter};
 pub use routes::openapi::ApiDoc;
 pub use state::HttpState;
 
@@ -24,6 +26,7 @@ pub use state::HttpState;
 /// the JSON 404/405.
 pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
+        let expose_metrics = state.expose_metrics;
         let query_errors = web::QueryConfig::default()
             .error_handler(|e, _| ApiError::validation(format!("Invalid query: {e}")).into());
         let path_errors = web::PathConfig::default()
@@ -33,6 +36,12 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(path_errors)
             .service(resource("/health").route(web::get().to(routes::health::health)))
             .service(resource("/ready").route(web::get().to(routes::health::ready)))
+            .configure(|cfg| {
+                // Outside `/api/v1`: no token, no rate limit.
+                if expose_metrics {
+                    cfg.service(resource("/metrics").route(web::get().to(metrics::metrics)));
+                }
+            })
             .service(
                 resource("/api/v1/openapi.json").route(web::get().to(routes::openapi::openapi)),
             )

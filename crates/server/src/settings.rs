@@ -25,6 +25,7 @@ pub struct Settings {
     pub records: RecordsSettings,
     pub schema: SchemaSettings,
     pub rate_limit: RateLimitSettings,
+    pub metrics: MetricsSettings,
     pub log: LogSettings,
 }
 
@@ -182,6 +183,21 @@ pub struct RateLimitSettings {
     pub records: u32,
     pub bulk: u32,
     pub duplicates: u32,
+    /// Where the windows live: this process, or Redis (shared by instances).
+    pub store: RateLimitStore,
+    /// The Redis of `store = "redis"`.
+    pub redis_url: String,
+}
+
+/// Where rate-limit windows live.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RateLimitStore {
+    /// In each process: behind several instances each counts on its own.
+    #[default]
+    Memory,
+    /// In Redis: one window per token across every instance.
+    Redis,
 }
 
 impl Default for RateLimitSettings {
@@ -193,7 +209,24 @@ impl Default for RateLimitSettings {
             records: r.records,
             bulk: r.bulk,
             duplicates: r.duplicates,
+            store: RateLimitStore::Memory,
+            redis_url: "redis://127.0.0.1:6379".into(),
         }
+    }
+}
+
+/// `GET /metrics`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Whether `GET /metrics` is served (no token, not rate-limited: keep it
+    /// on a network only the scraper reaches, or turn it off).
+    pub enabled: bool,
+}
+
+impl Default for MetricsSettings {
+    fn default() -> Self {
+        Self { enabled: true }
     }
 }
 

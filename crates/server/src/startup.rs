@@ -9,11 +9,14 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer};
 use kasar_application::Services;
-use kasar_http::{configure, request_log, HttpState};
+use kasar_http::{
+    configure, request_log, track_metrics, HttpState, Limiter, Metrics, PoolGauge, PoolProbe,
+    RateLimiter, RedisLimiter,
+};
 use kasar_postgres::Pool;
 use kasar_postgres::{PgDirectory, PgStore};
 
-use crate::settings::{Settings, SettingsError};
+use crate::settings::{RateLimitStore, Settings, SettingsError};
 
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +30,10 @@ pub enum StartupError {
         addr: String,
         source: std::io::Error,
     },
+    #[error("rate_limit.redis_url is not a Redis URL: {0}")]
+    Redis(String),
+    #[error("metrics: {0}")]
+    Metrics(String),
     #[error("the database is not migrated: run `kasar migrate` first")]
     NotMigrated,
     #[error(
@@ -85,6 +92,31 @@ pub struct Application {
     pool: Pool,
 }
 
+/// The rate limiter of `rate_limit.store`.
+fn limiter(settings: &Settings) -> Result<Limiter, StartupError> {
+    let limits = settings.rate_limits();
+    Ok(match settings.rate_limit.store {
+        RateLimitStore::Memory => Limiter::Memory(RateLimiter::new(limits)),
+        RateLimitStore::Redis => Limiter::Redis(
+            RedisLimiter::new(limits, &settings.rate_limit.redis_url)
+                .map_err(|e| StartupError::Redis(e.to_string()))?,
+        ),
+    })
+}
+
+/// Reads the pool's gauges at each scrape.
+fn pool_probe(pool: &Pool) -> PoolProbe {
+    let pool = pool.clone();
+    Arc::new(move || {
+        let s = pool.status();
+        PoolGauge {
+            size: s.size,
+            available: s.available,
+            waiting: s.waiting,
+        }
+    })
+}
+
 impl Application {
     /// Builds the server on a migrated database and binds its listener.
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
@@ -105,13 +137,17 @@ impl Application {
                 source,
             })?
             .port();
-        let state = HttpState::with_rate_limits(
+        let state = HttpState::with_parts(
             Arc::new(services),
             settings.server.body_limit,
-            settings.rate_limits(),
+            limiter(settings)?,
+            Metrics::new(Some(pool_probe(&pool)))
+                .map_err(|e| StartupError::Metrics(e.to_string()))?,
+            settings.metrics.enabled,
         );
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(track_metrics))
                 .wrap(from_fn(request_log))
                 .configure(configure(state.clone()))
         })

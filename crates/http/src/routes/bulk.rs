@@ -32,6 +32,7 @@ pub async fn bulk(
         BulkCommand::RemoveRelation(_) => |n| (None, None, n),
     };
     let out = state.service.bulk(&auth, command).await?;
+    state.metrics.bulk_changed.inc_by(out.succeeded);
     let (updated, added, removed) = place(Some(out.succeeded));
     let errors = (!out.errors.is_empty()).then(|| {
         out.errors

@@ -46,15 +46,31 @@ pub async fn duplicates(
     };
     let command: DuplicatesCommand = serde_json::from_value(body)
         .map_err(|e| ApiError::validation(format!("Invalid request: {e}")))?;
-    let service = &state.service;
+    let (service, metrics) = (&state.service, &state.metrics);
     let response = match (command, write) {
-        (DuplicatesCommand::Detect(c), _) => detected(service.detect(&detect, c).await?),
-        (DuplicatesCommand::Merge(c), Some(w)) => merged(service.merge(&w, c).await?),
+        (DuplicatesCommand::Detect(c), _) => {
+            let out = service.detect(&detect, c).await?;
+            metrics.duplicates_found.inc_by(out.total_groups as u64);
+            detected(out)
+        }
+        (DuplicatesCommand::Merge(c), Some(w)) => {
+            let out = service.merge(&w, c).await?;
+            if !out.dry_run {
+                metrics.merged.inc_by(out.duplicates_deleted);
+            }
+            merged(out)
+        }
         (DuplicatesCommand::AutoMerge(c), Some(w)) => {
-            DuplicatesResponse::AutoMerge(service.auto_merge(&w, c).await?.into())
+            let out = service.auto_merge(&w, c).await?;
+            if !out.dry_run {
+                metrics.merged.inc_by(out.records_merged);
+            }
+            DuplicatesResponse::AutoMerge(out.into())
         }
         (DuplicatesCommand::Unmerge(c), Some(w)) => {
-            DuplicatesResponse::Unmerge(service.unmerge(&w, c).await?.into())
+            let out = service.unmerge(&w, c).await?;
+            metrics.unmerged.inc();
+            DuplicatesResponse::Unmerge(out.into())
         }
         (DuplicatesCommand::Dismiss(c), Some(w)) => {
             DuplicatesResponse::Dismissal(service.dismiss(&w, c).await?.into())

@@ -66,6 +66,7 @@ pub async fn import(
         }
     };
     let out = state.service.import_records(&auth, command).await?;
+    state.metrics.imported.inc_by(out.created + out.updated);
     Ok(HttpResponse::Ok().json(ImportResponse::new(object, &out)))
 }
 

@@ -42,7 +42,7 @@ fn service(scopes: &'static [Scope]) -> MockCrm {
 }
 
 async fn call(crm: MockCrm, req: test::TestRequest) -> (u16, Json) {
-    let state = HttpState::new(Arc::new(crm), 1024);
+    let state = HttpState::new(Arc::new(crm), 1024).expect("metrics");
     let app = test::init_service(App::new().configure(configure(state))).await;
     let resp = test::call_service(&app, req.to_request()).await;
     let status = resp.status().as_u16();

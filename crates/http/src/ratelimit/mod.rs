@@ -6,8 +6,14 @@
 //! and each key costs a fixed few hundred bytes; keys idle for a whole window
 //! are swept. The family is decided by path: `/bulk`, `/duplicates` (detect
 //! and merge share the tighter limit, so the body is never read to decide),
-//! and everything else (records, `/me`, `/schema`). State lives in the
-//! process: behind several instances each one counts on its own.
+//! and everything else (records, `/me`, `/schema`). The windows live in the
+//! process (`rate_limit.store = "memory"`: behind several instances each one
+//! counts on its own) or in Redis (`"redis"`, [`RedisLimiter`]: one window
+//! per token across every instance, the same buckets and headers).
+
+mod redis;
+
+pub use self::redis::RedisLimiter;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -22,11 +28,13 @@ use kasar_domain::Caller;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::metrics::Metrics;
 use crate::state::HttpState;
 
 const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
 const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
 const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+const POLICY: HeaderName = HeaderName::from_static("x-ratelimit-policy");
 const MAX_BUCKETS: u64 = 60;
 
 /// A group of routes sharing one limit.
@@ -50,7 +58,7 @@ impl Family {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Records => "records",
             Self::Bulk => "bulk",
@@ -102,6 +110,8 @@ pub struct Decision {
     pub remaining: u32,
     /// Milliseconds until the oldest counted requests leave the window.
     pub reset_ms: u64,
+    /// The window, in seconds (`X-RateLimit-Policy`).
+    pub window_seconds: u64,
 }
 
 impl Decision {
@@ -119,6 +129,11 @@ impl Decision {
         headers.insert(LIMIT, HeaderValue::from(self.limit));
         headers.insert(REMAINING, HeaderValue::from(self.remaining));
         headers.insert(RESET, HeaderValue::from(self.reset_seconds()));
+        if let Ok(policy) =
+            HeaderValue::from_str(&format!("{};w={}", self.limit, self.window_seconds))
+        {
+            headers.insert(POLICY, policy);
+        }
     }
 }
 
@@ -135,6 +150,49 @@ struct Table {
     swept: u64,
 }
 
+/// The buckets of a window: (how many, milliseconds each); a window under a
+/// second counts as one.
+fn buckets(limits: &RateLimits) -> (u64, u64) {
+    let window_ms = u64::try_from(limits.window.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1000);
+    let buckets = (window_ms / 1000).min(MAX_BUCKETS);
+    (buckets, window_ms / buckets)
+}
+
+/// Where the windows live.
+pub enum Limiter {
+    /// In this process.
+    Memory(RateLimiter),
+    /// In Redis, shared by every instance.
+    Redis(RedisLimiter),
+}
+
+impl Limiter {
+    fn limits(&self) -> &RateLimits {
+        match self {
+            Self::Memory(l) => &l.limits,
+            Self::Redis(l) => &l.limits,
+        }
+    }
+
+    /// Counts a request; None when the family is not limited, or when the
+    /// shared store cannot answer (the request is served: logged, counted).
+    async fn check(&self, token: Uuid, family: Family, metrics: &Metrics) -> Option<Decision> {
+        match self {
+            Self::Memory(l) => l.check(token, family),
+            Self::Redis(l) => match l.check(token, family).await {
+                Ok(decision) => decision,
+                Err(e) => {
+                    tracing::warn!(error = %e, "rate-limit store unavailable; request served unchecked");
+                    metrics.rate_limit_store_errors.inc();
+                    None
+                }
+            },
+        }
+    }
+}
+
 /// Sliding-window counters of every (token, family), shared by the workers.
 pub struct RateLimiter {
     limits: RateLimits,
@@ -147,14 +205,11 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// A limiter with these limits (a window under a second counts as one).
     pub fn new(limits: RateLimits) -> Self {
-        let window_ms = u64::try_from(limits.window.as_millis())
-            .unwrap_or(u64::MAX)
-            .max(1000);
-        let buckets = (window_ms / 1000).min(MAX_BUCKETS);
+        let (buckets, bucket_ms) = buckets(&limits);
         Self {
             limits,
             buckets,
-            bucket_ms: window_ms / buckets,
+            bucket_ms,
             epoch: Instant::now(),
             table: Mutex::new(Table::default()),
         }
@@ -215,6 +270,7 @@ impl RateLimiter {
             limit,
             remaining: limit.saturating_sub(w.total),
             reset_ms,
+            window_seconds: self.limits.window.as_secs().max(1),
         })
     }
 }
@@ -226,13 +282,17 @@ pub(crate) async fn limit(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let token = req.extensions().get::<Caller>().map(|c| c.token_id);
-    let limiter = req
+    let state = req
         .app_data::<web::Data<HttpState>>()
-        .map(|s| Arc::clone(&s.rate_limiter));
+        .map(|s| (Arc::clone(&s.rate_limiter), Arc::clone(&s.metrics)));
     let family = Family::of_path(req.path());
-    let checked = limiter
-        .zip(token)
-        .and_then(|(l, t)| Some((l.check(t, family)?, l.limits.window.as_secs())));
+    let checked = match (state, token) {
+        (Some((limiter, metrics)), Some(t)) => limiter
+            .check(t, family, &metrics)
+            .await
+            .map(|d| (d, limiter.limits().window.as_secs())),
+        _ => None,
+    };
     let Some((decision, window)) = checked else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
