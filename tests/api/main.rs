@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod auto_merge;
+mod balancer;
 mod batch;
 mod bulk;
 mod cli;

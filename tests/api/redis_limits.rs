@@ -28,6 +28,7 @@ impl RedisServer {
                 "no",
             ])
             .stdout(Stdio::null())
+            .stderr(Stdio::null())
             .spawn()
             .expect("redis-server (Debian's redis-server package; .ci/run installs it)");
         for _ in 0..100 {
