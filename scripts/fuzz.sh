@@ -21,6 +21,7 @@ cd "$(dirname "$0")/.."
 SCHEMATHESIS_VERSION=4.32.5
 VALIDATOR_VERSION=0.9.0
 CLIENT_GENERATOR_VERSION=0.29.1
+SELENIUM_VERSION=4.50.0
 max_examples=${KASAR_FUZZ_MAX_EXAMPLES:-100}
 seed=${KASAR_FUZZ_SEED:-1}
 profile=${KASAR_FUZZ_PROFILE:-release}
@@ -42,6 +43,13 @@ if ! "$venv/bin/pip" show openapi-spec-validator 2>/dev/null | grep -qx "Version
 fi
 if ! "$venv/bin/pip" show openapi-python-client 2>/dev/null | grep -qx "Version: $CLIENT_GENERATOR_VERSION"; then
   "$venv/bin/pip" install -q --disable-pip-version-check "openapi-python-client==$CLIENT_GENERATOR_VERSION"
+fi
+if ! "$venv/bin/pip" show selenium 2>/dev/null | grep -qx "Version: $SELENIUM_VERSION"; then
+  "$venv/bin/pip" install -q --disable-pip-version-check "selenium==$SELENIUM_VERSION"
+fi
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "error: the docs page check needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)" >&2
+  exit 1
 fi
 
 if [ -z "${KASAR_FUZZ_SKIP_BUILD:-}" ]; then
@@ -125,6 +133,10 @@ if grep -qi "warning" "$dir/client.log"; then
   echo "error: openapi-python-client warned about the document" >&2
   exit 1
 fi
+
+# The API reference page, opened in headless Chromium: every operation
+# listed, every asset served by the service.
+"$venv/bin/python" scripts/docs_page.py "$api" || { echo "error: the docs page check failed" >&2; exit 1; }
 
 # One worker: schemathesis threads can trip a CPython 3.11 race in ast.parse
 # ("AST constructor recursion depth mismatch"), and the server has the other core.

@@ -219,3 +219,44 @@ async fn responses_carry_a_request_id() {
         .unwrap();
     assert_eq!(resp.headers().get("x-request-id").unwrap().len(), 36);
 }
+
+#[actix_web::test]
+async fn the_docs_page_and_its_assets_are_served_by_the_service() {
+    let app = spawn_app().await;
+    let client = awc::Client::builder().disable_redirects().finish();
+    let resp = client
+        .get(format!("{}/docs", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 301);
+    assert_eq!(resp.headers().get("location").unwrap(), "/docs/");
+    let mut page = client
+        .get(format!("{}/docs/", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let html = String::from_utf8(page.body().await.unwrap().to_vec()).unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("https://") && !html.contains("http://"),
+        "no asset from elsewhere: {html}"
+    );
+    for asset in [
+        "swagger-ui-bundle.js",
+        "swagger-ui.css",
+        "swagger-initializer.js",
+    ] {
+        let mut r = client
+            .get(format!("{}/docs/{asset}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{asset}");
+        let body = r.body().limit(8 * 1024 * 1024).await.unwrap();
+        if asset == "swagger-initializer.js" {
+            assert!(String::from_utf8_lossy(&body).contains("/api/v1/openapi.json"));
+        }
+    }
+}

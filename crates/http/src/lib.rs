@@ -36,6 +36,17 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(path_errors)
             .service(resource("/health").route(web::get().to(routes::health::health)))
             .service(resource("/ready").route(web::get().to(routes::health::ready)))
+            // The API reference in the browser: Swagger UI, every asset
+            // served from the binary (no CDN), reading the document above.
+            .service(resource("/docs").route(web::get().to(|| async {
+                actix_web::HttpResponse::MovedPermanently()
+                    .insert_header(("Location", "/docs/"))
+                    .finish()
+            })))
+            .service(
+                utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
+                    .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+            )
             .configure(|cfg| {
                 // Outside `/api/v1`: no token, no rate limit.
                 if expose_metrics {

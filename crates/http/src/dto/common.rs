@@ -149,6 +149,13 @@ impl utoipa::PartialSchema for ObjectName {
 
 impl ToSchema for ObjectName {}
 
+/// Any JSON value, null included (a field's default: its type is the field's).
+pub(crate) fn any_value() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::AnyValue)
+        .description(Some("A value of the field's type, or null"))
+}
+
 /// A UUID string.
 pub(crate) fn uuid_schema() -> ObjectBuilder {
     ObjectBuilder::new()
@@ -264,7 +271,7 @@ pub struct FieldSchema {
     /// Allowed values of a SELECT field.
     pub options: Vec<String>,
     /// The value a create that leaves the field out gets (null: none).
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = any_value)]
     pub default: Option<Json>,
     /// Target object of a relation.
     pub target: Option<String>,

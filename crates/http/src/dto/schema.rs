@@ -10,27 +10,49 @@ use utoipa::{IntoParams, ToSchema};
 /// A field definition.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct FieldDefBody {
-    /// `^[a-z][a-z0-9_]{0,62}$`, not `id`, `created_at`, `updated_at`, `merged_into` nor `pg_...`.
+    /// Not `id`, `created_at`, `updated_at`, `merged_into` nor `pg_...`.
+    #[schema(pattern = r"^[a-z][a-z0-9_]{0,62}$")]
     pub name: String,
     /// One of the field types.
     #[serde(rename = "type")]
+    #[schema(value_type = FieldTypeName)]
     pub field_type: String,
     /// Display text (default: the name).
     pub label: Option<String>,
     /// Default false; a required field added to an object with records needs a default.
     pub required: Option<bool>,
     /// SELECT only: 1 to 200 distinct non-blank strings.
+    #[schema(min_items = 1, max_items = 200)]
     pub options: Option<Vec<String>>,
     /// A valid value of the field (not for relations), written into every existing record.
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = crate::dto::common::any_value)]
     pub default: Option<Json>,
     /// BELONGS_TO_ONE and MANY_TO_MANY only: an object of the catalog, the object itself included.
     pub target: Option<String>,
 }
 
+/// The name of a field type.
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(clippy::upper_case_acronyms, non_camel_case_types)]
+pub enum FieldTypeName {
+    TEXT,
+    EMAIL,
+    PHONE,
+    LINKEDIN,
+    NUMBER,
+    BOOLEAN,
+    DATE,
+    SELECT,
+    OWNER,
+    BELONGS_TO_ONE,
+    MANY_TO_MANY,
+}
+
 /// A new custom object.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewObjectBody {
+    /// Not `id`, `created_at`, `updated_at`, `merged_into` nor `pg_...`.
+    #[schema(pattern = r"^[a-z][a-z0-9_]{0,62}$")]
     pub name: String,
     pub label: Option<String>,
     #[serde(default)]
@@ -45,7 +67,7 @@ pub struct FieldPatchBody {
     /// Making a field required fails with 409 while records hold null in it.
     pub required: Option<bool>,
     /// New default (null: none).
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = crate::dto::common::any_value)]
     pub default: Option<Json>,
     /// SELECT only: the new options; removing one that records hold fails with 409.
     pub options: Option<Vec<String>>,
@@ -53,6 +75,7 @@ pub struct FieldPatchBody {
 
 /// Options of deleting an object.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeleteObjectParams {
     /// Also delete the object's records and the relation fields of other objects that target it.
     pub force: Option<bool>,

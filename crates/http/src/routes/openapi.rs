@@ -29,7 +29,7 @@ use crate::dto::import::{ImportError, ImportRequest, ImportResponse, ImportResul
 use crate::dto::merges::{
     KeptField, MergeDetail, MergeItem, MergesResponse, UnmergeBody, UnmergeResponse,
 };
-use crate::dto::schema::{FieldDefBody, FieldPatchBody, NewObjectBody};
+use crate::dto::schema::{FieldDefBody, FieldPatchBody, FieldTypeName, NewObjectBody};
 use crate::dto::select::{Format, ListResponse, SearchBody};
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes;
@@ -77,7 +77,7 @@ use crate::state::HttpState;
         BatchBody, BatchUpsertBody, BatchDeleteBody, BatchResponse, BatchResultBody,
         ImportRequest, ImportResponse, ImportResultBody, ImportError,
         AutoMergeBody, AutoMergeResponse, AutoMergeResult,
-        FieldDefBody, NewObjectBody, FieldPatchBody,
+        FieldDefBody, FieldTypeName, NewObjectBody, FieldPatchBody,
         MergesResponse, MergeItem, MergeDetail, UnmergeBody, UnmergeResponse, KeptField, DismissBody, DismissalBody, DismissalsResponse,
     )),
     modifiers(&BearerAuth, &StandardErrors),
