@@ -18,6 +18,7 @@ mod key_index;
 mod limits;
 mod merges;
 mod metrics;
+mod openapi_org;
 mod provision;
 mod ratelimit;
 mod records;

@@ -32,18 +32,26 @@ pub(crate) async fn authenticate(
 }
 
 async fn resolve(req: &ServiceRequest) -> Result<Caller, ApiError> {
-    let token = req
-        .headers()
+    let state = req.app_data::<web::Data<HttpState>>().ok_or_else(|| {
+        tracing::error!("HttpState is not registered");
+        ApiError::new(ErrorCode::InternalError, "Internal server error")
+    })?;
+    caller_of(req.headers(), state).await
+}
+
+/// The caller the `Authorization` header names: 401 without a valid token,
+/// 403 for a token without a valid scope.
+pub(crate) async fn caller_of(
+    headers: &actix_web::http::header::HeaderMap,
+    state: &HttpState,
+) -> Result<Caller, ApiError> {
+    let token = headers
         .get(actix_web::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| looks_like_token(t))
         .ok_or_else(ApiError::unauthenticated)?;
-    let state = req.app_data::<web::Data<HttpState>>().ok_or_else(|| {
-        tracing::error!("HttpState is not registered");
-        ApiError::new(ErrorCode::InternalError, "Internal server error")
-    })?;
     let caller = state
         .service
         .authenticate(token)

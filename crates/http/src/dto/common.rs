@@ -170,7 +170,7 @@ fn timestamp_schema() -> ObjectBuilder {
 }
 
 /// The schema of the values of a field: its JSON type, null unless required.
-fn field_value_schema(field: &FieldDef) -> RefOr<Schema> {
+pub(crate) fn field_value_schema(field: &FieldDef) -> RefOr<Schema> {
     let nullable = |t: Type| {
         if field.required {
             SchemaType::Type(t)

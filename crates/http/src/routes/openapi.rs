@@ -2,8 +2,8 @@
 //! handlers' annotations and the DTO types so it cannot drift from the code.
 
 use actix_web::{web, HttpResponse};
-use kasar_application::ErrorCode;
 use kasar_application::Limits;
+use kasar_application::{authorize, ErrorCode};
 use serde_json::Value as Json;
 use utoipa::openapi::header::Header;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -31,7 +31,7 @@ use crate::dto::merges::{
 };
 use crate::dto::schema::{FieldDefBody, FieldPatchBody, FieldTypeName, NewObjectBody};
 use crate::dto::select::{Format, ListResponse, SearchBody};
-use crate::error::{ErrorBody, ErrorDetail};
+use crate::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::routes;
 use crate::state::HttpState;
 
@@ -178,10 +178,29 @@ impl Modify for StandardErrors {
     }
 }
 
-/// The OpenAPI document of this API.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", operation_id = "openapi", responses((status = 200, description = "OpenAPI 3 document")))]
-pub async fn openapi(state: web::Data<HttpState>) -> HttpResponse {
-    HttpResponse::Ok().json(document(&state.service.limits()))
+/// The OpenAPI document of this API: without a token, the generic one; with
+/// a token, the one of its organization (a schema per object, the object
+/// routes written out per object).
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", operation_id = "openapi", responses(
+    (status = 200, description = "OpenAPI 3 document"),
+    (status = 401, body = ErrorBody, description = "UNAUTHENTICATED: an Authorization header that names no valid token"),
+))]
+pub async fn openapi(
+    state: web::Data<HttpState>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let generic = document(&state.service.limits());
+    if req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .is_none()
+    {
+        return Ok(HttpResponse::Ok().json(generic));
+    }
+    let caller = crate::auth::caller_of(req.headers(), &state).await?;
+    let auth = authorize::authorize::<authorize::Read>(&caller)?;
+    let catalog = state.service.catalog(&auth).await?;
+    Ok(HttpResponse::Ok().json(super::openapi_org::organization_document(generic, &catalog)))
 }
 
 /// The document with the bounds the server is configured with (the
