@@ -54,6 +54,19 @@ async fn a_custom_object_works_on_every_route_and_leaves_nothing_when_deleted() 
     let company = app.create_id("companies", json!({"name": "Initech"})).await;
     let t1 = app.create_id("tags", json!({"name": "t1"})).await;
     let t2 = app.create_id("tags", json!({"name": "t2"})).await;
+    // The organization's OpenAPI document types it.
+    let (_, doc) = app
+        .send("GET", "/api/v1/openapi.json", Some(&app.admin.token), None)
+        .await;
+    assert_eq!(
+        doc["components"]["schemas"]["projects_create"]["required"],
+        json!(["name"])
+    );
+    assert_eq!(
+        doc["components"]["schemas"]["projects"]["properties"]["tags"]["type"],
+        json!(["array", "null"])
+    );
+    assert!(doc["paths"]["/api/v1/records/projects/{id}"]["patch"].is_object());
     // Records: create (defaults), get, update, list with a filter, search.
     let p1 = app.create("projects", json!({"name": "Apollo", "email": "Lead@Apollo.io", "phone": "+44 20 7946 0000",
         "budget": 10.5, "starts": "2026-01-31", "owner": app.admin.workspace_user_id, "company": company, "tags": [t1]})).await;
@@ -214,4 +227,9 @@ async fn a_custom_object_works_on_every_route_and_leaves_nothing_when_deleted() 
     assert_eq!(app.count("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'org_acme' AND column_name = 'project'").await, 0);
     let (status, out) = app.get("/api/v1/records/projects", &app.admin.token).await;
     assert_eq!((status, code(&out)), (400, "INVALID_OBJECT"));
+    let (_, doc) = app
+        .send("GET", "/api/v1/openapi.json", Some(&app.admin.token), None)
+        .await;
+    assert!(doc["components"]["schemas"]["projects"].is_null());
+    assert!(doc["paths"]["/api/v1/records/projects"].is_null());
 }

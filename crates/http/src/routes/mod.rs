@@ -11,6 +11,7 @@ pub mod import;
 pub mod me;
 pub mod merges;
 pub mod openapi;
+mod openapi_bodies;
 mod openapi_org;
 pub mod records;
 pub mod schema;
