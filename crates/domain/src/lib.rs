@@ -5,6 +5,7 @@
 pub mod access;
 pub mod catalog;
 pub mod duplicates;
+pub mod fuzzy;
 pub mod hex;
 pub mod id;
 pub mod record;

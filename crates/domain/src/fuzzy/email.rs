@@ -1,0 +1,61 @@
+//! E-mail addresses: detect's key, then the mailbox a provider delivers to
+//! (`+tags` dropped; dots of Gmail local parts dropped, `googlemail.com` as
+//! `gmail.com`), then typos and other domains.
+
+use strsim::osa_distance;
+
+use super::level::Level;
+use crate::duplicates::normalize_email;
+
+/// An address, prepared.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Address {
+    key: String,
+    local: String,
+    domain: String,
+    mailbox: String,
+}
+
+fn address(raw: &str) -> Option<Address> {
+    let key = normalize_email(raw)?;
+    let (local, domain) = key.rsplit_once('@')?;
+    let (local, domain) = (local.to_owned(), domain.to_owned());
+    let base = local.split('+').next().unwrap_or(&local);
+    let gmail = matches!(domain.as_str(), "gmail.com" | "googlemail.com");
+    let mailbox = if gmail {
+        format!("{}@gmail.com", base.replace('.', ""))
+    } else {
+        format!("{base}@{domain}")
+    };
+    Some(Address {
+        key,
+        local,
+        domain,
+        mailbox,
+    })
+}
+
+/// Every address of one record.
+pub(super) fn prepare(values: &[Option<&str>]) -> Vec<Address> {
+    values.iter().flatten().filter_map(|v| address(v)).collect()
+}
+
+/// The levels of `email`, strongest first.
+pub(super) const LEVELS: &[Level<Address>] = &[
+    Level {
+        name: "exact",
+        test: |a, b| a.key == b.key,
+    },
+    Level {
+        name: "mailbox",
+        test: |a, b| a.mailbox == b.mailbox,
+    },
+    Level {
+        name: "typo",
+        test: |a, b| a.domain == b.domain && osa_distance(&a.local, &b.local) == 1,
+    },
+    Level {
+        name: "local",
+        test: |a, b| a.local == b.local && a.domain != b.domain,
+    },
+];

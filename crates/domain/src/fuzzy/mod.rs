@@ -1,0 +1,114 @@
+//! Fuzzy comparisons: each comparator of the contract (person names,
+//! organization names, text, e-mails, phones, dates, codes, LinkedIn) as
+//! declarative data, a list of levels from strongest to weakest, each a
+//! predicate over the two records' prepared values; a pair's level is the
+//! first that holds, `other` when none does, `missing` when either side is
+//! blank. Scores come later from the levels (the Fellegi-Sunter model).
+//! String similarity is `strsim`'s Jaro-Winkler and edit distances; the
+//! nickname table is `data/nicknames` (Apache-2.0).
+
+mod date;
+mod email;
+mod level;
+mod names;
+mod nicknames;
+mod phone;
+mod simple;
+
+pub use level::{Level, MISSING, OTHER};
+pub use nicknames::are_nicknames;
+
+use crate::duplicates::PhoneRegion;
+
+/// The comparators of a match profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Comparator {
+    PersonName,
+    OrgName,
+    Text,
+    Email,
+    Phone,
+    Date,
+    Code,
+    Linkedin,
+}
+
+impl Comparator {
+    /// Every comparator.
+    pub const ALL: [Comparator; 8] = [
+        Self::PersonName,
+        Self::OrgName,
+        Self::Text,
+        Self::Email,
+        Self::Phone,
+        Self::Date,
+        Self::Code,
+        Self::Linkedin,
+    ];
+
+    /// The name of the comparator in a profile.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PersonName => "person_name",
+            Self::OrgName => "org_name",
+            Self::Text => "text",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::Date => "date",
+            Self::Code => "code",
+            Self::Linkedin => "linkedin",
+        }
+    }
+
+    /// Parses a comparator name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The names of the levels, strongest first, then `other` and `missing`.
+    pub fn levels(self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = match self {
+            Self::PersonName => names::PERSON.iter().map(|l| l.name).collect(),
+            Self::OrgName => names::ORG.iter().map(|l| l.name).collect(),
+            Self::Text => simple::TEXT.iter().map(|l| l.name).collect(),
+            Self::Email => email::LEVELS.iter().map(|l| l.name).collect(),
+            Self::Phone => phone::LEVELS.iter().map(|l| l.name).collect(),
+            Self::Date => date::LEVELS.iter().map(|l| l.name).collect(),
+            Self::Code => simple::CODE.iter().map(|l| l.name).collect(),
+            Self::Linkedin => simple::LINKEDIN.iter().map(|l| l.name).collect(),
+        };
+        out.extend([OTHER, MISSING]);
+        out
+    }
+
+    /// The level of a pair: `a` and `b` are the values of the comparison's
+    /// fields in each record, in the profile's order (`None` for null).
+    pub fn compare(
+        self,
+        a: &[Option<&str>],
+        b: &[Option<&str>],
+        region: PhoneRegion,
+    ) -> &'static str {
+        match self {
+            Self::PersonName => level::first(names::PERSON, names::person(a), names::person(b)),
+            Self::OrgName => level::first(names::ORG, names::org(a), names::org(b)),
+            Self::Text => level::first(simple::TEXT, simple::text(a), simple::text(b)),
+            Self::Email => level::best(email::LEVELS, &email::prepare(a), &email::prepare(b)),
+            Self::Phone => level::best(
+                phone::LEVELS,
+                &phone::prepare(a, region),
+                &phone::prepare(b, region),
+            ),
+            Self::Date => level::best(date::LEVELS, &date::prepare(a), &date::prepare(b)),
+            Self::Code => level::best(simple::CODE, &simple::codes(a), &simple::codes(b)),
+            Self::Linkedin => level::best(
+                simple::LINKEDIN,
+                &simple::linkedins(a),
+                &simple::linkedins(b),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
