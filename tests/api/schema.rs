@@ -5,4 +5,5 @@
 
 mod every_route;
 mod instances;
+mod matching;
 mod rules;

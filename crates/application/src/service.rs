@@ -216,4 +216,12 @@ pub trait Crm: Send + Sync + 'static {
         object: &str,
         field: &str,
     ) -> Result<(), AppError>;
+
+    /// `PUT /schema/{object}/matching`: the object with its new profile.
+    async fn set_matching(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        object: &str,
+        comparisons: Vec<kasar_domain::fuzzy::Comparison>,
+    ) -> Result<ObjectDef, AppError>;
 }

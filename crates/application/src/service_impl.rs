@@ -333,4 +333,13 @@ impl Crm for Services {
     ) -> Result<(), AppError> {
         Services::delete_field(self, auth, object, field).await
     }
+
+    async fn set_matching(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        object: &str,
+        comparisons: Vec<kasar_domain::fuzzy::Comparison>,
+    ) -> Result<ObjectDef, AppError> {
+        Services::set_matching(self, auth, object, comparisons).await
+    }
 }

@@ -144,6 +144,8 @@ pub struct ObjectDef {
     pub label: Option<String>,
     /// Whether an admin added the object (the standard four are not custom).
     pub custom: bool,
+    /// The match profile an admin set; `None`: the default profile.
+    pub matching: Option<Vec<crate::fuzzy::Comparison>>,
 }
 
 impl ObjectDef {
@@ -154,12 +156,20 @@ impl ObjectDef {
             fields,
             label: None,
             custom: false,
+            matching: None,
         }
     }
 
     /// The display text: the label, or the name.
     pub fn label(&self) -> &str {
         self.label.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The match profile in force: the one an admin set, or the default.
+    pub fn profile(&self) -> Vec<crate::fuzzy::Comparison> {
+        self.matching
+            .clone()
+            .unwrap_or_else(|| crate::fuzzy::default_profile(self))
     }
 
     /// A field by name.

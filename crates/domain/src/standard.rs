@@ -24,6 +24,29 @@ fn object(name: &str, fields: Vec<FieldDef>) -> ObjectDef {
     ObjectDef::new(name, fields)
 }
 
+/// The default match profile the contract gives a standard object (contacts
+/// and companies), if any.
+pub fn standard_profile(object: &str) -> Option<Vec<crate::fuzzy::Comparison>> {
+    use crate::fuzzy::{comparison, Comparator::*};
+    match object {
+        "contacts" => Some(vec![
+            comparison("name", PersonName, &["first_name", "last_name"]),
+            comparison("email", Email, &["email", "secondary_email"]),
+            comparison("phone", Phone, &["phone", "mobile_phone"]),
+            comparison("linkedin", Linkedin, &["linkedin"]),
+            comparison("company", Code, &["company"]),
+        ]),
+        "companies" => Some(vec![
+            comparison("name", OrgName, &["name"]),
+            comparison("domain", Code, &["domain"]),
+            comparison("email", Email, &["email"]),
+            comparison("phone", Phone, &["phone"]),
+            comparison("linkedin", Linkedin, &["linkedin"]),
+        ]),
+        _ => None,
+    }
+}
+
 /// The standard objects, in dependency order (an object comes after every
 /// object its BELONGS_TO_ONE and MANY_TO_MANY fields target).
 pub fn standard_objects() -> Vec<ObjectDef> {

@@ -73,6 +73,10 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
                             .route(web::delete().to(routes::schema_changes::delete_object)),
                     )
                     .service(
+                        resource("/schema/{object}/matching")
+                            .route(web::put().to(routes::schema_changes::set_matching)),
+                    )
+                    .service(
                         resource("/schema/{object}/fields")
                             .route(web::post().to(routes::schema_changes::add_field)),
                     )

@@ -3,6 +3,7 @@
 //! the catalog increments.
 
 use kasar_application::StoreError;
+use kasar_domain::fuzzy::profile_from_json;
 use kasar_domain::{Catalog, FieldDef, FieldType, ObjectDef};
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -11,9 +12,10 @@ use crate::conn::Conn;
 use crate::error::db;
 
 const LOAD: &str = "SELECT org.catalog_version, o.name, o.label, o.custom, \
-     f.name, f.field_type, f.required, f.options, f.default_value, f.target_object, f.label, f.custom \
+     f.name, f.field_type, f.required, f.options, f.default_value, f.target_object, f.label, f.custom, mp.comparisons \
      FROM kasar.organizations org \
      LEFT JOIN kasar.objects o ON o.organization_id = org.id \
+     LEFT JOIN kasar.match_profiles mp ON mp.organization_id = org.id AND mp.object_name = o.name \
      LEFT JOIN kasar.fields f ON f.object_id = o.id \
      WHERE org.id = $1 ORDER BY o.position, f.position";
 
@@ -27,11 +29,20 @@ pub(crate) async fn load(conn: &Conn, organization_id: Uuid) -> Result<Catalog, 
             continue;
         };
         if catalog.objects.last().is_none_or(|o| o.name != object) {
+            let matching = row
+                .try_get::<_, Option<serde_json::Value>>(12)
+                .map_err(db)?
+                .map(|json| profile_from_json(&json))
+                .transpose()
+                .map_err(|e| {
+                    StoreError::Unexpected(anyhow::anyhow!("stored match profile: {e}"))
+                })?;
             catalog.objects.push(ObjectDef {
                 name: object,
                 fields: Vec::new(),
                 label: row.try_get(2).map_err(db)?,
                 custom: row.try_get(3).map_err(db)?,
+                matching,
             });
         }
         if let (Some(field), Some(o)) = (field(row)?, catalog.objects.last_mut()) {

@@ -12,4 +12,4 @@ mod parse;
 
 pub use apply::{export_json, Plan};
 pub use operations::{FieldChange, NewObject};
-pub use parse::{field_patch, field_spec, new_object};
+pub use parse::{field_patch, field_spec, matching_body, new_object};

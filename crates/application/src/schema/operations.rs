@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use kasar_domain::fuzzy::{check_profile, Comparison};
 use kasar_domain::schema::{FieldPatch, FieldSpec, SchemaChange};
 use kasar_domain::{Catalog, FieldDef, ObjectDef};
 use tracing::instrument;
@@ -130,5 +131,27 @@ impl Services {
         let tx = self.begin_schema(&Tenant::from(auth.caller())).await?;
         let change = judge::delete_field(tx.as_ref(), object, field)?;
         Self::finish(tx, &[change]).await.map(|_| ())
+    }
+
+    /// `PUT /schema/{object}/matching`: the object with its new profile.
+    #[instrument(skip(self, auth, comparisons))]
+    pub(crate) async fn set_matching(
+        &self,
+        auth: &Authorized<ChangeSchema>,
+        object: &str,
+        comparisons: Vec<Comparison>,
+    ) -> Result<ObjectDef, AppError> {
+        let tx = self.begin_schema(&Tenant::from(auth.caller())).await?;
+        let target = tx
+            .catalog()
+            .object(object)
+            .ok_or_else(|| AppError::InvalidObject(kasar_domain::id::shorten(object)))?;
+        check_profile(target, &comparisons).map_err(AppError::Validation)?;
+        let change = SchemaChange::SetMatching {
+            object: object.to_owned(),
+            comparisons: Some(comparisons),
+        };
+        let catalog = Self::finish(tx, &[change]).await?;
+        Self::object_of(&catalog, object)
     }
 }

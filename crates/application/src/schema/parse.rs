@@ -119,3 +119,12 @@ pub fn field_patch(json: &Json) -> Result<FieldPatch, AppError> {
         options: options(m)?,
     })
 }
+
+/// The body of `PUT /schema/{object}/matching`: `{"comparisons": [...]}`.
+pub fn matching_body(json: &Json) -> Result<Vec<kasar_domain::fuzzy::Comparison>, AppError> {
+    let m = object_of(json, "a match profile", &["comparisons"])?;
+    let comparisons = m
+        .get("comparisons")
+        .ok_or_else(|| bad("a match profile needs 'comparisons'"))?;
+    kasar_domain::fuzzy::profile_from_json(comparisons).map_err(AppError::Validation)
+}

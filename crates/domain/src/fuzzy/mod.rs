@@ -13,10 +13,15 @@ mod level;
 mod names;
 mod nicknames;
 mod phone;
+mod profile;
 mod simple;
 
 pub use level::{Level, MISSING, OTHER};
 pub use nicknames::are_nicknames;
+pub use profile::{
+    check_profile, comparison, default_profile, profile_from_json, profile_to_json, without_field,
+    Comparison, MAX_COMPARISONS,
+};
 
 use crate::duplicates::PhoneRegion;
 

@@ -21,6 +21,11 @@ pub enum SchemaChange {
     },
     /// A custom field goes, with its values.
     DeleteField { object: String, field: FieldDef },
+    /// A new match profile (`None`: back to the default).
+    SetMatching {
+        object: String,
+        comparisons: Option<Vec<crate::fuzzy::Comparison>>,
+    },
 }
 
 impl SchemaChange {
@@ -30,7 +35,8 @@ impl SchemaChange {
             Self::CreateObject(o) | Self::DeleteObject(o) => &o.name,
             Self::AddField { object, .. }
             | Self::PatchField { object, .. }
-            | Self::DeleteField { object, .. } => object,
+            | Self::DeleteField { object, .. }
+            | Self::SetMatching { object, .. } => object,
         }
     }
 
@@ -48,6 +54,7 @@ impl SchemaChange {
                 format!("change field {object}.{}", after.name)
             }
             Self::DeleteField { object, field } => format!("delete field {object}.{}", field.name),
+            Self::SetMatching { object, .. } => format!("set the match profile of {object}"),
         }
     }
 }
@@ -93,6 +100,17 @@ impl Catalog {
             SchemaChange::DeleteField { object, field } => {
                 if let Some(o) = self.objects.iter_mut().find(|o| &o.name == object) {
                     o.fields.retain(|f| f.name != field.name);
+                    if let Some(profile) = o.matching.take() {
+                        o.matching = crate::fuzzy::without_field(o, &profile, &field.name);
+                    }
+                }
+            }
+            SchemaChange::SetMatching {
+                object,
+                comparisons,
+            } => {
+                if let Some(o) = self.objects.iter_mut().find(|o| &o.name == object) {
+                    o.matching = comparisons.clone();
                 }
             }
         }

@@ -254,6 +254,49 @@ pub struct ObjectSchema {
     /// Whether an admin added the object (false for the standard objects).
     pub custom: bool,
     pub fields: Vec<FieldSchema>,
+    /// The match profile of fuzzy detection.
+    pub matching: MatchingSchema,
+}
+
+/// A match profile: the comparisons fuzzy detection runs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchingSchema {
+    pub comparisons: Vec<ComparisonSchema>,
+    /// True when no profile was set: the default for the object's fields.
+    pub default: bool,
+    /// The estimated weights per comparison and level (null until the
+    /// object's model has been estimated).
+    #[schema(schema_with = any_value)]
+    pub weights: Option<Json>,
+}
+
+/// One comparison of a match profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComparisonSchema {
+    /// `^[a-z][a-z0-9_]{0,62}$`, unique in the profile.
+    pub name: String,
+    /// person_name, org_name, text, email, phone, date, code or linkedin.
+    pub comparator: String,
+    /// The fields it reads.
+    pub fields: Vec<String>,
+}
+
+impl From<&ObjectDef> for MatchingSchema {
+    fn from(o: &ObjectDef) -> Self {
+        Self {
+            comparisons: o
+                .profile()
+                .into_iter()
+                .map(|c| ComparisonSchema {
+                    name: c.name,
+                    comparator: c.comparator.as_str().to_owned(),
+                    fields: c.fields,
+                })
+                .collect(),
+            default: o.matching.is_none(),
+            weights: None,
+        }
+    }
 }
 
 /// A field of an object.
@@ -299,6 +342,7 @@ impl From<&ObjectDef> for ObjectSchema {
             label: o.label().to_owned(),
             custom: o.custom,
             fields: o.fields.iter().map(FieldSchema::from).collect(),
+            matching: MatchingSchema::from(o),
         }
     }
 }

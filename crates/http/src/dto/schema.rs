@@ -80,3 +80,23 @@ pub struct DeleteObjectParams {
     /// Also delete the object's records and the relation fields of other objects that target it.
     pub force: Option<bool>,
 }
+
+/// A new match profile.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MatchingBody {
+    /// 1 to 20 comparisons.
+    #[schema(min_items = 1, max_items = 20)]
+    pub comparisons: Vec<ComparisonBody>,
+}
+
+/// One comparison of a new match profile.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ComparisonBody {
+    #[schema(pattern = r"^[a-z][a-z0-9_]{0,62}$")]
+    pub name: String,
+    /// person_name, org_name, text, email, phone, date, code or linkedin.
+    pub comparator: String,
+    /// Fields of the object that suit the comparator.
+    #[schema(min_items = 1)]
+    pub fields: Vec<String>,
+}

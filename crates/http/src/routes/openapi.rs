@@ -17,8 +17,8 @@ use crate::dto::batch::{
 };
 use crate::dto::bulk::{BulkBody, BulkError, BulkResponse, BulkWhere};
 use crate::dto::common::{
-    FieldSchema, MeResponse, ObjectName, ObjectSchema, Profile, ProjectedRecord, RecordBody,
-    RecordCreate, RecordInput, SchemaResponse, StatusResponse,
+    ComparisonSchema, FieldSchema, MatchingSchema, MeResponse, ObjectName, ObjectSchema, Profile,
+    ProjectedRecord, RecordBody, RecordCreate, RecordInput, SchemaResponse, StatusResponse,
 };
 use crate::dto::dismissals::{DismissBody, DismissalBody, DismissalsResponse};
 use crate::dto::duplicates::{
@@ -29,7 +29,9 @@ use crate::dto::import::{ImportError, ImportRequest, ImportResponse, ImportResul
 use crate::dto::merges::{
     KeptField, MergeDetail, MergeItem, MergesResponse, UnmergeBody, UnmergeResponse,
 };
-use crate::dto::schema::{FieldDefBody, FieldPatchBody, FieldTypeName, NewObjectBody};
+use crate::dto::schema::{
+    ComparisonBody, FieldDefBody, FieldPatchBody, FieldTypeName, MatchingBody, NewObjectBody,
+};
 use crate::dto::select::{Format, ListResponse, SearchBody};
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::routes;
@@ -50,6 +52,7 @@ use crate::state::HttpState;
         routes::schema_changes::add_field,
         routes::schema_changes::patch_field,
         routes::schema_changes::delete_field,
+        routes::schema_changes::set_matching,
         routes::records::list::list,
         routes::records::list::search,
         routes::export::export,
@@ -77,7 +80,7 @@ use crate::state::HttpState;
         BatchBody, BatchUpsertBody, BatchDeleteBody, BatchResponse, BatchResultBody,
         ImportRequest, ImportResponse, ImportResultBody, ImportError,
         AutoMergeBody, AutoMergeResponse, AutoMergeResult,
-        FieldDefBody, FieldTypeName, NewObjectBody, FieldPatchBody,
+        FieldDefBody, FieldTypeName, NewObjectBody, FieldPatchBody, MatchingBody, ComparisonBody, MatchingSchema, ComparisonSchema,
         MergesResponse, MergeItem, MergeDetail, UnmergeBody, UnmergeResponse, KeptField, DismissBody, DismissalBody, DismissalsResponse,
     )),
     modifiers(&BearerAuth, &StandardErrors),
@@ -347,7 +350,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(secured, 26);
+        assert_eq!(secured, 27);
         assert!(paths["/api/v1/records/{object}/{id}"]["put"].is_object());
         assert_eq!(
             doc["components"]["schemas"]["ObjectName"]["enum"],

@@ -4,13 +4,15 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use kasar_application::authorize::ChangeSchema;
-use kasar_application::schema::{field_patch, field_spec, new_object, FieldChange};
+use kasar_application::schema::{field_patch, field_spec, matching_body, new_object, FieldChange};
 use serde_json::Value as Json;
 
 use crate::auth::Auth;
 use crate::body::json_body;
 use crate::dto::common::{FieldSchema, ObjectSchema};
-use crate::dto::schema::{DeleteObjectParams, FieldDefBody, FieldPatchBody, NewObjectBody};
+use crate::dto::schema::{
+    DeleteObjectParams, FieldDefBody, FieldPatchBody, MatchingBody, NewObjectBody,
+};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
@@ -136,4 +138,30 @@ pub async fn delete_field(
     let (object, field) = path.into_inner();
     state.service.delete_field(&auth, &object, &field).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Replaces an object's match profile (fuzzy detection).
+#[utoipa::path(put, path = "/api/v1/schema/{object}/matching", tag = "schema", operation_id = "set_matching", security(("bearer" = [])),
+    params(("object" = String, Path, description = "Object name")),
+    request_body = MatchingBody,
+    responses(
+        (status = 200, body = ObjectSchema, description = "The object with its new profile"),
+        (status = 400, body = ErrorBody, description = "Unknown object, or a comparison breaks a rule"),
+        (status = 403, body = ErrorBody, description = "Not an admin with the mcp scope"),
+        (status = 503, body = ErrorBody, description = "Busy: a lock was not granted in time"),
+    ))]
+pub async fn set_matching(
+    state: web::Data<HttpState>,
+    caller: Auth,
+    path: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let auth = caller.may::<ChangeSchema>()?;
+    let body: Json = json_body(&req, payload, state.body_limit).await?;
+    let object = state
+        .service
+        .set_matching(&auth, &path, matching_body(&body)?)
+        .await?;
+    Ok(HttpResponse::Ok().json(ObjectSchema::from(&object)))
 }

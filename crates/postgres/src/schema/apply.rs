@@ -6,14 +6,15 @@
 
 use kasar_application::StoreError;
 use kasar_domain::catalog::relation_name;
-use kasar_domain::duplicates::{Criterion, MatchPlan};
+use kasar_domain::fuzzy::{profile_to_json, Comparison};
 use kasar_domain::schema::SchemaChange;
-use kasar_domain::{Catalog, FieldDef, ObjectDef, Value};
+use kasar_domain::{Catalog, FieldDef, ObjectDef};
 
-use crate::ddl::{column, field_indexes, index_name, junction, junctions, object_tables};
+use super::fields::{add_field, delete_field, patch_field};
+use crate::ddl::{index_name, junctions, object_tables};
 use crate::error::db;
 use crate::keys::keys_name;
-use crate::sql::{column_type, ident, table};
+use crate::sql::table;
 use crate::tx::PgTx;
 
 /// Applies `change` to the tables and catalog rows of `tx`'s organization;
@@ -35,12 +36,16 @@ pub(super) async fn apply(
         SchemaChange::DeleteField { object, field } => {
             delete_field(tx, catalog, object, field).await
         }
+        SchemaChange::SetMatching {
+            object,
+            comparisons,
+        } => set_matching(tx, object, comparisons.as_deref()).await,
     }
 }
 
 /// Refuses names PostgreSQL already holds in the schema (a junction table
 /// named like an object, an index named like a table): 409 CONFLICT.
-async fn check_free(tx: &PgTx, names: Vec<String>) -> Result<(), StoreError> {
+pub(super) async fn check_free(tx: &PgTx, names: Vec<String>) -> Result<(), StoreError> {
     let rows = tx
         .rows(
             "SELECT relname::text FROM pg_class WHERE relnamespace = $1::text::regnamespace AND relname::text = ANY($2::text[]) LIMIT 1",
@@ -59,7 +64,7 @@ async fn check_free(tx: &PgTx, names: Vec<String>) -> Result<(), StoreError> {
 }
 
 /// The relation names the tables of `field` of `object` take.
-fn field_relations(object: &str, field: &FieldDef) -> Vec<String> {
+pub(super) fn field_relations(object: &str, field: &FieldDef) -> Vec<String> {
     if field.is_column() {
         vec![
             index_name(object, &field.name, ""),
@@ -71,7 +76,7 @@ fn field_relations(object: &str, field: &FieldDef) -> Vec<String> {
     }
 }
 
-async fn run_all(tx: &PgTx, statements: &[String]) -> Result<(), StoreError> {
+pub(super) async fn run_all(tx: &PgTx, statements: &[String]) -> Result<(), StoreError> {
     for s in statements {
         tx.exec(s, &[]).await?;
     }
@@ -111,13 +116,44 @@ async fn create_object(tx: &PgTx, o: &ObjectDef) -> Result<(), StoreError> {
     Ok(())
 }
 
-async fn insert_field(tx: &PgTx, object_id: uuid::Uuid, f: &FieldDef) -> Result<(), StoreError> {
+pub(super) async fn insert_field(
+    tx: &PgTx,
+    object_id: uuid::Uuid,
+    f: &FieldDef,
+) -> Result<(), StoreError> {
     tx.exec(
         "INSERT INTO kasar.fields (object_id, name, field_type, required, options, default_value, target_object, position, label, custom) \
          SELECT $1, $2, $3, $4, $5, $6, $7, COALESCE(max(position) + 1, 0), $8, true FROM kasar.fields WHERE object_id = $1",
         &[&object_id, &f.name, &f.field_type.as_str(), &f.required, &f.options, &f.default_value, &f.target, &f.label],
     )
     .await?;
+    Ok(())
+}
+
+/// Stores the profile of `object` (`None`: the default, no row).
+pub(super) async fn set_matching(
+    tx: &PgTx,
+    object: &str,
+    comparisons: Option<&[Comparison]>,
+) -> Result<(), StoreError> {
+    let org = &tx.tenant.organization_id;
+    match comparisons {
+        Some(c) => {
+            tx.exec(
+                "INSERT INTO kasar.match_profiles (organization_id, object_name, comparisons) VALUES ($1, $2, $3) \
+                 ON CONFLICT (organization_id, object_name) DO UPDATE SET comparisons = EXCLUDED.comparisons, updated_at = now()",
+                &[org, &object, &profile_to_json(c)],
+            )
+            .await?
+        }
+        None => {
+            tx.exec(
+                "DELETE FROM kasar.match_profiles WHERE organization_id = $1 AND object_name = $2",
+                &[org, &object],
+            )
+            .await?
+        }
+    };
     Ok(())
 }
 
@@ -146,161 +182,6 @@ async fn delete_object(tx: &PgTx, o: &ObjectDef) -> Result<(), StoreError> {
         &[org, &o.name],
     )
     .await?;
+    set_matching(tx, &o.name, None).await?;
     Ok(())
-}
-
-/// The SQL literal of a field's default, quoted by PostgreSQL from a
-/// parameter and cast to the column's type.
-async fn default_literal(tx: &PgTx, f: &FieldDef) -> Result<Option<String>, StoreError> {
-    let Some(json) = &f.default_value else {
-        return Ok(None);
-    };
-    let text = match Value::from_json(f, json).map_err(|e| StoreError::Constraint(e.to_string()))? {
-        Value::Text(s) => s,
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Date(d) => d.to_string(),
-        Value::Id(id) => id.to_string(),
-        Value::Null | Value::Ids(_) => return Ok(None),
-    };
-    let rows = tx.rows("SELECT quote_literal($1::text)", &[&text]).await?;
-    let quoted: String = rows
-        .first()
-        .map(|r| r.try_get(0))
-        .transpose()
-        .map_err(db)?
-        .unwrap_or_default();
-    Ok(Some(format!("{quoted}::{}", column_type(f.field_type))))
-}
-
-async fn object_id(tx: &PgTx, object: &str) -> Result<uuid::Uuid, StoreError> {
-    let rows = tx
-        .rows(
-            "SELECT id FROM kasar.objects WHERE organization_id = $1 AND name = $2",
-            &[&tx.tenant.organization_id, &object],
-        )
-        .await?;
-    rows.first()
-        .map(|r| r.try_get(0).map_err(db))
-        .transpose()?
-        .ok_or_else(|| {
-            StoreError::Unexpected(anyhow::anyhow!("object {object} has no catalog row"))
-        })
-}
-
-async fn add_field(
-    tx: &PgTx,
-    catalog: &Catalog,
-    object: &str,
-    f: &FieldDef,
-) -> Result<(), StoreError> {
-    check_free(tx, field_relations(object, f)).await?;
-    let schema = &tx.tenant.schema;
-    if f.is_column() {
-        let t = table(schema, object);
-        let default = default_literal(tx, f).await?;
-        tx.exec(
-            &format!(
-                "ALTER TABLE {t} ADD COLUMN {}",
-                column(schema, f, default.as_deref())
-            ),
-            &[],
-        )
-        .await?;
-        run_all(tx, &field_indexes(&t, object, &f.name, f.field_type)).await?;
-    } else {
-        run_all(tx, &junction(schema, object, f)).await?;
-    }
-    insert_field(tx, object_id(tx, object).await?, f).await?;
-    let before = catalog.object(object);
-    let mut after = before.cloned().unwrap_or_default();
-    after.fields.push(f.clone());
-    // A new field holds its default (or null) in every record: keys change
-    // only when the default is a key, or the field changes the name key.
-    let names_change = ["first_name", "last_name", "name"].contains(&f.name.as_str());
-    if f.default_value.is_some() || names_change {
-        refresh_keys(tx, before, &after).await?;
-    }
-    Ok(())
-}
-
-async fn patch_field(
-    tx: &PgTx,
-    object: &str,
-    before: &FieldDef,
-    after: &FieldDef,
-) -> Result<(), StoreError> {
-    let t = table(&tx.tenant.schema, object);
-    let col = ident(&after.name);
-    if after.is_column() && before.required != after.required {
-        let action = if after.required { "SET" } else { "DROP" };
-        tx.exec(
-            &format!("ALTER TABLE {t} ALTER COLUMN {col} {action} NOT NULL"),
-            &[],
-        )
-        .await?;
-    }
-    if after.is_column() && before.default_value != after.default_value {
-        let sql = match default_literal(tx, after).await? {
-            Some(lit) => format!("ALTER TABLE {t} ALTER COLUMN {col} SET DEFAULT {lit}"),
-            None => format!("ALTER TABLE {t} ALTER COLUMN {col} DROP DEFAULT"),
-        };
-        tx.exec(&sql, &[]).await?;
-    }
-    tx.exec(
-        "UPDATE kasar.fields SET label = $3, required = $4, options = $5, default_value = $6 \
-         WHERE object_id = $1 AND name = $2",
-        &[
-            &object_id(tx, object).await?,
-            &after.name,
-            &after.label,
-            &after.required,
-            &after.options,
-            &after.default_value,
-        ],
-    )
-    .await?;
-    Ok(())
-}
-
-async fn delete_field(
-    tx: &PgTx,
-    catalog: &Catalog,
-    object: &str,
-    f: &FieldDef,
-) -> Result<(), StoreError> {
-    let schema = &tx.tenant.schema;
-    let sql = if f.is_column() {
-        format!(
-            "ALTER TABLE {} DROP COLUMN {}",
-            table(schema, object),
-            ident(&f.name)
-        )
-    } else {
-        format!("DROP TABLE {}", table(schema, &f.junction_table(object)))
-    };
-    tx.exec(&sql, &[]).await?;
-    tx.exec(
-        "DELETE FROM kasar.fields WHERE object_id = $1 AND name = $2",
-        &[&object_id(tx, object).await?, &f.name],
-    )
-    .await?;
-    let before = catalog.object(object);
-    let mut after = before.cloned().unwrap_or_default();
-    after.fields.retain(|x| x.name != f.name);
-    refresh_keys(tx, before, &after).await
-}
-
-/// Rebuilds the keys of `after`'s records when its match plan differs from
-/// `before`'s.
-async fn refresh_keys(
-    tx: &PgTx,
-    before: Option<&ObjectDef>,
-    after: &ObjectDef,
-) -> Result<(), StoreError> {
-    let plan = |o: &ObjectDef| MatchPlan::new(o, &Criterion::ALL);
-    if before.map(plan).as_ref() == Some(&plan(after)) {
-        return Ok(());
-    }
-    crate::reindex::rebuild_object(tx, after).await.map(|_| ())
 }

@@ -7,6 +7,7 @@
 //! catalog it changes.
 
 mod apply;
+mod fields;
 
 use std::sync::Arc;
 
