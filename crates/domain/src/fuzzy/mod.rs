@@ -17,7 +17,7 @@ mod profile;
 mod simple;
 
 pub use level::{Level, MISSING, OTHER};
-pub use nicknames::are_nicknames;
+pub use nicknames::{are_nicknames, given_names, nicknames_of};
 pub use profile::{
     check_profile, comparison, default_profile, profile_from_json, profile_to_json, without_field,
     Comparison, MAX_COMPARISONS,

@@ -39,3 +39,26 @@ fn groups() -> &'static HashMap<String, HashSet<String>> {
 pub fn are_nicknames(a: &str, b: &str) -> bool {
     groups().get(a).is_some_and(|set| set.contains(b))
 }
+
+/// The names `name` is a nickname of or has as nicknames, sorted.
+pub fn nicknames_of(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = groups()
+        .get(name)
+        .map(|set| set.iter().cloned().collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Every full name of the table (its first column), sorted and unique.
+pub fn given_names() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = TABLE
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .map(str::trim)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
