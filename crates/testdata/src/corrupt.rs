@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::rng::Rng;
 use crate::vocabulary::LEGAL;
+use crate::Rng;
 
 const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
 

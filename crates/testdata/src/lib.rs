@@ -9,10 +9,9 @@
 //! follows from the seed: the same seed gives the same records.
 
 mod corrupt;
-mod rng;
 mod vocabulary;
 
-pub use rng::Rng;
+pub use kasar_domain::fuzzy::Rng;
 
 use serde_json::{json, Value as Json};
 
@@ -258,5 +257,65 @@ mod comparator_tests {
             }
         }
         assert!(named < 50, "{named} random pairs matched on the name");
+    }
+}
+
+#[cfg(test)]
+mod quality_tests {
+    //! The quality floor of fuzzy detection on generated contacts: pairwise
+    //! precision and recall at the default threshold (0.9), pairs counted
+    //! within the groups found.
+
+    use super::*;
+    use kasar_domain::duplicates::PhoneRegion;
+    use kasar_domain::fuzzy::detect::detect;
+    use kasar_domain::fuzzy::{comparison, Comparator};
+
+    #[test]
+    fn fuzzy_detect_finds_the_generated_duplicates_with_high_precision() {
+        let records = contacts(Spec {
+            records: 10_000,
+            duplicate_share: 0.15,
+            seed: 21,
+        });
+        let profile = vec![
+            comparison("name", Comparator::PersonName, &["first_name", "last_name"]),
+            comparison("email", Comparator::Email, &["email"]),
+            comparison("phone", Comparator::Phone, &["phone"]),
+        ];
+        let values: Vec<Vec<Vec<Option<&str>>>> = records
+            .iter()
+            .map(|r| {
+                profile
+                    .iter()
+                    .map(|c| {
+                        c.fields
+                            .iter()
+                            .map(|f| r.fields.get(f).and_then(Json::as_str))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let found = detect(&profile, &values, PhoneRegion::default(), 0.9, 1);
+        let truth = true_pairs(&records);
+        let mut predicted = std::collections::HashSet::new();
+        for g in &found.groups {
+            for (k, a) in g.members.iter().enumerate() {
+                for b in g.members.iter().skip(k + 1) {
+                    predicted.insert((*a as usize, *b as usize));
+                }
+            }
+        }
+        let tp = predicted.intersection(&truth).count() as f64;
+        let precision = tp / predicted.len().max(1) as f64;
+        let recall = tp / truth.len().max(1) as f64;
+        let f1 = 2.0 * precision * recall / (precision + recall).max(1e-9);
+        eprintln!(
+            "precision {precision:.4} recall {recall:.4} F1 {f1:.4} prior {:.4}",
+            found.model.prior
+        );
+        assert!(precision >= 0.98, "precision {precision}");
+        assert!(f1 >= 0.9, "F1 {f1}");
     }
 }

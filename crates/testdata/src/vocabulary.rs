@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use crate::rng::Rng;
+use crate::Rng;
 
 const FAMILY: &[&str] = &[
     "Smith",

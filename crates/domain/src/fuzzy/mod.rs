@@ -7,13 +7,17 @@
 //! String similarity is `strsim`'s Jaro-Winkler and edit distances; the
 //! nickname table is `data/nicknames` (Apache-2.0).
 
+pub mod blocking;
 mod date;
+pub mod detect;
 mod email;
 mod level;
+pub mod model;
 mod names;
 mod nicknames;
 mod phone;
 mod profile;
+mod rng;
 mod simple;
 
 pub use level::{Level, MISSING, OTHER};
@@ -22,6 +26,7 @@ pub use profile::{
     check_profile, comparison, default_profile, profile_from_json, profile_to_json, without_field,
     Comparison, MAX_COMPARISONS,
 };
+pub use rng::Rng;
 
 use crate::duplicates::PhoneRegion;
 

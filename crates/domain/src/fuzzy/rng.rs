@@ -1,5 +1,6 @@
-//! A small deterministic generator (SplitMix64): the data must be the same
-//! on every machine and for every version of every dependency.
+//! A small deterministic generator (SplitMix64): samples and generated data
+//! must be the same on every machine and for every version of every
+//! dependency.
 
 /// SplitMix64.
 #[derive(Debug, Clone)]
