@@ -12,6 +12,7 @@ mod cli;
 mod dismissals;
 mod duplicates;
 mod faults;
+mod fuzzy;
 mod helpers;
 mod import;
 mod key_index;

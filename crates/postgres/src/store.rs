@@ -167,11 +167,13 @@ impl Store for PgStore {
     ) -> Result<usize, StoreError> {
         let mut conn = self.connections.read().await?;
         let mut list = vec!["id".to_owned(), "created_at".to_owned()];
+        // Every column as text (fuzzy comparisons read dates, numbers and
+        // ids too); a name that is no column reads null.
         for c in columns {
-            if object.field(c).is_some_and(|f| f.field_type.is_textual()) {
-                list.push(ident(c));
-            } else {
-                list.push("NULL::text".to_owned());
+            match object.field(c) {
+                Some(f) if f.field_type.is_textual() => list.push(ident(c)),
+                Some(f) if f.is_column() => list.push(format!("{}::text", ident(c))),
+                _ => list.push("NULL::text".to_owned()),
             }
         }
         let sql = format!(

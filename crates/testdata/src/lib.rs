@@ -42,12 +42,13 @@ pub fn contacts(spec: Spec) -> Vec<Labeled> {
         |rng, entity| {
             let (first, last) = (vocabulary::first_name(rng), vocabulary::last_name(rng));
             let domain = vocabulary::email_domain(rng);
-            let email = format!(
-                "{}.{}{}@{domain}",
-                first.to_lowercase(),
-                last.to_lowercase(),
-                entity % 97
-            );
+            let ascii = |s: &str| -> String {
+                s.chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_lowercase()
+            };
+            let email = format!("{}.{}{}@{domain}", ascii(&first), ascii(&last), entity % 97);
             json!({
                 "first_name": first,
                 "last_name": last,

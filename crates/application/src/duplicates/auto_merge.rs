@@ -9,7 +9,7 @@ use kasar_domain::{ObjectDef, Record, Value};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::command::{Criteria, DetectCommand, MergeCommand};
+use super::command::{Criteria, DetectCommand, FieldNames, MergeCommand};
 use super::detect::detect;
 use super::merge::merge;
 use crate::authorize::{authorize, Authorized, Detect, Merge};
@@ -100,7 +100,9 @@ pub async fn auto_merge(
         &detect_auth,
         DetectCommand {
             object_name: command.object_name.clone(),
-            fields: command.fields.clone(),
+            mode: None,
+            threshold: None,
+            fields: command.fields.as_ref().map(FieldNames::from),
             limit: Limit::new(i64::from(max_groups)).ok(),
             scan_limit: command.scan_limit,
             include_dismissed: Some(false),

@@ -32,9 +32,16 @@ pub enum DuplicatesCommand {
 #[serde(deny_unknown_fields)]
 pub struct DetectCommand {
     pub object_name: String,
-    /// The criteria to match on; `None`: all of them.
+    /// Exact (the default) or fuzzy.
     #[serde(default)]
-    pub fields: Option<Criteria>,
+    pub mode: Option<DetectMode>,
+    /// Fuzzy: the score from which a pair joins records, in (0, 1]; default 0.9.
+    #[serde(default)]
+    pub threshold: Option<Threshold>,
+    /// Exact: the criteria to match on; fuzzy: the comparisons of the
+    /// profile to run; `None`: all of them.
+    #[serde(default)]
+    pub fields: Option<FieldNames>,
     /// Groups to return; `None`: [`DEFAULT_GROUPS`].
     #[serde(default)]
     pub limit: Option<Limit<MAX_GROUPS>>,
@@ -59,6 +66,82 @@ pub struct MergeCommand {
     /// Run, report and roll back (extension).
     #[serde(default)]
     pub dry_run: Option<bool>,
+}
+
+/// How a detect matches records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectMode {
+    /// Shared normalized keys (the contract's detect).
+    Exact,
+    /// Scored comparisons of the object's match profile.
+    Fuzzy,
+}
+
+/// A score threshold in (0, 1].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Threshold(f64);
+
+impl Threshold {
+    /// The default threshold of fuzzy detect.
+    pub const DEFAULT: f64 = 0.9;
+
+    /// The threshold.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Threshold {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let t = f64::deserialize(d)?;
+        if t > 0.0 && t <= 1.0 {
+            Ok(Self(t))
+        } else {
+            Err(D::Error::custom("threshold must be a number in (0, 1]"))
+        }
+    }
+}
+
+/// The names a detect's `fields` gives: criteria (exact mode) or comparison
+/// names (fuzzy mode); not empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldNames(Vec<String>);
+
+impl FieldNames {
+    /// The names, as given.
+    pub fn names(&self) -> &[String] {
+        &self.0
+    }
+
+    /// The names as criteria, or the message of the rule they break.
+    pub fn criteria(&self) -> Result<Criteria, String> {
+        let list = self
+            .0
+            .iter()
+            .map(|n| serde_json::from_value::<Criterion>(serde_json::Value::String(n.clone())))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        Criteria::new(list).map_err(str::to_owned)
+    }
+}
+
+impl From<&Criteria> for FieldNames {
+    fn from(c: &Criteria) -> Self {
+        Self(c.as_slice().iter().map(|c| c.as_str().to_owned()).collect())
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldNames {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let names = Vec::<String>::deserialize(d)?;
+        if names.is_empty() {
+            return Err(D::Error::custom(
+                "fields must not be empty (email, phone, linkedin, name)",
+            ));
+        }
+        Ok(Self(names))
+    }
 }
 
 /// A non-empty set of criteria, in the contract's order, without repeats.
@@ -111,7 +194,7 @@ mod tests {
             panic!("{detect:?}")
         };
         assert_eq!(
-            d.fields.unwrap().as_slice(),
+            d.fields.unwrap().criteria().unwrap().as_slice(),
             [Criterion::Email, Criterion::Name]
         );
         let id = uuid::Uuid::new_v4().to_string();
@@ -125,8 +208,12 @@ mod tests {
 
     #[test]
     fn bad_values_fail_with_the_contract_messages() {
-        let e =
-            parse(json!({"action": "detect", "object_name": "c", "fields": ["mail"]})).unwrap_err();
+        let Ok(DuplicatesCommand::Detect(d)) =
+            parse(json!({"action": "detect", "object_name": "c", "fields": ["mail"]}))
+        else {
+            panic!("names are judged by mode")
+        };
+        let e = d.fields.unwrap().criteria().unwrap_err();
         assert!(e.contains("unknown match field 'mail'"), "{e}");
         let e = parse(json!({"action": "detect", "object_name": "c", "fields": []})).unwrap_err();
         assert!(e.contains("fields must not be empty"), "{e}");

@@ -7,7 +7,7 @@ use kasar_domain::duplicates::{DuplicateGroup, Grouper, MatchPlan};
 use kasar_domain::{ObjectDef, Record};
 use uuid::Uuid;
 
-use super::command::{Criteria, DetectCommand, DEFAULT_GROUPS};
+use super::command::{Criteria, DetectCommand, DetectMode, Threshold, DEFAULT_GROUPS};
 use crate::authorize::{Authorized, Detect};
 use crate::command::Limit;
 use crate::dismissals::Dismissed;
@@ -18,7 +18,15 @@ use crate::Services;
 /// One group with its records, oldest first.
 #[derive(Debug, Clone)]
 pub struct FoundGroup {
-    pub group: DuplicateGroup,
+    pub record_ids: Vec<Uuid>,
+    /// Exact: the first criterion that found the set; fuzzy: the comparison
+    /// that gave the most weight.
+    pub match_reason: String,
+    /// Exact: every criterion that found the set; fuzzy: every comparison
+    /// at a level above `other` in one of its pairs.
+    pub match_reasons: Vec<String>,
+    /// Fuzzy: the score and the pairs.
+    pub fuzzy: Option<super::fuzzy::Evidence>,
     pub records: Vec<Record>,
 }
 
@@ -38,7 +46,6 @@ pub async fn detect(
     auth: &Authorized<Detect>,
     command: DetectCommand,
 ) -> Result<DetectOutcome, AppError> {
-    let criteria = command.fields.unwrap_or_else(Criteria::all);
     let limit = command.limit.map_or(DEFAULT_GROUPS, Limit::get);
     let max = services.limits.max_scan_limit;
     let scan_limit = match command.scan_limit {
@@ -61,16 +68,31 @@ pub async fn detect(
             .await?;
         Dismissed::new(sets.into_iter().map(|d| d.record_ids).collect())
     };
-    let (groups, total_groups, records_scanned) = scan(
-        services,
-        &tenant,
-        &object,
-        criteria.as_slice(),
+    let scope = Scope {
+        tenant: &tenant,
+        object: &object,
         scan_limit,
         limit,
-        &dismissed,
-    )
-    .await?;
+        dismissed: &dismissed,
+    };
+    let (groups, total_groups, records_scanned) = match command.mode {
+        Some(DetectMode::Fuzzy) => {
+            let threshold = command.threshold.map_or(Threshold::DEFAULT, Threshold::get);
+            super::fuzzy::detect(services, &scope, command.fields.as_ref(), threshold).await?
+        }
+        _ => {
+            let criteria = match &command.fields {
+                Some(names) => names.criteria().map_err(AppError::Validation)?,
+                None => Criteria::all(),
+            };
+            let (groups, total, scanned) = scan(services, &scope, criteria.as_slice()).await?;
+            (
+                groups.into_iter().map(exact_group).collect(),
+                total,
+                scanned,
+            )
+        }
+    };
     let groups = with_records(services, &tenant, &object, groups).await?;
     Ok(DetectOutcome {
         object,
@@ -80,17 +102,44 @@ pub async fn detect(
     })
 }
 
+/// What a detect reads and returns.
+pub(super) struct Scope<'a> {
+    pub(super) tenant: &'a Tenant,
+    pub(super) object: &'a ObjectDef,
+    pub(super) scan_limit: u32,
+    pub(super) limit: u32,
+    pub(super) dismissed: &'a Dismissed,
+}
+
+/// An exact group, its records still to be read.
+fn exact_group(g: DuplicateGroup) -> FoundGroup {
+    FoundGroup {
+        record_ids: g.record_ids,
+        match_reason: g.match_reason.as_str().to_owned(),
+        match_reasons: g
+            .match_reasons
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect(),
+        fuzzy: None,
+        records: Vec::new(),
+    }
+}
+
 /// Streams the scan into the grouper; returns the first `limit` groups, the
 /// number of groups and the number of records read.
 async fn scan(
     services: &Services,
-    tenant: &Tenant,
-    object: &ObjectDef,
+    scope: &Scope<'_>,
     criteria: &[kasar_domain::duplicates::Criterion],
-    scan_limit: u32,
-    limit: u32,
-    dismissed: &Dismissed,
 ) -> Result<(Vec<DuplicateGroup>, usize, usize), AppError> {
+    let Scope {
+        tenant,
+        object,
+        scan_limit,
+        limit,
+        dismissed,
+    } = *scope;
     let plan = MatchPlan::new(object, criteria);
     let region = services.limits.phone_region;
     let mut grouper = Grouper::new(criteria);
@@ -126,7 +175,7 @@ async fn with_records(
     services: &Services,
     tenant: &Tenant,
     object: &ObjectDef,
-    groups: Vec<DuplicateGroup>,
+    groups: Vec<FoundGroup>,
 ) -> Result<Vec<FoundGroup>, AppError> {
     let mut ids: Vec<Uuid> = groups
         .iter()
@@ -143,13 +192,13 @@ async fn with_records(
         .collect();
     Ok(groups
         .into_iter()
-        .map(|group| {
-            let records = group
+        .map(|mut group| {
+            group.records = group
                 .record_ids
                 .iter()
                 .filter_map(|id| by_id.get(id).cloned())
                 .collect();
-            FoundGroup { group, records }
+            group
         })
         .collect())
 }

@@ -3,6 +3,7 @@
 mod auto_merge;
 mod command;
 mod detect;
+mod fuzzy;
 mod merge;
 
 pub use auto_merge::{
@@ -12,5 +13,6 @@ pub use command::{
     Criteria, DetectCommand, DuplicatesCommand, MergeCommand, DEFAULT_GROUPS, MAX_GROUPS,
 };
 pub use detect::{detect, DetectOutcome, FoundGroup};
+pub use fuzzy::{Evidence, PairEvidence};
 pub(crate) use merge::MergeUnit;
 pub use merge::{merge, MergeOutcome};

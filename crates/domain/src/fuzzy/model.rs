@@ -132,7 +132,12 @@ impl Model {
 
     /// The match probability of a pair.
     pub fn score(&self, pair: &[Option<u8>]) -> f64 {
-        1.0 / (1.0 + (-self.weight(pair)).exp2())
+        let score = 1.0 / (1.0 + (-self.weight(pair)).exp2());
+        if score.is_finite() {
+            score
+        } else {
+            0.0
+        }
     }
 
     /// The weight one comparison's level adds.

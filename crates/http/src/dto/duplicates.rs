@@ -1,6 +1,6 @@
 //! Bodies of `POST /api/v1/duplicates`.
 
-use kasar_domain::duplicates::{Criterion, MergeStrategy};
+use kasar_domain::duplicates::MergeStrategy;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{
     ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,
@@ -21,7 +21,15 @@ pub struct DetectBody {
     /// The object to scan (`contacts`, `companies`...).
     #[schema(value_type = ObjectName)]
     pub object_name: String,
-    /// Subset of `email`, `phone`, `linkedin`, `name` (default all).
+    /// `exact` (the default: shared normalized keys) or `fuzzy` (scored
+    /// comparisons of the object's match profile).
+    #[schema(schema_with = detect_mode)]
+    pub mode: Option<String>,
+    /// Fuzzy: the score from which a pair joins records, in (0, 1] (default 0.9).
+    #[schema(exclusive_minimum = 0.0, maximum = 1.0)]
+    pub threshold: Option<f64>,
+    /// Exact: a subset of `email`, `phone`, `linkedin`, `name`; fuzzy: names of
+    /// comparisons of the object's match profile (default all).
     #[schema(schema_with = criteria)]
     pub fields: Option<Vec<String>>,
     /// Groups to return, 1 to 1000 (default 50).
@@ -89,16 +97,20 @@ fn merge_action() -> ObjectBuilder {
     one_string("merge")
 }
 
-fn criterion() -> ObjectBuilder {
+fn detect_mode() -> ObjectBuilder {
     ObjectBuilder::new()
-        .schema_type(Type::String)
-        .enum_values(Some(Criterion::ALL.map(Criterion::as_str)))
+        .schema_type(SchemaType::Array(vec![Type::String, Type::Null]))
+        .enum_values(Some(["exact", "fuzzy"]))
 }
 
 fn criteria() -> ArrayBuilder {
     ArrayBuilder::new()
         .schema_type(SchemaType::Array(vec![Type::Array, Type::Null]))
-        .items(criterion())
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r"^[a-z][a-z0-9_]{0,62}$")),
+        )
         .min_items(Some(1))
 }
 
@@ -127,21 +139,35 @@ fn strategy() -> ObjectBuilder {
         .enum_values(Some(MergeStrategy::ALL.map(MergeStrategy::as_str)))
 }
 
-fn criteria_found() -> ArrayBuilder {
-    ArrayBuilder::new().items(criterion()).min_items(Some(1))
-}
-
 /// Records matching each other.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GroupBody {
     /// Full records, oldest first.
     pub records: Vec<RecordBody>,
-    /// The first criterion that found this set.
-    #[schema(schema_with = criterion)]
+    /// Exact: the first criterion that found this set (`email`, `phone`,
+    /// `linkedin`, `name`); fuzzy: the comparison that gave most weight.
     pub match_reason: String,
-    /// Extension: every criterion that found exactly this set.
-    #[schema(schema_with = criteria_found)]
+    /// Exact (extension): every criterion that found exactly this set;
+    /// fuzzy: every comparison at a level above `other` in one of its pairs.
     pub match_reasons: Vec<String>,
+    /// Fuzzy: the weakest link that holds the group together (the smallest
+    /// score on its maximum spanning tree).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Fuzzy: the group's pairs at or above the threshold, strongest first,
+    /// at most 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pairs: Option<Vec<PairBody>>,
+}
+
+/// A scored pair of a fuzzy group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PairBody {
+    pub record_ids: Vec<uuid::Uuid>,
+    /// Match probability.
+    pub score: f64,
+    /// Each comparison's level (`exact`, `nickname`, ..., `other`, `missing`).
+    pub levels: std::collections::BTreeMap<String, String>,
 }
 
 /// Result of a detect.

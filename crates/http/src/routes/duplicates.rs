@@ -9,7 +9,7 @@ use crate::auth::Auth;
 use crate::body::json_body;
 use crate::dto::common::RecordBody;
 use crate::dto::duplicates::{
-    DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeResponse,
+    DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeResponse, PairBody,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
@@ -94,13 +94,23 @@ fn detected(out: DetectOutcome) -> DuplicatesResponse {
                     .iter()
                     .map(|r| RecordBody::of(&out.object, r))
                     .collect(),
-                match_reason: g.group.match_reason.as_str().to_owned(),
-                match_reasons: g
-                    .group
-                    .match_reasons
-                    .iter()
-                    .map(|c| c.as_str().to_owned())
-                    .collect(),
+                match_reason: g.match_reason.clone(),
+                match_reasons: g.match_reasons.clone(),
+                score: g.fuzzy.as_ref().map(|e| e.score),
+                pairs: g.fuzzy.as_ref().map(|e| {
+                    e.pairs
+                        .iter()
+                        .map(|p| PairBody {
+                            record_ids: p.record_ids.to_vec(),
+                            score: p.score,
+                            levels: p
+                                .levels
+                                .iter()
+                                .map(|(name, level)| (name.clone(), (*level).to_owned()))
+                                .collect(),
+                        })
+                        .collect()
+                }),
             })
             .collect(),
         total_groups: out.total_groups,

@@ -23,7 +23,7 @@ use crate::dto::common::{
 use crate::dto::dismissals::{DismissBody, DismissalBody, DismissalsResponse};
 use crate::dto::duplicates::{
     DetectBody, DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeBody,
-    MergeResponse,
+    MergeResponse, PairBody,
 };
 use crate::dto::import::{ImportError, ImportRequest, ImportResponse, ImportResultBody};
 use crate::dto::merges::{
@@ -75,7 +75,7 @@ use crate::state::HttpState;
     ),
     components(schemas(
         ErrorBody, ErrorDetail, ObjectName, RecordBody, RecordCreate, RecordInput, ListResponse, ObjectSchema, FieldSchema, SchemaResponse, MeResponse, Profile,
-        StatusResponse, DetectBody, MergeBody, DuplicatesRequest, DetectResponse, GroupBody, MergeResponse, DuplicatesResponse,
+        StatusResponse, DetectBody, MergeBody, DuplicatesRequest, DetectResponse, GroupBody, PairBody, MergeResponse, DuplicatesResponse,
         BulkBody, BulkWhere, BulkError, BulkResponse, SearchBody, Format, ProjectedRecord,
         BatchBody, BatchUpsertBody, BatchDeleteBody, BatchResponse, BatchResultBody,
         ImportRequest, ImportResponse, ImportResultBody, ImportError,

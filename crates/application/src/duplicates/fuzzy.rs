@@ -1,0 +1,220 @@
+//! Fuzzy detect: the object's match profile (or the comparisons `fields`
+//! names) run over the newest records the scan reads, with the model
+//! estimated from them; groups at or above the threshold, each with its
+//! weakest-link score, the comparison that weighed most, and its pairs with
+//! their levels.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use kasar_domain::fuzzy::detect::{detect as find, FuzzyGroup, Values};
+use kasar_domain::fuzzy::model::Model;
+use kasar_domain::fuzzy::{Comparison, MISSING, OTHER};
+use uuid::Uuid;
+
+use super::command::FieldNames;
+use super::detect::{FoundGroup, Scope};
+use crate::error::AppError;
+use crate::Services;
+
+/// Pairs listed per group.
+pub(super) const MAX_PAIRS: usize = 100;
+/// Seed of the random pairs the model's u probabilities come from.
+const SEED: u64 = 0x006B_6173_6172;
+
+/// The score and the pairs of a fuzzy group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub score: f64,
+    pub pairs: Vec<PairEvidence>,
+}
+
+/// One scored pair: its records, its score and each comparison's level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairEvidence {
+    pub record_ids: [Uuid; 2],
+    pub score: f64,
+    pub levels: Vec<(String, &'static str)>,
+}
+
+/// The profile to run: the object's, or the comparisons `fields` names.
+fn profile(scope: &Scope<'_>, fields: Option<&FieldNames>) -> Result<Vec<Comparison>, AppError> {
+    let mut profile = scope.object.profile();
+    if let Some(names) = fields {
+        let known: Vec<&str> = profile.iter().map(|c| c.name.as_str()).collect();
+        if let Some(bad) = names.names().iter().find(|n| !known.contains(&n.as_str())) {
+            return Err(AppError::Validation(format!(
+                "unknown comparison '{}' ({})",
+                kasar_domain::id::shorten(bad),
+                known.join(", ")
+            )));
+        }
+        profile.retain(|c| names.names().contains(&c.name));
+    }
+    if profile.is_empty() {
+        return Err(AppError::Validation(format!(
+            "object '{}' has no comparisons to run (PUT /schema/{}/matching)",
+            scope.object.name, scope.object.name
+        )));
+    }
+    Ok(profile)
+}
+
+/// A scanned record.
+struct Row {
+    id: Uuid,
+    created_at: DateTime<Utc>,
+    texts: Vec<Option<String>>,
+}
+
+/// Runs fuzzy detect: the first `limit` groups, the number of groups, the
+/// records read.
+pub(super) async fn detect(
+    services: &Services,
+    scope: &Scope<'_>,
+    fields: Option<&FieldNames>,
+    threshold: f64,
+) -> Result<(Vec<FoundGroup>, usize, usize), AppError> {
+    let profile = profile(scope, fields)?;
+    let mut columns: Vec<String> = Vec::new();
+    for f in profile.iter().flat_map(|c| c.fields.iter()) {
+        if !columns.contains(f) {
+            columns.push(f.clone());
+        }
+    }
+    let at: Vec<Vec<usize>> = profile
+        .iter()
+        .map(|c| {
+            c.fields
+                .iter()
+                .filter_map(|f| columns.iter().position(|x| x == f))
+                .collect()
+        })
+        .collect();
+    let mut rows: Vec<Row> = Vec::new();
+    let scanned = services
+        .store
+        .scan(
+            scope.tenant,
+            scope.object,
+            &columns,
+            scope.scan_limit,
+            &mut |id, created_at, texts| {
+                rows.push(Row {
+                    id,
+                    created_at,
+                    texts: texts.iter().map(|t| t.map(str::to_owned)).collect(),
+                });
+            },
+        )
+        .await?;
+    let values: Vec<Values> = rows
+        .iter()
+        .map(|r| {
+            at.iter()
+                .map(|cols| {
+                    cols.iter()
+                        .map(|i| r.texts.get(*i).and_then(|t| t.as_deref()))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let found = find(
+        &profile,
+        &values,
+        services.limits.phone_region,
+        threshold,
+        SEED,
+    );
+    let mut groups: Vec<(DateTime<Utc>, FoundGroup)> = found
+        .groups
+        .iter()
+        .map(|g| evidence(&profile, &found.model, &rows, g))
+        .filter(|(_, g)| !scope.dismissed.covers(&sorted(&g.record_ids)))
+        .collect();
+    groups.sort_by(|(ta, a), (tb, b)| {
+        let score = |g: &FoundGroup| g.fuzzy.as_ref().map_or(0.0, |e| e.score);
+        score(b)
+            .total_cmp(&score(a))
+            .then(ta.cmp(tb))
+            .then(a.record_ids.cmp(&b.record_ids))
+    });
+    let total = groups.len();
+    groups.truncate(usize::try_from(scope.limit).unwrap_or(usize::MAX));
+    Ok((groups.into_iter().map(|(_, g)| g).collect(), total, scanned))
+}
+
+fn sorted(ids: &[Uuid]) -> Vec<Uuid> {
+    let mut out = ids.to_vec();
+    out.sort_unstable();
+    out
+}
+
+/// A domain group as a found group (record ids oldest first) and the
+/// creation time of its oldest record.
+fn evidence(
+    profile: &[Comparison],
+    model: &Model,
+    rows: &[Row],
+    g: &FuzzyGroup,
+) -> (DateTime<Utc>, FoundGroup) {
+    let row = |i: u32| rows.get(i as usize);
+    let mut members: Vec<&Row> = g.members.iter().filter_map(|i| row(*i)).collect();
+    members.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    let oldest = members.first().map_or_else(Utc::now, |r| r.created_at);
+    let mut weights: HashMap<&str, f64> = HashMap::new();
+    let mut reasons: Vec<String> = Vec::new();
+    for p in &g.pairs {
+        for (k, (c, level)) in profile.iter().zip(&p.levels).enumerate() {
+            if *level == OTHER || *level == MISSING {
+                continue;
+            }
+            if !reasons.contains(&c.name) {
+                reasons.push(c.name.clone());
+            }
+            let index = c
+                .comparator
+                .levels()
+                .iter()
+                .position(|l| l == level)
+                .and_then(|i| u8::try_from(i).ok());
+            if let Some(l) = index {
+                let w = weights.entry(c.name.as_str()).or_insert(f64::MIN);
+                *w = w.max(model.level_weight(k, l));
+            }
+        }
+    }
+    let reason = weights
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(n, _)| (*n).to_owned())
+        .unwrap_or_default();
+    let pairs = g
+        .pairs
+        .iter()
+        .take(MAX_PAIRS)
+        .filter_map(|p| {
+            Some(PairEvidence {
+                record_ids: [row(p.a)?.id, row(p.b)?.id],
+                score: p.score,
+                levels: profile
+                    .iter()
+                    .map(|c| c.name.clone())
+                    .zip(p.levels.iter().copied())
+                    .collect(),
+            })
+        })
+        .collect();
+    let group = FoundGroup {
+        record_ids: members.iter().map(|r| r.id).collect(),
+        match_reason: reason,
+        match_reasons: reasons,
+        fuzzy: Some(Evidence {
+            score: g.score,
+            pairs,
+        }),
+        records: Vec::new(),
+    };
+    (oldest, group)
+}
