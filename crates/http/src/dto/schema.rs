@@ -94,9 +94,24 @@ pub struct MatchingBody {
 pub struct ComparisonBody {
     #[schema(pattern = r"^[a-z][a-z0-9_]{0,62}$")]
     pub name: String,
-    /// person_name, org_name, text, email, phone, date, code or linkedin.
+    /// The comparator.
+    #[schema(value_type = ComparatorName)]
     pub comparator: String,
     /// Fields of the object that suit the comparator.
     #[schema(min_items = 1)]
     pub fields: Vec<String>,
+}
+
+/// The name of a comparator.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ComparatorName {
+    PersonName,
+    OrgName,
+    Text,
+    Email,
+    Phone,
+    Date,
+    Code,
+    Linkedin,
 }

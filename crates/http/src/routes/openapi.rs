@@ -30,7 +30,8 @@ use crate::dto::merges::{
     KeptField, MergeDetail, MergeItem, MergesResponse, UnmergeBody, UnmergeResponse,
 };
 use crate::dto::schema::{
-    ComparisonBody, FieldDefBody, FieldPatchBody, FieldTypeName, MatchingBody, NewObjectBody,
+    ComparatorName, ComparisonBody, FieldDefBody, FieldPatchBody, FieldTypeName, MatchingBody,
+    NewObjectBody,
 };
 use crate::dto::select::{Format, ListResponse, SearchBody};
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
@@ -80,7 +81,7 @@ use crate::state::HttpState;
         BatchBody, BatchUpsertBody, BatchDeleteBody, BatchResponse, BatchResultBody,
         ImportRequest, ImportResponse, ImportResultBody, ImportError,
         AutoMergeBody, AutoMergeResponse, AutoMergeResult,
-        FieldDefBody, FieldTypeName, NewObjectBody, FieldPatchBody, MatchingBody, ComparisonBody, MatchingSchema, ComparisonSchema,
+        FieldDefBody, FieldTypeName, NewObjectBody, FieldPatchBody, MatchingBody, ComparisonBody, ComparatorName, MatchingSchema, ComparisonSchema,
         MergesResponse, MergeItem, MergeDetail, UnmergeBody, UnmergeResponse, KeptField, DismissBody, DismissalBody, DismissalsResponse,
     )),
     modifiers(&BearerAuth, &StandardErrors),
