@@ -122,3 +122,60 @@ async fn fuzzy_detect_groups_generated_duplicates_with_scores_and_pairs() {
     );
     assert_eq!(first["match_reason"], "email");
 }
+
+#[actix_web::test]
+async fn auto_merge_in_fuzzy_mode_merges_the_groups_scored_at_least_min_score() {
+    let app = spawn_app().await;
+    let records = contacts(Spec {
+        records: 1_000,
+        duplicate_share: 0.15,
+        seed: 9,
+    });
+    let body = json!({"records": records.iter().map(|r| r.fields.clone()).collect::<Vec<_>>()});
+    let (status, out) = app
+        .post(
+            "/api/v1/records/contacts/batch/create",
+            &app.admin.token,
+            &body,
+        )
+        .await;
+    assert_eq!(status, 200, "{out}");
+    for bad in [
+        json!({"action": "auto_merge", "object_name": "contacts", "mode": "fuzzy"}),
+        json!({"action": "auto_merge", "object_name": "contacts", "mode": "fuzzy", "min_score": 0.4}),
+        json!({"action": "auto_merge", "object_name": "contacts", "min_score": 0.9}),
+    ] {
+        let (status, out) = app.duplicates(bad.clone()).await;
+        assert_eq!(
+            (status, code(&out)),
+            (400, "VALIDATION_ERROR"),
+            "{bad}: {out}"
+        );
+    }
+    let (status, detected) = app
+        .duplicates(json!({"action": "detect", "object_name": "contacts", "mode": "fuzzy", "threshold": 0.99, "scan_limit": 1000, "limit": 1000}))
+        .await;
+    assert_eq!(status, 200, "{detected}");
+    let strong = detected["total_groups"].as_u64().unwrap();
+    assert!(strong > 0);
+    let (status, plan) = app
+        .duplicates(json!({"action": "auto_merge", "object_name": "contacts", "mode": "fuzzy", "min_score": 0.99, "scan_limit": 1000, "max_groups": 1000, "dry_run": true}))
+        .await;
+    assert_eq!(status, 200, "{plan}");
+    assert_eq!(plan["merged_groups"].as_u64().unwrap(), strong, "{plan}");
+    let before = app.count("SELECT count(*) FROM org_acme.contacts").await;
+    let (status, done) = app
+        .duplicates(json!({"action": "auto_merge", "object_name": "contacts", "mode": "fuzzy", "min_score": 0.99, "scan_limit": 1000, "max_groups": 5}))
+        .await;
+    assert_eq!(status, 200, "{done}");
+    let merged = done["records_merged"].as_i64().unwrap();
+    assert!(done["merged_groups"].as_u64().unwrap() >= 1, "{done}");
+    assert_eq!(
+        app.count("SELECT count(*) FROM org_acme.contacts").await,
+        before - merged
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM kasar.merges").await as u64,
+        done["merged_groups"].as_u64().unwrap()
+    );
+}

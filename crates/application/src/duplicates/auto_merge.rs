@@ -9,7 +9,7 @@ use kasar_domain::{ObjectDef, Record, Value};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::command::{Criteria, DetectCommand, FieldNames, MergeCommand};
+use super::command::{DetectCommand, DetectMode, FieldNames, MergeCommand, Threshold};
 use super::detect::detect;
 use super::merge::merge;
 use crate::authorize::{authorize, Authorized, Detect, Merge};
@@ -43,8 +43,15 @@ pub enum MasterRule {
 #[serde(deny_unknown_fields)]
 pub struct AutoMergeCommand {
     pub object_name: String,
+    /// Exact (the default) or fuzzy, as detect.
     #[serde(default)]
-    pub fields: Option<Criteria>,
+    pub mode: Option<DetectMode>,
+    /// Fuzzy: only groups whose score is at least this are merged (0.5 to 1;
+    /// required with mode fuzzy).
+    #[serde(default)]
+    pub min_score: Option<f64>,
+    #[serde(default)]
+    pub fields: Option<FieldNames>,
     #[serde(default)]
     pub master_rule: Option<MasterRule>,
     #[serde(default)]
@@ -94,15 +101,33 @@ pub async fn auto_merge(
     command: AutoMergeCommand,
 ) -> Result<AutoMergeOutcome, AppError> {
     let detect_auth: Authorized<Detect> = authorize(auth.caller())?;
+    let threshold = match (command.mode, command.min_score) {
+        (Some(DetectMode::Fuzzy), Some(s)) => {
+            Some(Threshold::new(s).filter(|_| s >= 0.5).ok_or_else(|| {
+                AppError::Validation("min_score must be a number between 0.5 and 1".into())
+            })?)
+        }
+        (Some(DetectMode::Fuzzy), None) => {
+            return Err(AppError::Validation(
+                "min_score (0.5 to 1) is required with mode fuzzy".into(),
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(AppError::Validation(
+                "min_score applies to mode fuzzy".into(),
+            ))
+        }
+        (_, None) => None,
+    };
     let max_groups = command.max_groups.map_or(DEFAULT_AUTO_GROUPS, Limit::get);
     let found = detect(
         services,
         &detect_auth,
         DetectCommand {
             object_name: command.object_name.clone(),
-            mode: None,
-            threshold: None,
-            fields: command.fields.as_ref().map(FieldNames::from),
+            mode: command.mode,
+            threshold,
+            fields: command.fields.clone(),
             limit: Limit::new(i64::from(max_groups)).ok(),
             scan_limit: command.scan_limit,
             include_dismissed: Some(false),

@@ -90,6 +90,11 @@ impl Threshold {
     pub fn get(self) -> f64 {
         self.0
     }
+
+    /// `t` as a threshold, when it lies in (0, 1].
+    pub fn new(t: f64) -> Option<Self> {
+        (t > 0.0 && t <= 1.0).then_some(Self(t))
+    }
 }
 
 impl<'de> Deserialize<'de> for Threshold {

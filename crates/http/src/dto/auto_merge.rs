@@ -17,6 +17,12 @@ pub struct AutoMergeBody {
     pub action: String,
     #[schema(value_type = ObjectName)]
     pub object_name: String,
+    /// As detect's `mode`: `exact` (default) or `fuzzy`.
+    pub mode: Option<String>,
+    /// With mode `fuzzy` (required there): only groups whose score is at
+    /// least this are merged, 0.5 to 1.
+    #[schema(minimum = 0.5, maximum = 1.0)]
+    pub min_score: Option<f64>,
     /// As detect's `fields` (default all).
     pub fields: Option<Vec<String>>,
     /// `oldest` (default), `newest`, `most_recently_updated` or `most_complete`.
