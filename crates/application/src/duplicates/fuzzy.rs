@@ -173,13 +173,7 @@ fn evidence(
             if !reasons.contains(&c.name) {
                 reasons.push(c.name.clone());
             }
-            let index = c
-                .comparator
-                .levels()
-                .iter()
-                .position(|l| l == level)
-                .and_then(|i| u8::try_from(i).ok());
-            if let Some(l) = index {
+            if let Some(l) = c.comparator.level_index(level) {
                 let w = weights.entry(c.name.as_str()).or_insert(f64::MIN);
                 *w = w.max(model.level_weight(k, l));
             }

@@ -10,9 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::nicknames::nicknames_of;
 use super::Comparator;
-use crate::duplicates::{
-    normalize_email, normalize_linkedin, normalize_name, normalize_phone, PhoneRegion,
-};
+use crate::duplicates::{normalize_linkedin, normalize_name, PhoneRegion};
 
 /// Largest block whose pairs are candidates: a key shared by more records
 /// (a common family name with a common initial) says too little.
@@ -31,20 +29,15 @@ fn canonical(given: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Name keys, from the name as the `person_name` comparator prepares it.
 fn name_keys(values: &[Option<&str>], out: &mut Vec<String>) {
-    let parts: Vec<String> = values
-        .iter()
-        .flatten()
-        .filter_map(|v| normalize_name(v))
-        .collect();
-    let (given, family) = match parts.as_slice() {
-        [full] => match full.split_once(' ') {
-            Some((g, f)) => (g.to_owned(), f.to_owned()),
-            None => (String::new(), full.clone()),
-        },
-        [g, f, ..] => (g.clone(), f.clone()),
-        [] => return,
+    let Some(person) = super::names::person(values) else {
+        return;
     };
+    let (given, family) = (
+        person.given.unwrap_or_default(),
+        person.family.unwrap_or_default(),
+    );
     let initial = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
     if !family.is_empty() {
         out.push(format!("n:{}|{}", head(&family, 3), initial(&given)));
@@ -67,33 +60,16 @@ pub fn keys(comparator: Comparator, values: &[Option<&str>], region: PhoneRegion
                 out.push(format!("o:{}", head(&n, 4)));
             }
         }
-        Comparator::Email => {
-            for v in each {
-                if let Some((local, domain)) = normalize_email(v)
-                    .as_deref()
-                    .and_then(|e| e.rsplit_once('@'))
-                {
-                    let base = local.split('+').next().unwrap_or(local);
-                    let base = if matches!(domain, "gmail.com" | "googlemail.com") {
-                        base.replace('.', "")
-                    } else {
-                        base.to_owned()
-                    };
-                    out.push(format!("e:{base}"));
-                }
-            }
-        }
-        Comparator::Phone => {
-            for v in each {
-                if let Some(key) = normalize_phone(v, region) {
-                    let digits: String = key.chars().filter(char::is_ascii_digit).collect();
-                    let tail = digits.get(digits.len().saturating_sub(7)..).unwrap_or("");
-                    if tail.len() == 7 {
-                        out.push(format!("p:{tail}"));
-                    }
-                }
-            }
-        }
+        Comparator::Email => out.extend(
+            super::email::prepare(values)
+                .iter()
+                .map(|a| format!("e:{}", a.mailbox_local())),
+        ),
+        Comparator::Phone => out.extend(
+            super::phone::prepare(values, region)
+                .iter()
+                .filter_map(|n| n.tail().map(|t| format!("p:{t}"))),
+        ),
         Comparator::Date => {
             for v in each {
                 let digits: String = v.chars().filter(char::is_ascii_digit).collect();

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::blocking::{candidate_pairs, keys};
 use super::model::{Model, PairLevels};
-use super::{Comparison, Rng, MISSING};
+use super::{Comparison, Rng};
 use crate::duplicates::PhoneRegion;
 
 /// Random pairs sampled for the u probabilities.
@@ -62,15 +62,7 @@ fn level_of(
         let (x, y) = (a.get(k).unwrap_or(&empty), b.get(k).unwrap_or(&empty));
         let name = c.comparator.compare(x, y, region);
         names.push(name);
-        index.push(if name == MISSING {
-            None
-        } else {
-            c.comparator
-                .levels()
-                .iter()
-                .position(|l| *l == name)
-                .and_then(|i| u8::try_from(i).ok())
-        });
+        index.push(c.comparator.level_index(name));
     }
     (index, names)
 }

@@ -16,6 +16,13 @@ pub(super) struct Address {
     mailbox: String,
 }
 
+impl Address {
+    /// The local part of the mailbox (`+tag` and Gmail dots dropped).
+    pub(super) fn mailbox_local(&self) -> &str {
+        self.mailbox.split('@').next().unwrap_or(&self.mailbox)
+    }
+}
+
 fn address(raw: &str) -> Option<Address> {
     let key = normalize_email(raw)?;
     let (local, domain) = key.rsplit_once('@')?;

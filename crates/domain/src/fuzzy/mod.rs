@@ -75,20 +75,44 @@ impl Comparator {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
+    /// Calls `f` with the names of the comparator's own levels, strongest
+    /// first (without `other` and `missing`).
+    fn with_names<R>(self, f: impl FnOnce(&mut dyn Iterator<Item = &'static str>) -> R) -> R {
+        fn of<P>(levels: &'static [Level<P>]) -> impl Iterator<Item = &'static str> {
+            levels.iter().map(|l| l.name)
+        }
+        match self {
+            Self::PersonName => f(&mut of(names::PERSON)),
+            Self::OrgName => f(&mut of(names::ORG)),
+            Self::Text => f(&mut of(simple::TEXT)),
+            Self::Email => f(&mut of(email::LEVELS)),
+            Self::Phone => f(&mut of(phone::LEVELS)),
+            Self::Date => f(&mut of(date::LEVELS)),
+            Self::Code => f(&mut of(simple::CODE)),
+            Self::Linkedin => f(&mut of(simple::LINKEDIN)),
+        }
+    }
+
     /// The names of the levels, strongest first, then `other` and `missing`.
     pub fn levels(self) -> Vec<&'static str> {
-        let mut out: Vec<&'static str> = match self {
-            Self::PersonName => names::PERSON.iter().map(|l| l.name).collect(),
-            Self::OrgName => names::ORG.iter().map(|l| l.name).collect(),
-            Self::Text => simple::TEXT.iter().map(|l| l.name).collect(),
-            Self::Email => email::LEVELS.iter().map(|l| l.name).collect(),
-            Self::Phone => phone::LEVELS.iter().map(|l| l.name).collect(),
-            Self::Date => date::LEVELS.iter().map(|l| l.name).collect(),
-            Self::Code => simple::CODE.iter().map(|l| l.name).collect(),
-            Self::Linkedin => simple::LINKEDIN.iter().map(|l| l.name).collect(),
-        };
-        out.extend([OTHER, MISSING]);
-        out
+        self.with_names(|it| it.chain([OTHER, MISSING]).collect())
+    }
+
+    /// The index of `level` in [`Comparator::levels`] (`other` included);
+    /// `None` for `missing` or a name that is no level of the comparator.
+    /// Allocates nothing: detect asks it for every comparison of every pair.
+    pub fn level_index(self, level: &str) -> Option<u8> {
+        let i = self.with_names(|it| {
+            let mut n = 0;
+            for name in it {
+                if name == level {
+                    return Some(n);
+                }
+                n += 1;
+            }
+            (level == OTHER).then_some(n)
+        })?;
+        u8::try_from(i).ok()
     }
 
     /// The level of a pair: `a` and `b` are the values of the comparison's

@@ -18,8 +18,8 @@ pub(super) const SIMILAR: f64 = 0.92;
 /// A person name, prepared.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Person {
-    given: Option<String>,
-    family: Option<String>,
+    pub(super) given: Option<String>,
+    pub(super) family: Option<String>,
 }
 
 fn clean(raw: Option<&str>) -> Option<String> {

@@ -39,14 +39,18 @@ fn national(a: &Number, b: &Number) -> bool {
     })
 }
 
-fn suffix(a: &Number, b: &Number) -> bool {
-    let tail = |n: &Number| {
-        n.digits
+impl Number {
+    /// The last seven digits, when the number has that many.
+    pub(super) fn tail(&self) -> Option<&str> {
+        self.digits
             .len()
             .checked_sub(NATIONAL_MIN)
-            .and_then(|i| n.digits.get(i..).map(str::to_owned))
-    };
-    matches!((tail(a), tail(b)), (Some(x), Some(y)) if x == y)
+            .and_then(|i| self.digits.get(i..))
+    }
+}
+
+fn suffix(a: &Number, b: &Number) -> bool {
+    matches!((a.tail(), b.tail()), (Some(x), Some(y)) if x == y)
 }
 
 /// The levels of `phone`, strongest first.

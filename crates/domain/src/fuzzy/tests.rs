@@ -139,6 +139,11 @@ fn every_comparator_lists_its_levels_then_other_and_missing() {
         assert_eq!(levels.first(), Some(&"exact"), "{}", c.as_str());
         assert_eq!(&levels[levels.len() - 2..], &[OTHER, MISSING]);
         assert_eq!(Comparator::parse(c.as_str()), Some(c));
+        for (i, l) in levels.iter().enumerate() {
+            let want = (*l != MISSING).then(|| u8::try_from(i).unwrap());
+            assert_eq!(c.level_index(l), want, "{} {l}", c.as_str());
+        }
+        assert_eq!(c.level_index("no such level"), None);
     }
     assert!(are_nicknames("bob", "robert") && are_nicknames("robert", "bob"));
     assert!(are_nicknames("bob", "rob"), "two diminutives of one name");
