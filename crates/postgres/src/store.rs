@@ -81,9 +81,7 @@ impl Store for PgStore {
         {
             return Ok(c);
         }
-        let catalog = Arc::new(self.load_catalog(tenant.organization_id).await?);
-        self.remember(tenant.organization_id, catalog.clone());
-        Ok(catalog)
+        self.refresh_catalog(tenant).await
     }
 
     async fn refresh_catalog(&self, tenant: &Tenant) -> Result<Arc<Catalog>, StoreError> {

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::vocabulary::LEGAL;
+use crate::vocabulary::{title_case, LEGAL};
 use crate::Rng;
 
 const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
@@ -111,7 +111,7 @@ pub(crate) fn contact(rng: &mut Rng, original: &Json) -> Json {
                 if let Some(first) = text(&m, "first_name").map(str::to_lowercase) {
                     let nicks = kasar_domain::fuzzy::nicknames_of(&first);
                     let new = match rng.pick(&nicks) {
-                        Some(n) if rng.chance(0.8) => title(n),
+                        Some(n) if rng.chance(0.8) => title_case(n),
                         _ => format!("{}.", first.chars().next().unwrap_or('x').to_uppercase()),
                     };
                     set(&mut m, "first_name", new);
@@ -147,13 +147,6 @@ pub(crate) fn contact(rng: &mut Rng, original: &Json) -> Json {
         }
     }
     Json::Object(m)
-}
-
-fn title(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// A corrupted copy of a company.

@@ -218,7 +218,8 @@ fn given() -> &'static [&'static str] {
     NAMES.get_or_init(kasar_domain::fuzzy::given_names)
 }
 
-fn title_case(s: &str) -> String {
+/// `s` with its first letter upper case.
+pub(crate) fn title_case(s: &str) -> String {
     let mut chars = s.chars();
     chars
         .next()

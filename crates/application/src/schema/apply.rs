@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::judge;
 use super::operations::NewObject;
-use super::parse::new_object;
+use super::parse::{bad, new_object};
 use crate::error::AppError;
 use crate::ports::{SchemaTx, Tenant};
 use crate::{Limits, Services};
@@ -20,10 +20,6 @@ use crate::{Limits, Services};
 pub struct Plan {
     pub changes: Vec<String>,
     pub applied: bool,
-}
-
-fn bad(message: impl Into<String>) -> AppError {
-    AppError::Validation(message.into())
 }
 
 fn field_json(f: &FieldDef) -> Json {
@@ -228,10 +224,7 @@ impl Services {
         dry_run: bool,
     ) -> Result<Plan, AppError> {
         let desired = desired_from_json(document)?;
-        let tx = self
-            .store
-            .begin_schema(tenant, self.limits.schema_lock_timeout_ms)
-            .await?;
+        let tx = self.open_schema_change(tenant).await?;
         let mut planner = Planner {
             tx,
             changes: Vec::new(),

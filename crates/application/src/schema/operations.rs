@@ -31,7 +31,11 @@ pub struct FieldChange {
 }
 
 impl Services {
-    async fn begin_schema(&self, tenant: &Tenant) -> Result<Box<dyn SchemaTx>, AppError> {
+    /// Opens a catalog change of `tenant` with the configured lock timeout.
+    pub(super) async fn open_schema_change(
+        &self,
+        tenant: &Tenant,
+    ) -> Result<Box<dyn SchemaTx>, AppError> {
         Ok(self
             .store
             .begin_schema(tenant, self.limits.schema_lock_timeout_ms)
@@ -72,7 +76,9 @@ impl Services {
         auth: &Authorized<ChangeSchema>,
         new: NewObject,
     ) -> Result<ObjectDef, AppError> {
-        let tx = self.begin_schema(&Tenant::from(auth.caller())).await?;
+        let tx = self
+            .open_schema_change(&Tenant::from(auth.caller()))
+            .await?;
         let change =
             judge::create_object(tx.as_ref(), &self.limits, &new.name, new.label, &new.fields)?;
         let catalog = Self::finish(tx, &[change]).await?;
@@ -87,7 +93,9 @@ impl Services {
         name: &str,
         force: bool,
     ) -> Result<(), AppError> {
-        let mut tx = self.begin_schema(&Tenant::from(auth.caller())).await?;
+        let mut tx = self
+            .open_schema_change(&Tenant::from(auth.caller()))
+            .await?;
         let changes = judge::delete_object(tx.as_mut(), name, force).await?;
         Self::finish(tx, &changes).await.map(|_| ())
     }
@@ -100,7 +108,9 @@ impl Services {
         object: &str,
         spec: FieldSpec,
     ) -> Result<FieldDef, AppError> {
-        let mut tx = self.begin_schema(&Tenant::from(auth.caller())).await?;
+        let mut tx = self
+            .open_schema_change(&Tenant::from(auth.caller()))
+            .await?;
         let change = judge::add_field(tx.as_mut(), &self.limits, object, &spec).await?;
         let catalog = Self::finish(tx, &[change]).await?;
         Self::field_of(&catalog, object, &spec.name)
@@ -113,7 +123,9 @@ impl Services {
         auth: &Authorized<ChangeSchema>,
         change: FieldChange,
     ) -> Result<FieldDef, AppError> {
-        let mut tx = self.begin_schema(&Tenant::from(auth.caller())).await?;
+        let mut tx = self
+            .open_schema_change(&Tenant::from(auth.caller()))
+            .await?;
         let judged =
             judge::patch_field(tx.as_mut(), &change.object, &change.field, &change.patch).await?;
         let catalog = Self::finish(tx, &[judged]).await?;
@@ -128,7 +140,9 @@ impl Services {
         object: &str,
         field: &str,
     ) -> Result<(), AppError> {
-        let tx = self.begin_schema(&Tenant::from(auth.caller())).await?;
+        let tx = self
+            .open_schema_change(&Tenant::from(auth.caller()))
+            .await?;
         let change = judge::delete_field(tx.as_ref(), object, field)?;
         Self::finish(tx, &[change]).await.map(|_| ())
     }
@@ -141,7 +155,9 @@ impl Services {
         object: &str,
         comparisons: Vec<Comparison>,
     ) -> Result<ObjectDef, AppError> {
-        let tx = self.begin_schema(&Tenant::from(auth.caller())).await?;
+        let tx = self
+            .open_schema_change(&Tenant::from(auth.caller()))
+            .await?;
         let target = tx
             .catalog()
             .object(object)

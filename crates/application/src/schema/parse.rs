@@ -8,7 +8,8 @@ use serde_json::{Map, Value as Json};
 use super::operations::NewObject;
 use crate::error::AppError;
 
-fn bad(message: impl Into<String>) -> AppError {
+/// A 400 VALIDATION_ERROR with `message`.
+pub(super) fn bad(message: impl Into<String>) -> AppError {
     AppError::Validation(message.into())
 }
 

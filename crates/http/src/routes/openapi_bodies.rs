@@ -5,7 +5,7 @@
 use kasar_domain::{FieldType, ObjectDef};
 use serde_json::{json, Map, Value as Json};
 
-const REF: &str = "#/components/schemas/";
+use super::openapi_org::REF;
 
 /// The typed JSON body of an object route whose generic body holds untyped
 /// records: (path suffix, generic body, name of the typed body, schema of

@@ -14,7 +14,8 @@ use utoipa::openapi::RefOr;
 
 use crate::dto::common::field_value_schema;
 
-const REF: &str = "#/components/schemas/";
+/// The prefix of a reference to a component schema.
+pub(super) const REF: &str = "#/components/schemas/";
 
 /// The generic record schemas and the per-object schema each becomes.
 const RECORD_SCHEMAS: [(&str, &str); 4] = [
