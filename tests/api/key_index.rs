@@ -166,6 +166,8 @@ async fn the_index_equals_the_keys_recomputed_after_writes_through_every_route()
     }
     let kept = keys(&app).await;
     assert!(kept.len() > 20, "the writes left keys: {}", kept.len());
+    let blocking = |keys: &[String]| keys.iter().filter(|k| k.contains(" 8 ")).count();
+    assert!(blocking(&kept) > 10, "blocking keys are kept too: {kept:?}");
     app.store.reindex().await.unwrap();
     assert_eq!(
         kept,
@@ -217,4 +219,34 @@ async fn a_batch_racing_a_merge_of_the_same_records_leaves_both_consistent() {
     let kept = keys(&app).await;
     app.store.reindex().await.unwrap();
     assert_eq!(kept, keys(&app).await);
+}
+
+#[actix_web::test]
+async fn a_profile_change_rebuilds_the_blocking_keys_in_its_transaction() {
+    let app = spawn_app().await;
+    let token = app.admin.token.clone();
+    for c in [
+        json!({"first_name": "Robert", "last_name": "Smith", "email": "bob@smith.io", "phone": "+1 555 123 4567"}),
+        json!({"first_name": "Ann", "last_name": "Lee", "email": "ann@lee.io"}),
+    ] {
+        app.create_id("contacts", c).await;
+    }
+    let name_keys = |keys: &[String]| keys.iter().filter(|k| k.contains(" 8 n:")).count();
+    assert!(name_keys(&keys(&app).await) > 0);
+    let profile =
+        json!({"comparisons": [{"name": "email", "comparator": "email", "fields": ["email"]}]});
+    let (status, out) = app
+        .send(
+            "PUT",
+            "/api/v1/schema/contacts/matching",
+            Some(&token),
+            Some(&profile),
+        )
+        .await;
+    assert_eq!(status, 200, "{out}");
+    let after = keys(&app).await;
+    assert_eq!(name_keys(&after), 0, "{after:?}");
+    assert!(after.iter().any(|k| k.contains(" 8 e:bob")), "{after:?}");
+    app.store.reindex().await.unwrap();
+    assert_eq!(after, keys(&app).await);
 }

@@ -13,6 +13,7 @@ mod dismissals;
 mod duplicates;
 mod faults;
 mod fuzzy;
+mod fuzzy_match;
 mod helpers;
 mod import;
 mod key_index;

@@ -14,7 +14,8 @@ use crate::batch::{BatchDelete, BatchOutcome, BatchWrite};
 use crate::bulk::{BulkCommand, BulkOutcome};
 use crate::dismissals::{DismissCommand, Dismissal};
 use crate::duplicates::{
-    AutoMergeCommand, AutoMergeOutcome, DetectCommand, DetectOutcome, MergeCommand, MergeOutcome,
+    AutoMergeCommand, AutoMergeOutcome, DetectCommand, DetectOutcome, MatchCommand, Matched,
+    MergeCommand, MergeOutcome,
 };
 use crate::error::AppError;
 use crate::import::{ImportCommand, ImportOutcome};
@@ -224,4 +225,19 @@ pub trait Crm: Send + Sync + 'static {
         object: &str,
         comparisons: Vec<kasar_domain::fuzzy::Comparison>,
     ) -> Result<ObjectDef, AppError>;
+
+    /// `POST /records/{object}/match`: the records a would-be record matches.
+    async fn match_record(
+        &self,
+        auth: &Authorized<Read>,
+        command: MatchCommand,
+    ) -> Result<(ObjectDef, Vec<Matched>), AppError>;
+
+    /// The weights of the fuzzy models estimated for the objects' current
+    /// profiles (of one object when named), by object name.
+    async fn model_weights(
+        &self,
+        auth: &Authorized<Read>,
+        object: Option<String>,
+    ) -> Result<Vec<(String, serde_json::Value)>, AppError>;
 }

@@ -13,8 +13,8 @@ use crate::batch::{self, BatchDelete, BatchOutcome, BatchWrite};
 use crate::bulk::{self, BulkCommand, BulkOutcome};
 use crate::dismissals::{self, DismissCommand, Dismissal};
 use crate::duplicates::{
-    self, AutoMergeCommand, AutoMergeOutcome, DetectCommand, DetectOutcome, MergeCommand,
-    MergeOutcome,
+    self, AutoMergeCommand, AutoMergeOutcome, DetectCommand, DetectOutcome, MatchCommand, Matched,
+    MergeCommand, MergeOutcome,
 };
 use crate::error::AppError;
 use crate::import::{self, ImportCommand, ImportOutcome};
@@ -341,5 +341,25 @@ impl Crm for Services {
         comparisons: Vec<kasar_domain::fuzzy::Comparison>,
     ) -> Result<ObjectDef, AppError> {
         Services::set_matching(self, auth, object, comparisons).await
+    }
+
+    async fn match_record(
+        &self,
+        auth: &Authorized<Read>,
+        command: MatchCommand,
+    ) -> Result<(ObjectDef, Vec<Matched>), AppError> {
+        fresh!(
+            self,
+            auth,
+            duplicates::match_record(self, auth, command.clone()).await
+        )
+    }
+
+    async fn model_weights(
+        &self,
+        auth: &Authorized<Read>,
+        object: Option<String>,
+    ) -> Result<Vec<(String, serde_json::Value)>, AppError> {
+        duplicates::model_weights(self, auth, object).await
     }
 }

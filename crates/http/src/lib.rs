@@ -108,6 +108,10 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
                             .route(web::post().to(routes::records::list::search)),
                     )
                     .service(
+                        resource("/records/{object}/match")
+                            .route(web::post().to(routes::records::matching::match_record)),
+                    )
+                    .service(
                         resource("/export/{object}").route(web::get().to(routes::export::export)),
                     )
                     .service(

@@ -5,7 +5,9 @@
 //! statement-level trigger on the object's table drops the keys of the
 //! records any DELETE removes (merges and deletes through every route, and by
 //! hand), with one set-based statement. Keys are stored in their
-//! [`stored_key`] form.
+//! [`stored_key`] form. Besides the exact keys of each criterion, the table
+//! holds the blocking keys of fuzzy matching under criterion [`BLOCKING`],
+//! computed from the object's match profile ([`BlockPlan`]).
 
 use std::collections::BTreeMap;
 
@@ -13,6 +15,7 @@ use kasar_application::ports::KeyMatch;
 use kasar_application::StoreError;
 use kasar_domain::catalog::relation_name;
 use kasar_domain::duplicates::{stored_key, Criterion, MatchPlan, PhoneRegion};
+use kasar_domain::fuzzy::BlockPlan;
 use kasar_domain::{ObjectDef, Value};
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -20,6 +23,10 @@ use uuid::Uuid;
 use crate::error::db;
 use crate::sql::{ident, table};
 use crate::tx::PgTx;
+
+/// The criterion number of the blocking keys of fuzzy matching (the exact
+/// criteria take 0 to 3).
+pub(crate) const BLOCKING: i16 = 8;
 
 /// The key table of `object` in `schema`. Catalog names start with a letter,
 /// so no object or junction table can take this name.
@@ -88,6 +95,15 @@ impl KeyRows {
         }
     }
 
+    /// Adds one record's blocking keys.
+    pub(crate) fn push_blocks(&mut self, id: Uuid, keys: Vec<String>) {
+        for key in keys {
+            self.ids.push(id);
+            self.criteria.push(BLOCKING);
+            self.keys.push(stored_key(&key).into_owned());
+        }
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }
@@ -102,33 +118,43 @@ pub(crate) async fn for_inserted(
     rows: &[&BTreeMap<String, Value>],
 ) -> Result<(), StoreError> {
     let plan = MatchPlan::new(object, &Criterion::ALL);
-    if plan.columns().is_empty() {
-        return Ok(());
-    }
+    let blocks = BlockPlan::new(object);
     let mut out = KeyRows::default();
     for (id, row) in ids.iter().zip(rows) {
         out.push(*id, plan.value_keys(row, tx.region));
+        out.push_blocks(*id, blocks.value_keys(row, tx.region));
     }
     insert(tx, object, &out).await
 }
 
 /// What an update must return for its keys to be refreshed: the criteria
-/// whose keys read a field it writes, and their plan; `None` when it writes
-/// no such field.
+/// whose keys read a field it writes, and their plan, and the blocking plan
+/// when the profile reads one; `None` when it writes no such field.
 pub(crate) struct Refresh {
     criteria: Vec<Criterion>,
     plan: MatchPlan,
+    blocks: Option<BlockPlan>,
 }
 
 impl Refresh {
     /// The refresh an update of the fields `written` needs, if any.
     pub(crate) fn of(object: &ObjectDef, written: impl Fn(&str) -> bool) -> Option<Refresh> {
-        let criteria = MatchPlan::criteria_reading(object, written);
-        if criteria.is_empty() {
+        let criteria = MatchPlan::criteria_reading(object, &written);
+        let blocks = BlockPlan::new(object);
+        let blocks = blocks
+            .columns()
+            .iter()
+            .any(|c| written(c))
+            .then_some(blocks);
+        if criteria.is_empty() && blocks.is_none() {
             return None;
         }
         let plan = MatchPlan::new(object, &criteria);
-        Some(Refresh { criteria, plan })
+        Some(Refresh {
+            criteria,
+            plan,
+            blocks,
+        })
     }
 
     /// ` RETURNING t.id, t.<column>, …`: the update's rows as the refresh reads them.
@@ -140,6 +166,14 @@ impl Refresh {
                 .iter()
                 .map(|c| format!("{alias}.{}", ident(c))),
         );
+        if let Some(blocks) = &self.blocks {
+            cols.extend(
+                blocks
+                    .columns()
+                    .iter()
+                    .map(|c| format!("{alias}.{}::text", ident(c))),
+            );
+        }
         format!(" RETURNING {}", cols.join(", "))
     }
 
@@ -156,16 +190,27 @@ impl Refresh {
         }
         let mut ids = Vec::with_capacity(rows.len());
         let mut out = KeyRows::default();
+        let exact = self.plan.columns().len();
         for row in rows {
             let id: Uuid = row.try_get(0).map_err(db)?;
-            let texts = (0..self.plan.columns().len())
+            let texts = (0..exact)
                 .map(|i| row.try_get(i + 1))
                 .collect::<Result<Vec<Option<&str>>, _>>()
                 .map_err(db)?;
             out.add(&self.plan, tx.region, id, &texts);
+            if let Some(blocks) = &self.blocks {
+                let texts = (0..blocks.columns().len())
+                    .map(|i| row.try_get(i + 1 + exact))
+                    .collect::<Result<Vec<Option<&str>>, _>>()
+                    .map_err(db)?;
+                out.push_blocks(id, blocks.keys(&texts, tx.region));
+            }
             ids.push(id);
         }
-        let codes: Vec<i16> = self.criteria.iter().map(|c| c.code()).collect();
+        let mut codes: Vec<i16> = self.criteria.iter().map(|c| c.code()).collect();
+        if self.blocks.is_some() {
+            codes.push(BLOCKING);
+        }
         tx.exec(
             &format!(
                 "DELETE FROM {} WHERE record_id = ANY($1) AND criterion = ANY($2)",

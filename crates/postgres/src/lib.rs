@@ -12,6 +12,7 @@ mod dismissals;
 mod error;
 mod journal;
 mod keys;
+mod models;
 mod reindex;
 mod relink;
 mod schema;

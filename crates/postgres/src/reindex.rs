@@ -6,6 +6,7 @@
 use kasar_application::ports::Tenant;
 use kasar_application::StoreError;
 use kasar_domain::duplicates::{Criterion, MatchPlan};
+use kasar_domain::fuzzy::BlockPlan;
 use kasar_domain::ObjectDef;
 use tracing::instrument;
 use uuid::Uuid;
@@ -102,10 +103,20 @@ pub(crate) async fn rebuild_object(
     )
     .await?;
     let plan = MatchPlan::new(object, &Criterion::ALL);
-    if plan.columns().is_empty() {
+    let blocks = BlockPlan::new(object);
+    if plan.columns().is_empty() && blocks.columns().is_empty() {
         return Ok((0, 0));
     }
-    let cols: Vec<String> = plan.columns().iter().map(|c| ident(c)).collect();
+    let exact = plan.columns().len();
+    let cols: Vec<String> = plan
+        .columns()
+        .iter()
+        .map(|c| ident(c))
+        .chain(blocks.columns().iter().map(|c| match object.field(c) {
+            Some(f) if f.is_column() => format!("{}::text", ident(c)),
+            _ => "NULL::text".to_owned(),
+        }))
+        .collect();
     // Pages in id order (the primary key), each after the last id read.
     let page = format!(
         "SELECT id, {} FROM {t} WHERE id > $1 ORDER BY id LIMIT {FETCH}",
@@ -122,7 +133,11 @@ pub(crate) async fn rebuild_object(
                 .map(|i| row.try_get(i + 1))
                 .collect::<Result<Vec<Option<&str>>, _>>()
                 .map_err(db)?;
-            out.add(&plan, tx.region, id, &texts);
+            out.add(&plan, tx.region, id, texts.get(..exact).unwrap_or_default());
+            out.push_blocks(
+                id,
+                blocks.keys(texts.get(exact..).unwrap_or_default(), tx.region),
+            );
             after = id;
         }
         records += rows.len() as u64;

@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use deadpool_postgres::Pool;
 use futures_util::TryStreamExt;
 use kasar_application::ports::{
-    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, SchemaTx, Selected,
-    Store, Tenant, Tx,
+    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, Scanned, SchemaTx,
+    Selected, Store, StoredModel, Tenant, Tx,
 };
 use kasar_application::StoreError;
 use kasar_domain::duplicates::PhoneRegion;
@@ -252,6 +252,40 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all, fields(org = %tenant.organization_id))]
+    async fn models(
+        &self,
+        tenant: &Tenant,
+        object_name: Option<String>,
+    ) -> Result<Vec<(String, StoredModel)>, StoreError> {
+        crate::models::models(&self.connections, tenant, object_name).await
+    }
+
+    async fn save_model(
+        &self,
+        tenant: &Tenant,
+        object_name: &str,
+        model: &StoredModel,
+    ) -> Result<(), StoreError> {
+        crate::models::save_model(&self.connections, tenant, object_name, model).await
+    }
+
+    async fn count(&self, tenant: &Tenant, object: &ObjectDef) -> Result<u64, StoreError> {
+        crate::models::count(&self.connections, tenant, object).await
+    }
+
+    #[instrument(skip_all, fields(object = %object.name, keys = keys.len()))]
+    async fn block_candidates(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        keys: &[String],
+        columns: &[String],
+        max_block: usize,
+    ) -> Result<Vec<Scanned>, StoreError> {
+        crate::models::block_candidates(&self.connections, tenant, object, keys, columns, max_block)
+            .await
+    }
+
     async fn begin(&self, tenant: &Tenant) -> Result<Box<dyn Tx>, StoreError> {
         let conn = self.connections.write().await?;
         Ok(Box::new(

@@ -298,7 +298,7 @@ mod quality_tests {
                     .collect()
             })
             .collect();
-        let found = detect(&profile, &values, PhoneRegion::default(), 0.9, 1);
+        let found = detect(&profile, &values, PhoneRegion::default(), 0.9, 1, None);
         let truth = true_pairs(&records);
         let mut predicted = std::collections::HashSet::new();
         for g in &found.groups {

@@ -9,18 +9,18 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use kasar_domain::fuzzy::detect::{detect as find, FuzzyGroup, Values};
 use kasar_domain::fuzzy::model::Model;
-use kasar_domain::fuzzy::{Comparison, MISSING, OTHER};
+use kasar_domain::fuzzy::{BlockPlan, Comparison, MISSING, OTHER};
 use uuid::Uuid;
 
 use super::command::FieldNames;
 use super::detect::{FoundGroup, Scope};
+use super::model;
 use crate::error::AppError;
+use crate::ports::Scanned;
 use crate::Services;
 
 /// Pairs listed per group.
 pub(super) const MAX_PAIRS: usize = 100;
-/// Seed of the random pairs the model's u probabilities come from.
-const SEED: u64 = 0x006B_6173_6172;
 
 /// The score and the pairs of a fuzzy group.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,11 +37,16 @@ pub struct PairEvidence {
     pub levels: Vec<(String, &'static str)>,
 }
 
-/// The profile to run: the object's, or the comparisons `fields` names.
-fn profile(scope: &Scope<'_>, fields: Option<&FieldNames>) -> Result<Vec<Comparison>, AppError> {
-    let mut profile = scope.object.profile();
+/// The comparisons to run (the object's profile, or those `fields` names)
+/// and their indexes in the full profile.
+fn profile(
+    scope: &Scope<'_>,
+    fields: Option<&FieldNames>,
+) -> Result<(Vec<Comparison>, Vec<usize>), AppError> {
+    let full = scope.object.profile();
+    let mut chosen: Vec<(usize, Comparison)> = full.iter().cloned().enumerate().collect();
     if let Some(names) = fields {
-        let known: Vec<&str> = profile.iter().map(|c| c.name.as_str()).collect();
+        let known: Vec<&str> = full.iter().map(|c| c.name.as_str()).collect();
         if let Some(bad) = names.names().iter().find(|n| !known.contains(&n.as_str())) {
             return Err(AppError::Validation(format!(
                 "unknown comparison '{}' ({})",
@@ -49,88 +54,73 @@ fn profile(scope: &Scope<'_>, fields: Option<&FieldNames>) -> Result<Vec<Compari
                 known.join(", ")
             )));
         }
-        profile.retain(|c| names.names().contains(&c.name));
+        chosen.retain(|(_, c)| names.names().contains(&c.name));
     }
-    if profile.is_empty() {
+    if chosen.is_empty() {
         return Err(AppError::Validation(format!(
             "object '{}' has no comparisons to run (PUT /schema/{}/matching)",
             scope.object.name, scope.object.name
         )));
     }
-    Ok(profile)
-}
-
-/// A scanned record.
-struct Row {
-    id: Uuid,
-    created_at: DateTime<Utc>,
-    texts: Vec<Option<String>>,
+    Ok(chosen.into_iter().map(|(k, c)| (c, k)).unzip())
 }
 
 /// Runs fuzzy detect: the first `limit` groups, the number of groups, the
-/// records read.
+/// records read. Scores come from the model in force; when it must be
+/// estimated and the scan reads every record with the whole profile, one
+/// pass estimates it and detects.
 pub(super) async fn detect(
     services: &Services,
     scope: &Scope<'_>,
     fields: Option<&FieldNames>,
     threshold: f64,
 ) -> Result<(Vec<FoundGroup>, usize, usize), AppError> {
-    let profile = profile(scope, fields)?;
-    let mut columns: Vec<String> = Vec::new();
-    for f in profile.iter().flat_map(|c| c.fields.iter()) {
-        if !columns.contains(f) {
-            columns.push(f.clone());
-        }
-    }
-    let at: Vec<Vec<usize>> = profile
-        .iter()
-        .map(|c| {
-            c.fields
-                .iter()
-                .filter_map(|f| columns.iter().position(|x| x == f))
-                .collect()
-        })
-        .collect();
-    let mut rows: Vec<Row> = Vec::new();
-    let scanned = services
-        .store
-        .scan(
+    let (profile, indexes) = profile(scope, fields)?;
+    let whole = indexes.len() == scope.object.profile().len();
+    let count = services.store.count(scope.tenant, scope.object).await?;
+    let stored = model::stored(services, scope.tenant, scope.object)
+        .await?
+        .filter(|s| model::fits(s, &scope.object.profile(), count));
+    let one_pass = stored.is_none() && whole && u64::from(scope.scan_limit) >= count;
+    let model = match stored {
+        Some(s) => Some(s.model.select(&indexes)),
+        None if one_pass => None,
+        None => Some(
+            model::in_force(services, scope.tenant, scope.object)
+                .await?
+                .select(&indexes),
+        ),
+    };
+    let plan = BlockPlan::of(profile);
+    let rows = if one_pass {
+        model::read_all(services, scope.tenant, scope.object, &plan).await?
+    } else {
+        read_newest(services, scope, &plan).await?
+    };
+    let values: Vec<Values> = rows.iter().map(|r| plan.values(&r.texts)).collect();
+    let region = services.limits.phone_region;
+    let found = find(
+        plan.profile(),
+        &values,
+        region,
+        threshold,
+        model::SEED,
+        model.as_ref(),
+    );
+    if model.is_none() {
+        model::save(
+            services,
             scope.tenant,
             scope.object,
-            &columns,
-            scope.scan_limit,
-            &mut |id, created_at, texts| {
-                rows.push(Row {
-                    id,
-                    created_at,
-                    texts: texts.iter().map(|t| t.map(str::to_owned)).collect(),
-                });
-            },
+            &found.model,
+            rows.len(),
         )
         .await?;
-    let values: Vec<Values> = rows
-        .iter()
-        .map(|r| {
-            at.iter()
-                .map(|cols| {
-                    cols.iter()
-                        .map(|i| r.texts.get(*i).and_then(|t| t.as_deref()))
-                        .collect()
-                })
-                .collect()
-        })
-        .collect();
-    let found = find(
-        &profile,
-        &values,
-        services.limits.phone_region,
-        threshold,
-        SEED,
-    );
+    }
     let mut groups: Vec<(DateTime<Utc>, FoundGroup)> = found
         .groups
         .iter()
-        .map(|g| evidence(&profile, &found.model, &rows, g))
+        .map(|g| evidence(plan.profile(), &found.model, &rows, g))
         .filter(|(_, g)| !scope.dismissed.covers(&sorted(&g.record_ids)))
         .collect();
     groups.sort_by(|(ta, a), (tb, b)| {
@@ -142,7 +132,37 @@ pub(super) async fn detect(
     });
     let total = groups.len();
     groups.truncate(usize::try_from(scope.limit).unwrap_or(usize::MAX));
-    Ok((groups.into_iter().map(|(_, g)| g).collect(), total, scanned))
+    Ok((
+        groups.into_iter().map(|(_, g)| g).collect(),
+        total,
+        rows.len(),
+    ))
+}
+
+/// The newest `scan_limit` records with the plan's columns.
+async fn read_newest(
+    services: &Services,
+    scope: &Scope<'_>,
+    plan: &BlockPlan,
+) -> Result<Vec<Scanned>, AppError> {
+    let mut rows: Vec<Scanned> = Vec::new();
+    services
+        .store
+        .scan(
+            scope.tenant,
+            scope.object,
+            plan.columns(),
+            scope.scan_limit,
+            &mut |id, created_at, texts| {
+                rows.push(Scanned {
+                    id,
+                    created_at,
+                    texts: texts.iter().map(|t| t.map(str::to_owned)).collect(),
+                });
+            },
+        )
+        .await?;
+    Ok(rows)
 }
 
 fn sorted(ids: &[Uuid]) -> Vec<Uuid> {
@@ -156,11 +176,11 @@ fn sorted(ids: &[Uuid]) -> Vec<Uuid> {
 fn evidence(
     profile: &[Comparison],
     model: &Model,
-    rows: &[Row],
+    rows: &[Scanned],
     g: &FuzzyGroup,
 ) -> (DateTime<Utc>, FoundGroup) {
     let row = |i: u32| rows.get(i as usize);
-    let mut members: Vec<&Row> = g.members.iter().filter_map(|i| row(*i)).collect();
+    let mut members: Vec<&Scanned> = g.members.iter().filter_map(|i| row(*i)).collect();
     members.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     let oldest = members.first().map_or_else(Utc::now, |r| r.created_at);
     let mut weights: HashMap<&str, f64> = HashMap::new();

@@ -4,7 +4,9 @@ mod auto_merge;
 mod command;
 mod detect;
 mod fuzzy;
+mod match_one;
 mod merge;
+pub(crate) mod model;
 
 pub use auto_merge::{
     auto_merge, AutoMergeCommand, AutoMergeOutcome, AutoMerged, MasterRule, MAX_AUTO_GROUPS,
@@ -14,5 +16,7 @@ pub use command::{
 };
 pub use detect::{detect, DetectOutcome, FoundGroup};
 pub use fuzzy::{Evidence, PairEvidence};
+pub use match_one::{match_record, MatchCommand, Matched, DEFAULT_MATCHES, MAX_MATCHES};
 pub(crate) use merge::MergeUnit;
 pub use merge::{merge, MergeOutcome};
+pub use model::{model_weights, weights_json};

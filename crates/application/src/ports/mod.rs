@@ -77,6 +77,25 @@ pub struct KeyMatch {
     pub id: Uuid,
 }
 
+/// The fuzzy model estimated for an object, as stored: the profile it was
+/// estimated for (its JSON form), the number of records it saw, when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredModel {
+    pub profile: serde_json::Value,
+    pub records: u64,
+    pub model: kasar_domain::fuzzy::model::Model,
+    pub estimated_at: DateTime<Utc>,
+}
+
+/// A record read for comparison: its id, creation time, and the requested
+/// columns as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scanned {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub texts: Vec<Option<String>>,
+}
+
 pub use crate::dismissals::Dismissal;
 pub use crate::merges::journal::{
     MergeEntry, MergeFilter, MergeSummary, MovedLink, MovedReference, Relinked,

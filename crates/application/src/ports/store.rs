@@ -9,8 +9,8 @@ use kasar_domain::{Catalog, ObjectDef, Record};
 use uuid::Uuid;
 
 use super::{
-    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, SchemaTx, Selected,
-    Tenant, Tx,
+    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, Scanned, SchemaTx,
+    Selected, StoredModel, Tenant, Tx,
 };
 use crate::error::StoreError;
 
@@ -114,6 +114,37 @@ pub trait Store: Send + Sync {
         object: &ObjectDef,
         ids: &[Uuid],
     ) -> Result<HashMap<Uuid, Uuid>, StoreError>;
+
+    /// The stored fuzzy models of the organization's objects (of one when
+    /// named), by object name.
+    async fn models(
+        &self,
+        tenant: &Tenant,
+        object_name: Option<String>,
+    ) -> Result<Vec<(String, StoredModel)>, StoreError>;
+
+    /// Stores the fuzzy model of an object (replacing the previous one).
+    async fn save_model(
+        &self,
+        tenant: &Tenant,
+        object_name: &str,
+        model: &StoredModel,
+    ) -> Result<(), StoreError>;
+
+    /// The number of records of an object.
+    async fn count(&self, tenant: &Tenant, object: &ObjectDef) -> Result<u64, StoreError>;
+
+    /// The records holding one of the blocking `keys` in the key index,
+    /// with `columns` as text; a key more than `max_block` records hold is
+    /// ignored (it says too little). Never scans the table.
+    async fn block_candidates(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        keys: &[String],
+        columns: &[String],
+        max_block: usize,
+    ) -> Result<Vec<Scanned>, StoreError>;
 
     /// Starts a unit of work (one transaction). Dropping it without `commit`
     /// rolls it back, and its connection never returns to the pool mid-transaction.

@@ -78,13 +78,23 @@ pub fn keys(comparator: Comparator, values: &[Option<&str>], region: PhoneRegion
                 }
             }
         }
-        Comparator::Code => out.extend(each.map(|v| format!("c:{}", v.trim().to_lowercase()))),
+        Comparator::Code => out.extend(each.map(|v| format!("c:{}", code_key(v)))),
         Comparator::Linkedin => out.extend(
             each.filter_map(|v| normalize_linkedin(v))
                 .map(|k| format!("l:{k}")),
         ),
     }
     out
+}
+
+/// A code as a key: a number in one form whatever its text (`5`, `5.0`,
+/// `5e0`), anything else trimmed and lowercased.
+fn code_key(v: &str) -> String {
+    let v = v.trim();
+    match v.parse::<f64>() {
+        Ok(n) if n.is_finite() => n.to_string(),
+        _ => v.to_lowercase(),
+    }
 }
 
 /// The candidate pairs of records given their keys (`keys[i]`: record i's),

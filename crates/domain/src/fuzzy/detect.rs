@@ -7,7 +7,8 @@
 
 use std::collections::HashMap;
 
-use super::blocking::{candidate_pairs, keys};
+use super::block_plan::record_keys;
+use super::blocking::candidate_pairs;
 use super::model::{Model, PairLevels};
 use super::{Comparison, Rng};
 use crate::duplicates::PhoneRegion;
@@ -78,52 +79,50 @@ fn compare(
     Some(level_of(profile, records.get(a)?, records.get(b)?, region))
 }
 
-/// Detects the fuzzy duplicates among `records`.
+/// The score and the level names of one pair of records under `model`.
+pub fn score_pair(
+    profile: &[Comparison],
+    model: &Model,
+    a: &Values,
+    b: &Values,
+    region: PhoneRegion,
+) -> (f64, Vec<&'static str>) {
+    let (index, names) = level_of(profile, a, b, region);
+    (model.score(&index), names)
+}
+
+/// The number of levels of each comparison of `profile` (`other` included):
+/// the shape of its model.
+pub fn model_shape(profile: &[Comparison]) -> Vec<usize> {
+    profile
+        .iter()
+        .map(|c| c.comparator.levels().len() - 1)
+        .collect()
+}
+
+/// Detects the fuzzy duplicates among `records`, scored with `model`, or
+/// with a model estimated from these records when `model` is `None`.
 pub fn detect(
     profile: &[Comparison],
     records: &[Values],
     region: PhoneRegion,
     threshold: f64,
     seed: u64,
+    model: Option<&Model>,
 ) -> Detected {
     let record_keys: Vec<Vec<String>> = records
         .iter()
-        .map(|r| {
-            profile
-                .iter()
-                .enumerate()
-                .flat_map(|(k, c)| {
-                    keys(
-                        c.comparator,
-                        r.get(k).map_or(&[][..], Vec::as_slice),
-                        region,
-                    )
-                })
-                .collect()
-        })
+        .map(|r| record_keys(profile, r, region))
         .collect();
     let candidates = candidate_pairs(&record_keys);
     let compared: Vec<(PairLevels, Vec<&'static str>)> = candidates
         .iter()
         .filter_map(|&(a, b)| compare(profile, records, a as usize, b as usize, region))
         .collect();
-    let n = records.len() as u64;
-    let mut rng = Rng::new(seed);
-    let random: Vec<PairLevels> = (0..RANDOM_PAIRS.min((n * n.saturating_sub(1) / 2) as usize))
-        .filter_map(|_| {
-            let (a, b) = (rng.below(n) as usize, rng.below(n) as usize);
-            (a != b)
-                .then(|| compare(profile, records, a, b, region).map(|c| c.0))
-                .flatten()
-        })
-        .collect();
-    let levels: Vec<usize> = profile
-        .iter()
-        .map(|c| c.comparator.levels().len() - 1)
-        .collect();
-    let pairs: Vec<PairLevels> = compared.iter().map(|(l, _)| l.clone()).collect();
-    let all_pairs = (n * n.saturating_sub(1) / 2) as f64;
-    let model = Model::estimate(&levels, &random, &pairs, all_pairs, EM_ROUNDS);
+    let model = match model {
+        Some(m) => m.clone(),
+        None => estimate(profile, records, region, seed, &compared),
+    };
     let mut scored: Vec<ScoredPair> = candidates
         .iter()
         .zip(compared)
@@ -147,6 +146,48 @@ pub fn detect(
         model,
         groups: group(records.len(), scored),
     }
+}
+
+/// The model of `records` alone (what [`detect`] estimates when given none).
+pub fn estimate_model(
+    profile: &[Comparison],
+    records: &[Values],
+    region: PhoneRegion,
+    seed: u64,
+) -> Model {
+    let record_keys: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| record_keys(profile, r, region))
+        .collect();
+    let compared: Vec<(PairLevels, Vec<&'static str>)> = candidate_pairs(&record_keys)
+        .iter()
+        .filter_map(|&(a, b)| compare(profile, records, a as usize, b as usize, region))
+        .collect();
+    estimate(profile, records, region, seed, &compared)
+}
+
+/// The model of `records`: u from a seeded sample of random pairs, m and
+/// the prior by EM over the candidate pairs' levels (`compared`).
+fn estimate(
+    profile: &[Comparison],
+    records: &[Values],
+    region: PhoneRegion,
+    seed: u64,
+    compared: &[(PairLevels, Vec<&'static str>)],
+) -> Model {
+    let n = records.len() as u64;
+    let mut rng = Rng::new(seed);
+    let random: Vec<PairLevels> = (0..RANDOM_PAIRS.min((n * n.saturating_sub(1) / 2) as usize))
+        .filter_map(|_| {
+            let (a, b) = (rng.below(n) as usize, rng.below(n) as usize);
+            (a != b)
+                .then(|| compare(profile, records, a, b, region).map(|c| c.0))
+                .flatten()
+        })
+        .collect();
+    let pairs: Vec<PairLevels> = compared.iter().map(|(l, _)| l.clone()).collect();
+    let all_pairs = (n * n.saturating_sub(1) / 2) as f64;
+    Model::estimate(&model_shape(profile), &random, &pairs, all_pairs, EM_ROUNDS)
 }
 
 fn find(parent: &mut [u32], mut i: u32) -> u32 {

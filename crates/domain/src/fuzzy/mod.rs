@@ -7,6 +7,7 @@
 //! String similarity is `strsim`'s Jaro-Winkler and edit distances; the
 //! nickname table is `data/nicknames` (Apache-2.0).
 
+mod block_plan;
 pub mod blocking;
 mod date;
 pub mod detect;
@@ -20,6 +21,7 @@ mod profile;
 mod rng;
 mod simple;
 
+pub use block_plan::{as_text, record_keys, BlockPlan};
 pub use level::{Level, MISSING, OTHER};
 pub use nicknames::{are_nicknames, given_names, nicknames_of};
 pub use profile::{

@@ -13,7 +13,7 @@ pub type PairLevels = Vec<Option<u8>>;
 const SMOOTHING: f64 = 1.0;
 
 /// Estimated probabilities.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     /// Probability that a candidate pair is a match.
     pub prior: f64,
@@ -138,6 +138,31 @@ impl Model {
         } else {
             0.0
         }
+    }
+
+    /// The model of some comparisons only (`indexes` into this model's),
+    /// the prior unchanged: what scores a detect restricted by `fields`.
+    pub fn select(&self, indexes: &[usize]) -> Model {
+        let pick = |t: &[Vec<f64>]| -> Vec<Vec<f64>> {
+            indexes
+                .iter()
+                .map(|k| t.get(*k).cloned().unwrap_or_default())
+                .collect()
+        };
+        Model {
+            prior: self.prior,
+            m: pick(&self.m),
+            u: pick(&self.u),
+        }
+    }
+
+    /// Whether the model has one row per comparison with `levels[k]` levels
+    /// each: a stored model fits the profile it is used with.
+    pub fn fits(&self, levels: &[usize]) -> bool {
+        let shape = |t: &[Vec<f64>]| {
+            t.len() == levels.len() && t.iter().zip(levels).all(|(row, n)| row.len() == *n)
+        };
+        shape(&self.m) && shape(&self.u)
     }
 
     /// The weight one comparison's level adds.

@@ -264,8 +264,10 @@ pub struct MatchingSchema {
     pub comparisons: Vec<ComparisonSchema>,
     /// True when no profile was set: the default for the object's fields.
     pub default: bool,
-    /// The estimated weights per comparison and level (null until the
-    /// object's model has been estimated).
+    /// The model in force (null until the object's model has been estimated
+    /// for this profile, by a fuzzy detect, match or pairs export): `prior`,
+    /// `records` it was estimated from, `estimated_at`, and `comparisons`,
+    /// the weight log2(m/u) of each level of each comparison.
     #[schema(schema_with = any_value)]
     pub weights: Option<Json>,
 }

@@ -36,6 +36,7 @@ use crate::dto::schema::{
 use crate::dto::select::{Format, ListResponse, SearchBody};
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::routes;
+use crate::routes::records::matching::{MatchBody, MatchRequest};
 use crate::state::HttpState;
 
 /// The API document.
@@ -56,6 +57,7 @@ use crate::state::HttpState;
         routes::schema_changes::set_matching,
         routes::records::list::list,
         routes::records::list::search,
+        routes::records::matching::match_record,
         routes::export::export,
         routes::batch::create,
         routes::batch::update,
@@ -80,7 +82,7 @@ use crate::state::HttpState;
         BulkBody, BulkWhere, BulkError, BulkResponse, SearchBody, Format, ProjectedRecord,
         BatchBody, BatchUpsertBody, BatchDeleteBody, BatchResponse, BatchResultBody,
         ImportRequest, ImportResponse, ImportResultBody, ImportError,
-        AutoMergeBody, AutoMergeResponse, AutoMergeResult,
+        AutoMergeBody, AutoMergeResponse, AutoMergeResult, MatchRequest, MatchBody,
         FieldDefBody, FieldTypeName, NewObjectBody, FieldPatchBody, MatchingBody, ComparisonBody, ComparatorName, MatchingSchema, ComparisonSchema,
         MergesResponse, MergeItem, MergeDetail, UnmergeBody, UnmergeResponse, KeptField, DismissBody, DismissalBody, DismissalsResponse,
     )),
@@ -351,7 +353,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(secured, 27);
+        assert_eq!(secured, 28);
         assert!(paths["/api/v1/records/{object}/{id}"]["put"].is_object());
         assert_eq!(
             doc["components"]["schemas"]["ObjectName"]["enum"],

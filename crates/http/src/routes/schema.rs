@@ -2,6 +2,8 @@
 
 use actix_web::{web, HttpResponse};
 use kasar_application::authorize::Read;
+use kasar_domain::ObjectDef;
+use serde_json::Value as Json;
 
 use crate::auth::Auth;
 use crate::dto::common::{ObjectSchema, SchemaResponse};
@@ -18,8 +20,13 @@ pub async fn list_schema(
 ) -> Result<HttpResponse, ApiError> {
     let auth = caller.may::<Read>()?;
     let catalog = state.service.catalog(&auth).await?;
+    let weights = state.service.model_weights(&auth, None).await?;
     Ok(HttpResponse::Ok().json(SchemaResponse {
-        objects: catalog.objects.iter().map(ObjectSchema::from).collect(),
+        objects: catalog
+            .objects
+            .iter()
+            .map(|o| with_weights(o, &weights))
+            .collect(),
     }))
 }
 
@@ -37,5 +44,19 @@ pub async fn get_schema(
 ) -> Result<HttpResponse, ApiError> {
     let auth = caller.may::<Read>()?;
     let object = state.service.object(&auth, &path).await?;
-    Ok(HttpResponse::Ok().json(ObjectSchema::from(&object)))
+    let weights = state
+        .service
+        .model_weights(&auth, Some(object.name.clone()))
+        .await?;
+    Ok(HttpResponse::Ok().json(with_weights(&object, &weights)))
+}
+
+/// The object's schema with the weights of its model in force, if any.
+fn with_weights(object: &ObjectDef, weights: &[(String, Json)]) -> ObjectSchema {
+    let mut schema = ObjectSchema::from(object);
+    schema.matching.weights = weights
+        .iter()
+        .find(|(name, _)| *name == object.name)
+        .map(|(_, w)| w.clone());
+    schema
 }

@@ -39,7 +39,18 @@ pub(super) async fn apply(
         SchemaChange::SetMatching {
             object,
             comparisons,
-        } => set_matching(tx, object, comparisons.as_deref()).await,
+        } => {
+            set_matching(tx, object, comparisons.as_deref()).await?;
+            let before = catalog.object(object);
+            match before {
+                Some(before) => {
+                    let mut after = before.clone();
+                    after.matching.clone_from(comparisons);
+                    super::fields::refresh_keys(tx, Some(before), &after).await
+                }
+                None => Ok(()),
+            }
+        }
     }
 }
 

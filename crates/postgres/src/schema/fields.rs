@@ -5,7 +5,7 @@
 
 use kasar_application::StoreError;
 use kasar_domain::duplicates::{Criterion, MatchPlan};
-use kasar_domain::fuzzy::without_field;
+use kasar_domain::fuzzy::{without_field, BlockPlan};
 use kasar_domain::{Catalog, FieldDef, ObjectDef, Value};
 
 use super::apply::{check_free, field_relations, insert_field, run_all, set_matching};
@@ -162,12 +162,12 @@ pub(super) async fn delete_field(
 
 /// Rebuilds the keys of `after`'s records when its match plan differs from
 /// `before`'s.
-async fn refresh_keys(
+pub(super) async fn refresh_keys(
     tx: &PgTx,
     before: Option<&ObjectDef>,
     after: &ObjectDef,
 ) -> Result<(), StoreError> {
-    let plan = |o: &ObjectDef| MatchPlan::new(o, &Criterion::ALL);
+    let plan = |o: &ObjectDef| (MatchPlan::new(o, &Criterion::ALL), BlockPlan::new(o));
     if before.map(plan).as_ref() == Some(&plan(after)) {
         return Ok(());
     }

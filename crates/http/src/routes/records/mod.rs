@@ -4,6 +4,7 @@ pub mod create;
 pub mod delete;
 pub mod get;
 pub mod list;
+pub mod matching;
 pub mod update;
 
 use actix_web::web;
