@@ -11,6 +11,7 @@ mod bulk;
 mod cli;
 mod dismissals;
 mod duplicates;
+mod export_pairs;
 mod faults;
 mod fuzzy;
 mod fuzzy_match;

@@ -14,8 +14,8 @@ use crate::batch::{BatchDelete, BatchOutcome, BatchWrite};
 use crate::bulk::{BulkCommand, BulkOutcome};
 use crate::dismissals::{DismissCommand, Dismissal};
 use crate::duplicates::{
-    AutoMergeCommand, AutoMergeOutcome, DetectCommand, DetectOutcome, MatchCommand, Matched,
-    MergeCommand, MergeOutcome,
+    AutoMergeCommand, AutoMergeOutcome, DetectCommand, DetectOutcome, ExportPairs, MatchCommand,
+    Matched, MergeCommand, MergeOutcome, PairExport,
 };
 use crate::error::AppError;
 use crate::import::{ImportCommand, ImportOutcome};
@@ -240,4 +240,11 @@ pub trait Crm: Send + Sync + 'static {
         auth: &Authorized<Read>,
         object: Option<String>,
     ) -> Result<Vec<(String, serde_json::Value)>, AppError>;
+
+    /// `GET /export/duplicates/{object}`: every pair, produced as it is read.
+    async fn export_pairs(
+        &self,
+        auth: &Authorized<Export>,
+        command: ExportPairs,
+    ) -> Result<PairExport, AppError>;
 }

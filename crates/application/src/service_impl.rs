@@ -13,8 +13,8 @@ use crate::batch::{self, BatchDelete, BatchOutcome, BatchWrite};
 use crate::bulk::{self, BulkCommand, BulkOutcome};
 use crate::dismissals::{self, DismissCommand, Dismissal};
 use crate::duplicates::{
-    self, AutoMergeCommand, AutoMergeOutcome, DetectCommand, DetectOutcome, MatchCommand, Matched,
-    MergeCommand, MergeOutcome,
+    self, AutoMergeCommand, AutoMergeOutcome, DetectCommand, DetectOutcome, ExportPairs,
+    MatchCommand, Matched, MergeCommand, MergeOutcome, PairExport,
 };
 use crate::error::AppError;
 use crate::import::{self, ImportCommand, ImportOutcome};
@@ -361,5 +361,17 @@ impl Crm for Services {
         object: Option<String>,
     ) -> Result<Vec<(String, serde_json::Value)>, AppError> {
         duplicates::model_weights(self, auth, object).await
+    }
+
+    async fn export_pairs(
+        &self,
+        auth: &Authorized<Export>,
+        command: ExportPairs,
+    ) -> Result<PairExport, AppError> {
+        fresh!(
+            self,
+            auth,
+            duplicates::export_pairs(self, auth, command.clone()).await
+        )
     }
 }

@@ -115,6 +115,10 @@ pub fn configure(state: HttpState) -> impl FnOnce(&mut web::ServiceConfig) {
                         resource("/export/{object}").route(web::get().to(routes::export::export)),
                     )
                     .service(
+                        resource("/export/duplicates/{object}")
+                            .route(web::get().to(routes::export_pairs::export_pairs)),
+                    )
+                    .service(
                         resource("/import/{object}").route(web::post().to(routes::import::import)),
                     )
                     .service(

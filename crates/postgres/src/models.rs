@@ -85,8 +85,7 @@ pub(crate) async fn count(
 }
 
 /// The records holding one of `keys` (blocking keys), `columns` as text;
-/// a key more than `max_block` records hold is left out. One statement:
-/// at most `max_block + 1` index entries read per key, then the records by id.
+/// a key more than `max_block` records hold is left out.
 pub(crate) async fn block_candidates(
     connections: &Connections,
     tenant: &Tenant,
@@ -99,6 +98,21 @@ pub(crate) async fn block_candidates(
         return Ok(Vec::new());
     }
     let conn = connections.read().await?;
+    let (sql, stored, cap) = blocks_query(&tenant.schema, object, keys, columns, max_block);
+    let rows = conn.query(&sql, &[&stored, &cap]).await?;
+    decode(&rows, columns.len())
+}
+
+/// The statement of [`block_candidates`] and its parameters (the keys in
+/// their stored form, the bound). One statement: at most `max_block + 1`
+/// index entries read per key, then the records by id.
+pub(crate) fn blocks_query(
+    schema: &str,
+    object: &ObjectDef,
+    keys: &[String],
+    columns: &[String],
+    max_block: usize,
+) -> (String, Vec<String>, i64) {
     let mut list = vec!["t.id".to_owned(), "t.created_at".to_owned()];
     for c in columns {
         match object.field(c) {
@@ -118,14 +132,21 @@ pub(crate) async fn block_candidates(
          SELECT {} FROM {t} t WHERE t.id IN (SELECT h.record_id FROM hits h JOIN kept USING (key)) \
          ORDER BY t.created_at, t.id",
         list.join(", "),
-        k = keys_table(&tenant.schema, &object.name),
-        t = table(&tenant.schema, &object.name),
+        k = keys_table(schema, &object.name),
+        t = table(schema, &object.name),
     );
-    let rows = conn.query(&sql, &[&stored, &cap]).await?;
+    (sql, stored, cap)
+}
+
+/// Rows of [`blocks_query`] as scanned records.
+pub(crate) fn decode(
+    rows: &[tokio_postgres::Row],
+    columns: usize,
+) -> Result<Vec<Scanned>, StoreError> {
     rows.iter()
         .map(|r| {
             let id: Uuid = r.try_get(0).map_err(db)?;
-            let texts = (0..columns.len())
+            let texts = (0..columns)
                 .map(|i| r.try_get::<_, Option<String>>(i + 2))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(db)?;

@@ -169,6 +169,23 @@ impl Tx for PgTx {
         keys::find(self, object, keys).await
     }
 
+    #[instrument(skip_all, fields(object = %object.name, keys = keys.len()))]
+    async fn find_blocks(
+        &mut self,
+        object: &ObjectDef,
+        keys: &[String],
+        columns: &[String],
+        max_block: usize,
+    ) -> Result<Vec<kasar_application::ports::Scanned>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (sql, stored, cap) =
+            crate::models::blocks_query(&self.tenant.schema, object, keys, columns, max_block);
+        let rows = self.rows(&sql, &[&stored, &cap]).await?;
+        crate::models::decode(&rows, columns.len())
+    }
+
     async fn missing_records(
         &mut self,
         object: &ObjectDef,

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use kasar_domain::fuzzy::detect::{detect as find, FuzzyGroup, Values};
 use kasar_domain::fuzzy::model::Model;
 use kasar_domain::fuzzy::{BlockPlan, Comparison, MISSING, OTHER};
+use kasar_domain::ObjectDef;
 use uuid::Uuid;
 
 use super::command::FieldNames;
@@ -39,11 +40,11 @@ pub struct PairEvidence {
 
 /// The comparisons to run (the object's profile, or those `fields` names)
 /// and their indexes in the full profile.
-fn profile(
-    scope: &Scope<'_>,
+pub(super) fn profile(
+    object: &ObjectDef,
     fields: Option<&FieldNames>,
 ) -> Result<(Vec<Comparison>, Vec<usize>), AppError> {
-    let full = scope.object.profile();
+    let full = object.profile();
     let mut chosen: Vec<(usize, Comparison)> = full.iter().cloned().enumerate().collect();
     if let Some(names) = fields {
         let known: Vec<&str> = full.iter().map(|c| c.name.as_str()).collect();
@@ -59,7 +60,7 @@ fn profile(
     if chosen.is_empty() {
         return Err(AppError::Validation(format!(
             "object '{}' has no comparisons to run (PUT /schema/{}/matching)",
-            scope.object.name, scope.object.name
+            object.name, object.name
         )));
     }
     Ok(chosen.into_iter().map(|(k, c)| (c, k)).unzip())
@@ -75,7 +76,7 @@ pub(super) async fn detect(
     fields: Option<&FieldNames>,
     threshold: f64,
 ) -> Result<(Vec<FoundGroup>, usize, usize), AppError> {
-    let (profile, indexes) = profile(scope, fields)?;
+    let (profile, indexes) = profile(scope.object, fields)?;
     let whole = indexes.len() == scope.object.profile().len();
     let count = services.store.count(scope.tenant, scope.object).await?;
     let stored = model::stored(services, scope.tenant, scope.object)
@@ -140,7 +141,7 @@ pub(super) async fn detect(
 }
 
 /// The newest `scan_limit` records with the plan's columns.
-async fn read_newest(
+pub(super) async fn read_newest(
     services: &Services,
     scope: &Scope<'_>,
     plan: &BlockPlan,

@@ -3,6 +3,7 @@
 mod auto_merge;
 mod command;
 mod detect;
+mod export_pairs;
 mod fuzzy;
 mod match_one;
 mod merge;
@@ -12,9 +13,11 @@ pub use auto_merge::{
     auto_merge, AutoMergeCommand, AutoMergeOutcome, AutoMerged, MasterRule, MAX_AUTO_GROUPS,
 };
 pub use command::{
-    Criteria, DetectCommand, DuplicatesCommand, MergeCommand, DEFAULT_GROUPS, MAX_GROUPS,
+    Criteria, DetectCommand, DetectMode, DuplicatesCommand, MergeCommand, Threshold,
+    DEFAULT_GROUPS, MAX_GROUPS,
 };
 pub use detect::{detect, DetectOutcome, FoundGroup};
+pub use export_pairs::{export_pairs, ExportPairs, ExportedPair, PairExport};
 pub use fuzzy::{Evidence, PairEvidence};
 pub use match_one::{match_record, MatchCommand, Matched, DEFAULT_MATCHES, MAX_MATCHES};
 pub(crate) use merge::MergeUnit;

@@ -7,7 +7,7 @@
 use chrono::Utc;
 use kasar_domain::fuzzy::detect::{estimate_model, model_shape, Values};
 use kasar_domain::fuzzy::model::Model;
-use kasar_domain::fuzzy::{profile_to_json, BlockPlan, Comparison};
+use kasar_domain::fuzzy::{profile_to_json, BlockPlan, Comparison, MISSING, OTHER};
 use kasar_domain::ObjectDef;
 use serde_json::{json, Map, Value as Json};
 
@@ -173,4 +173,18 @@ pub async fn model_weights(
                 .then(|| (name, weights_json(&profile, &stored)))
         })
         .collect())
+}
+
+/// The comparison whose level adds the most weight to a pair (`levels`, one
+/// per comparison of `profile`); none at `other` or `missing` counts.
+pub(crate) fn strongest(profile: &[Comparison], model: &Model, levels: &[&'static str]) -> String {
+    profile
+        .iter()
+        .zip(levels)
+        .enumerate()
+        .filter(|(_, (_, l))| **l != OTHER && **l != MISSING)
+        .filter_map(|(k, (c, l))| Some((c, model.level_weight(k, c.comparator.level_index(l)?))))
+        .max_by(|x, y| x.1.total_cmp(&y.1))
+        .map(|(c, _)| c.name.clone())
+        .unwrap_or_default()
 }

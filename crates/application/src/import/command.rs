@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use crate::duplicates::Criteria;
+use crate::duplicates::{Criteria, DetectMode, Threshold};
 
 /// What an import does with a record that duplicates another.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -71,6 +71,26 @@ pub struct ImportCommand {
     pub on_duplicate: OnDuplicate,
     /// The match criteria; `None`: all of them.
     pub fields: Option<Criteria>,
+    /// `Some(threshold)`: duplicates are found by fuzzy matching (`"match":
+    /// "fuzzy"`), at or above the threshold.
+    pub fuzzy: Option<f64>,
+}
+
+/// The fuzzy threshold of an import's options, or why they do not fit:
+/// `threshold` and `fuzzy` go together, `fields` goes with exact matching.
+pub fn fuzzy_option(
+    mode: Option<DetectMode>,
+    threshold: Option<Threshold>,
+    fields: Option<&Criteria>,
+) -> Result<Option<f64>, &'static str> {
+    match mode {
+        Some(DetectMode::Fuzzy) if fields.is_some() => {
+            Err("fields names exact criteria; fuzzy matching compares the object's match profile")
+        }
+        Some(DetectMode::Fuzzy) => Ok(Some(threshold.map_or(Threshold::DEFAULT, Threshold::get))),
+        _ if threshold.is_some() => Err("threshold goes with \"match\": \"fuzzy\""),
+        _ => Ok(None),
+    }
 }
 
 /// The JSON body of an import.
@@ -82,6 +102,12 @@ pub struct ImportBody {
     pub on_duplicate: OnDuplicate,
     #[serde(default)]
     pub fields: Option<Criteria>,
+    /// `exact` (default) or `fuzzy`.
+    #[serde(default, rename = "match")]
+    pub match_mode: Option<DetectMode>,
+    /// Fuzzy: the score from which a record is a duplicate; default 0.9.
+    #[serde(default)]
+    pub threshold: Option<Threshold>,
 }
 
 #[cfg(test)]

@@ -4,10 +4,11 @@
 
 mod cells;
 mod command;
+mod fuzzy_finder;
 mod outcome;
 mod resolve;
 mod run;
 
-pub use command::{ImportBody, ImportCommand, ImportRecords, OnDuplicate};
+pub use command::{fuzzy_option, ImportBody, ImportCommand, ImportRecords, OnDuplicate};
 pub use outcome::{ImportOutcome, ImportResult, ImportStatus};
 pub use run::import;

@@ -1,7 +1,6 @@
 //! The answer of an import: counts that partition the records, the failures,
 //! and one result per record in request order.
 
-use kasar_domain::duplicates::Criterion;
 use uuid::Uuid;
 
 use crate::error_code::ErrorCode;
@@ -37,9 +36,11 @@ pub struct ImportResult {
     /// The record created or updated.
     pub id: Option<Uuid>,
     /// The record it duplicates, and the first criterion (in criterion
-    /// order) by which it does.
+    /// order) by which it does, or the comparison that weighed most (fuzzy).
     pub duplicate_of: Option<Uuid>,
-    pub match_reason: Option<Criterion>,
+    pub match_reason: Option<String>,
+    /// Fuzzy matching: the match probability of the duplicate.
+    pub score: Option<f64>,
     /// Why it failed.
     pub error: Option<(ErrorCode, String)>,
 }
@@ -53,6 +54,7 @@ impl ImportResult {
             id: None,
             duplicate_of: None,
             match_reason: None,
+            score: None,
             error: Some((code, message.into())),
         }
     }

@@ -33,74 +33,125 @@ pub(crate) struct Decided {
     pub(crate) results: Vec<ImportResult>,
 }
 
-/// The record a key leads to: an existing one, or the n-th create.
+/// The record an input leads to: an existing one, or the n-th create.
 #[derive(Debug, Clone, Copy)]
 enum Target {
     Existing(Uuid),
     New(usize),
 }
 
-/// Decides every input. `existing` maps a key to the oldest existing record
-/// holding it.
+/// What an input duplicates: an existing record, or an earlier input of the
+/// request (by position), with the reason (a criterion or a comparison) and
+/// the score (fuzzy matching).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Found {
+    pub(crate) of: Earlier,
+    pub(crate) reason: String,
+    pub(crate) score: Option<f64>,
+}
+
+/// An existing record or an earlier input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Earlier {
+    Existing(Uuid),
+    Input(usize),
+}
+
+/// How duplicates are found: exact keys or fuzzy scores.
+pub(crate) trait Finder {
+    /// What the input at `pos` duplicates, if anything.
+    fn find(&self, pos: usize, input: &Input) -> Option<Found>;
+    /// The input at `pos` now leads somewhere (created, or a duplicate that
+    /// was skipped or filled in): later inputs may match it.
+    fn register(&mut self, pos: usize, input: &Input);
+}
+
+/// Exact keys: a key of an existing record (`existing`: the oldest holding
+/// it) or of an earlier registered input.
+pub(crate) struct KeyFinder<'a> {
+    pub(crate) existing: &'a HashMap<(Criterion, String), Uuid>,
+    pub(crate) seen: HashMap<(Criterion, String), usize>,
+}
+
+impl Finder for KeyFinder<'_> {
+    fn find(&self, _: usize, input: &Input) -> Option<Found> {
+        input.keys.iter().find_map(|key| {
+            let of = self
+                .existing
+                .get(key)
+                .map(|id| Earlier::Existing(*id))
+                .or_else(|| self.seen.get(key).map(|p| Earlier::Input(*p)))?;
+            Some(Found {
+                of,
+                reason: key.0.as_str().to_owned(),
+                score: None,
+            })
+        })
+    }
+
+    fn register(&mut self, pos: usize, input: &Input) {
+        for key in &input.keys {
+            self.seen.entry(key.clone()).or_insert(pos);
+        }
+    }
+}
+
+/// Decides every input, in order, with `finder` saying what each duplicates.
 pub(crate) fn decide(
     object: &ObjectDef,
     policy: OnDuplicate,
     inputs: Vec<Input>,
-    existing: &HashMap<(Criterion, String), Uuid>,
+    finder: &mut dyn Finder,
 ) -> Decided {
     let mut out = Decided::default();
-    let mut seen: HashMap<(Criterion, String), Target> = HashMap::new();
-    for input in inputs {
-        let found = input.keys.iter().find_map(|key| {
-            existing
-                .get(key)
-                .map(|id| (Target::Existing(*id), key.0))
-                .or_else(|| seen.get(key).map(|t| (*t, key.0)))
+    let mut targets: Vec<Option<Target>> = Vec::with_capacity(inputs.len());
+    for (pos, input) in inputs.into_iter().enumerate() {
+        let found = finder.find(pos, &input).and_then(|f| {
+            let target = match f.of {
+                Earlier::Existing(id) => Target::Existing(id),
+                Earlier::Input(p) => (*targets.get(p)?)?,
+            };
+            Some((target, f))
         });
-        let target_id = |t: Target, creates: &[(usize, Uuid, BTreeMap<String, Value>)]| match t {
-            Target::Existing(id) => Some(id),
-            Target::New(n) => creates.get(n).map(|c| c.1),
-        };
-        let Some((target, reason)) = found else {
-            out.create(&mut seen, input, None, None);
+        let Some((target, found)) = found else {
+            finder.register(pos, &input);
+            targets.push(Some(out.create(input, None)));
             continue;
         };
-        let of = target_id(target, &out.creates);
+        let of = match target {
+            Target::Existing(id) => Some(id),
+            Target::New(n) => out.creates.get(n).map(|c| c.1),
+        };
+        let mut result = result(input.index, ImportStatus::Duplicate, None, of, &found);
         match policy {
             OnDuplicate::Skip => {
-                register(&mut seen, &input.keys, target);
-                out.results.push(result(
-                    input.index,
-                    ImportStatus::Duplicate,
-                    None,
-                    of,
-                    Some(reason),
-                ));
+                finder.register(pos, &input);
+                targets.push(Some(target));
+                out.results.push(result);
             }
-            OnDuplicate::Create => out.create(&mut seen, input, of, Some(reason)),
+            OnDuplicate::Create => {
+                finder.register(pos, &input);
+                targets.push(Some(out.create(input, Some((of, &found)))));
+            }
             OnDuplicate::Error => {
-                let mut failed = ImportResult::failed(
-                    input.index,
+                result.status = ImportStatus::Failed;
+                result.error = Some((
                     ErrorCode::Duplicate,
                     format!(
                         "duplicates record {} by {}",
                         of.map(|id| id.to_string()).unwrap_or_default(),
-                        reason.as_str()
+                        found.reason
                     ),
-                );
-                failed.duplicate_of = of;
-                failed.match_reason = Some(reason);
-                out.results.push(failed);
+                ));
+                targets.push(None);
+                out.results.push(result);
             }
             OnDuplicate::Update => {
-                register(&mut seen, &input.keys, target);
-                out.results.push(result(
-                    input.index,
-                    ImportStatus::Updated,
-                    of,
-                    of,
-                    Some(reason),
-                ));
+                finder.register(pos, &input);
+                targets.push(Some(target));
+                result.status = ImportStatus::Updated;
+                result.id = of;
+                out.results.push(result);
                 match target {
                     Target::New(n) => {
                         if let Some(create) = out.creates.get_mut(n) {
@@ -116,36 +167,25 @@ pub(crate) fn decide(
 }
 
 impl Decided {
-    /// Creates `input` (a duplicate of `of` by `reason`, if it is one); its
-    /// keys lead to the new record unless an earlier record holds them.
-    fn create(
-        &mut self,
-        seen: &mut HashMap<(Criterion, String), Target>,
-        input: Input,
-        of: Option<Uuid>,
-        reason: Option<Criterion>,
-    ) {
+    /// Creates `input` (a duplicate of `of` as `found` says, if it is one).
+    fn create(&mut self, input: Input, duplicate: Option<(Option<Uuid>, &Found)>) -> Target {
         let id = Uuid::now_v7();
-        register(seen, &input.keys, Target::New(self.creates.len()));
-        self.results.push(result(
-            input.index,
-            ImportStatus::Created,
-            Some(id),
-            of,
-            reason,
-        ));
+        let mut r = match duplicate {
+            Some((of, found)) => result(input.index, ImportStatus::Created, Some(id), of, found),
+            None => ImportResult {
+                index: input.index,
+                status: ImportStatus::Created,
+                id: Some(id),
+                duplicate_of: None,
+                match_reason: None,
+                score: None,
+                error: None,
+            },
+        };
+        r.id = Some(id);
+        self.results.push(r);
         self.creates.push((input.index, id, input.values));
-    }
-}
-
-/// Keys lead to the first record that held them.
-fn register(
-    seen: &mut HashMap<(Criterion, String), Target>,
-    keys: &[(Criterion, String)],
-    t: Target,
-) {
-    for key in keys {
-        seen.entry(key.clone()).or_insert(t);
+        Target::New(self.creates.len() - 1)
     }
 }
 
@@ -154,14 +194,15 @@ fn result(
     status: ImportStatus,
     id: Option<Uuid>,
     duplicate_of: Option<Uuid>,
-    match_reason: Option<Criterion>,
+    found: &Found,
 ) -> ImportResult {
     ImportResult {
         index,
         status,
         id,
         duplicate_of,
-        match_reason,
+        match_reason: Some(found.reason.clone()),
+        score: found.score,
         error: None,
     }
 }
@@ -234,7 +275,14 @@ mod tests {
                 input(3, "c@x", None),
             ]
         };
-        let skip = decide(&contacts(), OnDuplicate::Skip, inputs(), &existing);
+        let run = |policy| {
+            let mut finder = KeyFinder {
+                existing: &existing,
+                seen: HashMap::new(),
+            };
+            decide(&contacts(), policy, inputs(), &mut finder)
+        };
+        let skip = run(OnDuplicate::Skip);
         let statuses: Vec<_> = skip.results.iter().map(|r| r.status).collect();
         assert_eq!(
             statuses,
@@ -247,21 +295,21 @@ mod tests {
         );
         assert_eq!(skip.results[1].duplicate_of, skip.results[0].id);
         assert_eq!(skip.results[2].duplicate_of, Some(old));
-        assert_eq!(skip.results[2].match_reason, Some(Criterion::Phone));
+        assert_eq!(skip.results[2].match_reason.as_deref(), Some("phone"));
         assert_eq!(skip.creates.len(), 2);
 
-        let create = decide(&contacts(), OnDuplicate::Create, inputs(), &existing);
+        let create = run(OnDuplicate::Create);
         assert_eq!(create.creates.len(), 4);
         assert_eq!(create.results[1].duplicate_of, create.results[0].id);
 
-        let error = decide(&contacts(), OnDuplicate::Error, inputs(), &existing);
+        let error = run(OnDuplicate::Error);
         assert_eq!(
             error.results[1].error.as_ref().unwrap().0,
             ErrorCode::Duplicate
         );
         assert_eq!(error.creates.len(), 2);
 
-        let update = decide(&contacts(), OnDuplicate::Update, inputs(), &existing);
+        let update = run(OnDuplicate::Update);
         assert_eq!(update.fills.len(), 1, "the existing record is filled");
         assert_eq!(update.fills[0].1, old);
         assert_eq!(

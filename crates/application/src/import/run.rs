@@ -7,14 +7,18 @@ use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use kasar_domain::duplicates::{stored_key, Criterion, MatchPlan, PhoneRegion};
+use kasar_domain::fuzzy::blocking::MAX_BLOCK;
+use kasar_domain::fuzzy::model::Model;
+use kasar_domain::fuzzy::BlockPlan;
 use kasar_domain::{Catalog, ObjectDef, Value};
 use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
 use super::cells::{row_to_fields, IGNORED};
 use super::command::{ImportCommand, ImportRecords, OnDuplicate};
+use super::fuzzy_finder::FuzzyFinder;
 use super::outcome::{ImportOutcome, ImportResult};
-use super::resolve::{decide, fill_blanks, Input};
+use super::resolve::{decide, fill_blanks, Input, KeyFinder};
 use crate::authorize::{Authorized, Import};
 use crate::command::RecordFields;
 use crate::duplicates::Criteria;
@@ -48,11 +52,21 @@ pub async fn import(
         &plan,
         services.limits.phone_region,
     );
+    let fuzzy = match command.fuzzy {
+        Some(threshold) => Some(FuzzyCheck {
+            plan: BlockPlan::new(&object),
+            model: crate::duplicates::model::for_lookup(services, &tenant, &object).await?,
+            region: services.limits.phone_region,
+            threshold,
+        }),
+        None => None,
+    };
     let unit = Apply {
         catalog: &catalog,
         object: &object,
         policy: command.on_duplicate,
         inputs: &inputs,
+        fuzzy: fuzzy.as_ref(),
     };
     results.extend(services.in_transaction(&tenant, &unit).await?);
     Ok(ImportOutcome::of(results))
@@ -127,6 +141,15 @@ struct Apply<'a> {
     object: &'a ObjectDef,
     policy: OnDuplicate,
     inputs: &'a [Input],
+    fuzzy: Option<&'a FuzzyCheck>,
+}
+
+/// What a fuzzy duplicate check needs.
+struct FuzzyCheck {
+    plan: BlockPlan,
+    model: Model,
+    region: PhoneRegion,
+    threshold: f64,
 }
 
 #[async_trait]
@@ -149,15 +172,32 @@ impl Unit for Apply<'_> {
                 None => inputs.push(input.clone()),
             }
         }
-        let mut keys: Vec<(Criterion, String)> =
-            inputs.iter().flat_map(|i| i.keys.iter().cloned()).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let mut existing: HashMap<(Criterion, String), Uuid> = HashMap::new();
-        for m in tx.find_keys(self.object, &keys).await? {
-            existing.entry((m.criterion, m.key)).or_insert(m.id);
-        }
-        let mut decided = decide(self.object, self.policy, inputs, &existing);
+        let mut decided = match self.fuzzy {
+            Some(check) => {
+                let keys = FuzzyFinder::keys_of(&check.plan, check.region, &inputs);
+                let columns = check.plan.columns();
+                let found = tx
+                    .find_blocks(self.object, &keys, columns, MAX_BLOCK)
+                    .await?;
+                let mut finder = FuzzyFinder::new(
+                    check.plan.clone(),
+                    check.model.clone(),
+                    check.region,
+                    check.threshold,
+                    &inputs,
+                    found,
+                );
+                decide(self.object, self.policy, inputs, &mut finder)
+            }
+            None => {
+                let existing = self.existing(tx, &inputs).await?;
+                let mut finder = KeyFinder {
+                    existing: &existing,
+                    seen: HashMap::new(),
+                };
+                decide(self.object, self.policy, inputs, &mut finder)
+            }
+        };
         let gone = self.fill(tx, &decided.fills).await?;
         for r in &mut decided.results {
             if r.id.is_some_and(|id| gone.contains(&id)) && r.error.is_none() {
@@ -180,6 +220,23 @@ impl Unit for Apply<'_> {
 }
 
 impl Apply<'_> {
+    /// The oldest existing record holding each key of `inputs`.
+    async fn existing(
+        &self,
+        tx: &mut dyn Tx,
+        inputs: &[Input],
+    ) -> Result<HashMap<(Criterion, String), Uuid>, AppError> {
+        let mut keys: Vec<(Criterion, String)> =
+            inputs.iter().flat_map(|i| i.keys.iter().cloned()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut existing: HashMap<(Criterion, String), Uuid> = HashMap::new();
+        for m in tx.find_keys(self.object, &keys).await? {
+            existing.entry((m.criterion, m.key)).or_insert(m.id);
+        }
+        Ok(existing)
+    }
+
     /// Fills existing records from their duplicates (locked in id order, one
     /// set-based update); returns the ids of records that no longer exist.
     async fn fill(

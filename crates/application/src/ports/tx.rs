@@ -42,6 +42,17 @@ pub trait Tx: Send {
         keys: &[(Criterion, String)],
     ) -> Result<Vec<KeyMatch>, StoreError>;
 
+    /// The records of `object` holding one of the blocking `keys` in the key
+    /// index, `columns` as text; a key more than `max_block` records hold is
+    /// ignored.
+    async fn find_blocks(
+        &mut self,
+        object: &ObjectDef,
+        keys: &[String],
+        columns: &[String],
+        max_block: usize,
+    ) -> Result<Vec<crate::ports::Scanned>, StoreError>;
+
     /// Which of `ids` are not records of `object`.
     async fn missing_records(
         &mut self,

@@ -16,6 +16,7 @@ mod level;
 pub mod model;
 mod names;
 mod nicknames;
+pub mod pairs;
 mod phone;
 mod profile;
 mod rng;

@@ -21,6 +21,13 @@ pub struct ImportRequest {
     /// The match criteria, as detect's `fields` (default all).
     #[schema(schema_with = criteria)]
     pub fields: Option<Vec<String>>,
+    /// `exact` (default) or `fuzzy`: duplicates found by the match profile's
+    /// scores, as `POST /records/{object}/match` finds them.
+    #[serde(rename = "match")]
+    pub match_mode: Option<String>,
+    /// With `"match": "fuzzy"`: the score from which a record is a
+    /// duplicate, in (0, 1]; default 0.9.
+    pub threshold: Option<f64>,
 }
 
 fn any_items() -> ArrayBuilder {
@@ -50,6 +57,13 @@ pub struct ImportParams {
     pub on_duplicate: Option<String>,
     /// Criteria joined by commas, e.g. `email,phone` (CSV bodies only).
     pub fields: Option<String>,
+    /// `exact` (default) or `fuzzy`: duplicates found by the match profile's
+    /// scores, as `POST /records/{object}/match` finds them (CSV bodies only).
+    #[param(rename = "match")]
+    pub match_mode: Option<String>,
+    /// With `match=fuzzy`: the score from which a record is a duplicate, in
+    /// (0, 1]; default 0.9 (CSV bodies only).
+    pub threshold: Option<f64>,
 }
 
 /// One record's result, at its index in the request.
@@ -62,8 +76,12 @@ pub struct ImportResultBody {
     pub id: Option<Uuid>,
     /// The record it duplicates.
     pub duplicate_of: Option<Uuid>,
-    /// The first criterion by which it does.
-    pub match_reason: Option<&'static str>,
+    /// The first criterion by which it does (fuzzy: the comparison that
+    /// weighed most).
+    pub match_reason: Option<String>,
+    /// Fuzzy matching: the duplicate's match probability.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
 }
 
 /// A failed record.
@@ -108,9 +126,8 @@ impl ImportResponse {
             status: r.status.as_str(),
             id: r.id,
             duplicate_of: r.duplicate_of,
-            match_reason: r
-                .match_reason
-                .map(kasar_domain::duplicates::Criterion::as_str),
+            match_reason: r.match_reason.clone(),
+            score: r.score,
         };
         Self {
             object_name,

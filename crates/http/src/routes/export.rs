@@ -164,7 +164,7 @@ fn json_body(exported: Exported) -> Body {
 
 /// An error in the middle of a stream: the status is sent already, so the
 /// response is cut short (and the cause logged).
-fn failed(e: impl std::fmt::Display) -> actix_web::Error {
+pub(crate) fn failed(e: impl std::fmt::Display) -> actix_web::Error {
     tracing::error!(error = %e, "export failed midway");
     actix_web::error::ErrorInternalServerError("export failed")
 }

@@ -4,7 +4,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use kasar_application::authorize::Import;
 use kasar_application::duplicates::Criteria;
-use kasar_application::import::{ImportBody, ImportCommand, ImportRecords, OnDuplicate};
+use kasar_application::duplicates::{DetectMode, Threshold};
+use kasar_application::import::{
+    fuzzy_option, ImportBody, ImportCommand, ImportRecords, OnDuplicate,
+};
 use kasar_application::ErrorCode;
 use kasar_domain::duplicates::Criterion;
 
@@ -40,22 +43,26 @@ pub async fn import(
                 ));
             }
             let body: ImportBody = parse_json(&raw_body(&req, payload, state.body_limit).await?)?;
+            let fuzzy = fuzzy_option(body.match_mode, body.threshold, body.fields.as_ref())
+                .map_err(ApiError::validation)?;
             ImportCommand {
                 object: object.clone(),
                 records: ImportRecords::Json(body.records),
                 on_duplicate: body.on_duplicate,
                 fields: body.fields,
+                fuzzy,
             }
         }
         Some("text/csv") => {
-            let (on_duplicate, fields) = csv_options(query.into_inner())?;
+            let options = csv_options(query.into_inner())?;
             let body = raw_body(&req, payload, state.body_limit).await?;
             let (header, rows) = parse_csv(&body)?;
             ImportCommand {
                 object: object.clone(),
                 records: ImportRecords::Csv { header, rows },
-                on_duplicate,
-                fields,
+                on_duplicate: options.on_duplicate,
+                fields: options.fields,
+                fuzzy: options.fuzzy,
             }
         }
         _ => {
@@ -70,11 +77,38 @@ pub async fn import(
     Ok(HttpResponse::Ok().json(ImportResponse::new(object, &out)))
 }
 
+/// The options of a CSV import.
+#[derive(Debug)]
+struct CsvOptions {
+    on_duplicate: OnDuplicate,
+    fields: Option<Criteria>,
+    fuzzy: Option<f64>,
+}
+
 /// The options of a CSV import, from the query.
-fn csv_options(pairs: Vec<(String, String)>) -> Result<(OnDuplicate, Option<Criteria>), ApiError> {
+fn csv_options(pairs: Vec<(String, String)>) -> Result<CsvOptions, ApiError> {
     let (mut on_duplicate, mut fields) = (OnDuplicate::default(), None);
+    let (mut mode, mut threshold) = (None, None);
     for (name, value) in pairs {
         match name.as_str() {
+            "match" => {
+                mode = Some(match value.as_str() {
+                    "exact" => DetectMode::Exact,
+                    "fuzzy" => DetectMode::Fuzzy,
+                    _ => return Err(ApiError::validation("match is exact or fuzzy")),
+                })
+            }
+            "threshold" => {
+                threshold = Some(
+                    value
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(Threshold::new)
+                        .ok_or_else(|| {
+                            ApiError::validation("threshold must be a number in (0, 1]")
+                        })?,
+                )
+            }
             "on_duplicate" => {
                 on_duplicate = OnDuplicate::parse(&value).ok_or_else(|| {
                     ApiError::validation("on_duplicate is skip, create, update or error")
@@ -96,13 +130,18 @@ fn csv_options(pairs: Vec<(String, String)>) -> Result<(OnDuplicate, Option<Crit
             }
             other => {
                 return Err(ApiError::validation(format!(
-                    "unknown query parameter '{}' (on_duplicate, fields)",
+                    "unknown query parameter '{}' (on_duplicate, fields, match, threshold)",
                     kasar_domain::id::shorten(other)
                 )))
             }
         }
     }
-    Ok((on_duplicate, fields))
+    let fuzzy = fuzzy_option(mode, threshold, fields.as_ref()).map_err(ApiError::validation)?;
+    Ok(CsvOptions {
+        on_duplicate,
+        fields,
+        fuzzy,
+    })
 }
 
 /// The header and rows of an RFC 4180 body (a leading byte-order mark is
@@ -164,16 +203,25 @@ mod tests {
                 .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
                 .collect::<Vec<_>>()
         };
-        let (policy, fields) = csv_options(pairs(&[
+        let options = csv_options(pairs(&[
             ("on_duplicate", "update"),
             ("fields", "email,phone"),
         ]))
         .unwrap();
-        assert_eq!(policy, OnDuplicate::Update);
+        assert_eq!(options.on_duplicate, OnDuplicate::Update);
         assert_eq!(
-            fields.unwrap().as_slice(),
+            options.fields.unwrap().as_slice(),
             [Criterion::Email, Criterion::Phone]
         );
+        assert_eq!(options.fuzzy, None);
+        let fuzzy = csv_options(pairs(&[("match", "fuzzy"), ("threshold", "0.8")])).unwrap();
+        assert_eq!(fuzzy.fuzzy, Some(0.8));
+        let fuzzy = csv_options(pairs(&[("match", "fuzzy")])).unwrap();
+        assert_eq!(fuzzy.fuzzy, Some(0.9));
+        assert!(csv_options(pairs(&[("threshold", "0.8")])).is_err());
+        assert!(csv_options(pairs(&[("match", "fuzzy"), ("fields", "email")])).is_err());
+        assert!(csv_options(pairs(&[("match", "fuzzy"), ("threshold", "0")])).is_err());
+        assert!(csv_options(pairs(&[("match", "loose")])).is_err());
         assert!(csv_options(pairs(&[("on_duplicate", "merge")])).is_err());
         assert!(csv_options(pairs(&[("fields", "mail")])).is_err());
         assert!(csv_options(pairs(&[("limit", "1")])).is_err());

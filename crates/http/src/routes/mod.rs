@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod dismissals;
 pub mod duplicates;
 pub mod export;
+pub mod export_pairs;
 pub mod fallback;
 pub mod health;
 pub mod import;

@@ -59,6 +59,7 @@ use crate::state::HttpState;
         routes::records::list::search,
         routes::records::matching::match_record,
         routes::export::export,
+        routes::export_pairs::export_pairs,
         routes::batch::create,
         routes::batch::update,
         routes::batch::upsert,
@@ -353,7 +354,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(secured, 28);
+        assert_eq!(secured, 29);
         assert!(paths["/api/v1/records/{object}/{id}"]["put"].is_object());
         assert_eq!(
             doc["components"]["schemas"]["ObjectName"]["enum"],

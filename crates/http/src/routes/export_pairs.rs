@@ -1,0 +1,215 @@
+//! `GET /api/v1/export/duplicates/{object}`: every pair detect would score at
+//! or above the threshold, each once, streamed as CSV or a JSON array while
+//! the pairs are produced (admins only).
+
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::web::Bytes;
+use actix_web::{web, HttpResponse};
+use futures_util::{stream, StreamExt};
+use kasar_application::authorize::Export;
+use kasar_application::duplicates::{ExportPairs, ExportedPair, PairExport};
+use serde_json::{json, Map, Value as Json};
+
+use super::export::failed;
+use crate::auth::Auth;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::HttpState;
+
+/// Pairs written per chunk of the response.
+const CHUNK: usize = 5_000;
+
+/// The query parameters of the pairs export.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the query; the handler reads it as pairs
+pub struct PairsParams {
+    /// `exact` (default: pairs sharing a key, score 1) or `fuzzy`.
+    mode: Option<String>,
+    /// Fuzzy: the score from which a pair is exported, in (0, 1]; default 0.9.
+    threshold: Option<f64>,
+    /// Comma-separated criteria (exact) or comparisons (fuzzy); default all.
+    fields: Option<String>,
+    /// Newest records to read; default the configured scan limit.
+    scan_limit: Option<u32>,
+    /// Also export pairs inside a dismissed set.
+    include_dismissed: Option<bool>,
+    /// `csv` (default) or `json`.
+    format: Option<String>,
+}
+
+/// Every pair, as CSV (`record_id_a,record_id_b,score,match_reason`, then one
+/// column per comparison with its level) or a JSON array.
+#[utoipa::path(get, path = "/api/v1/export/duplicates/{object}", tag = "duplicates", operation_id = "export_duplicate_pairs", security(("bearer" = [])),
+    params(("object" = crate::dto::common::ObjectName, Path, description = "Object name"), PairsParams),
+    responses(
+        (status = 200, description = "The pairs: CSV, or a JSON array of {record_ids, score, match_reason, levels}",
+            content((String = "text/csv"), (Vec<Object> = "application/json"))),
+        (status = 400, body = ErrorBody),
+    ))]
+pub async fn export_pairs(
+    state: web::Data<HttpState>,
+    caller: Auth,
+    path: web::Path<String>,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, ApiError> {
+    let auth = caller.may::<Export>()?;
+    let (mut command, csv) = parse(query.into_inner())?;
+    command.object = path.into_inner();
+    let export = state.service.export_pairs(&auth, command).await?;
+    let name = format!(
+        "{}-duplicates.{}",
+        export.object.name,
+        if csv { "csv" } else { "json" }
+    );
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(name)],
+    };
+    let content_type = if csv {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/json"
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(disposition)
+        .streaming(body(export, csv)))
+}
+
+/// The command and whether the format is CSV, from the query.
+fn parse(pairs: Vec<(String, String)>) -> Result<(ExportPairs, bool), ApiError> {
+    let mut body = Map::new();
+    let mut csv = true;
+    for (key, value) in pairs {
+        let v = match key.as_str() {
+            "format" => {
+                csv = match value.as_str() {
+                    "csv" => true,
+                    "json" => false,
+                    _ => return Err(ApiError::validation("format is csv or json")),
+                };
+                continue;
+            }
+            "mode" => Json::String(value),
+            "threshold" => value
+                .parse::<f64>()
+                .ok()
+                .filter(|t| t.is_finite())
+                .map(Json::from)
+                .ok_or_else(|| ApiError::validation("threshold must be a number in (0, 1]"))?,
+            "scan_limit" => value
+                .parse::<u64>()
+                .map(Json::from)
+                .map_err(|_| ApiError::validation("scan_limit must be a positive integer"))?,
+            "include_dismissed" => match value.as_str() {
+                "true" => Json::Bool(true),
+                "false" => Json::Bool(false),
+                _ => return Err(ApiError::validation("include_dismissed is true or false")),
+            },
+            "fields" => Json::from(value.split(',').map(str::trim).collect::<Vec<_>>()),
+            other => {
+                return Err(ApiError::validation(format!(
+                    "unknown parameter '{}' (mode, threshold, fields, scan_limit, include_dismissed, format)",
+                    kasar_domain::id::shorten(other)
+                )))
+            }
+        };
+        body.insert(key, v);
+    }
+    let command = serde_json::from_value(Json::Object(body))
+        .map_err(|e| ApiError::validation(e.to_string()))?;
+    Ok((command, csv))
+}
+
+type Body = stream::LocalBoxStream<'static, Result<Bytes, actix_web::Error>>;
+
+/// The response: the header (CSV) or `[`, then chunks of pairs produced on
+/// the blocking pool (comparing is CPU work), then `]` (JSON).
+fn body(export: PairExport, csv: bool) -> Body {
+    let PairExport {
+        comparisons, pairs, ..
+    } = export;
+    let head = if csv {
+        let mut h = vec!["record_id_a", "record_id_b", "score", "match_reason"];
+        h.extend(comparisons.iter().map(String::as_str));
+        csv_line(&h)
+    } else {
+        b"[".to_vec()
+    };
+    let state = Some((pairs, comparisons, true));
+    let chunks = stream::unfold(state, move |state| async move {
+        let (mut pairs, comparisons, first) = state?;
+        let made = web::block(move || {
+            let mut out = Vec::new();
+            let mut lines = csv_writer();
+            let mut n = 0;
+            for p in pairs.by_ref().take(CHUNK) {
+                if csv {
+                    csv_pair(&mut lines, &p);
+                } else {
+                    json_pair(&mut out, &p, &comparisons, first && n == 0);
+                }
+                n += 1;
+            }
+            if csv {
+                out = lines.into_inner().unwrap_or_default();
+            }
+            (pairs, comparisons, out, n)
+        })
+        .await;
+        match made {
+            Ok((pairs, comparisons, out, n)) if n > 0 => Some((
+                Ok(Bytes::from(out)),
+                Some((pairs, comparisons, false)).filter(|_| n == CHUNK),
+            )),
+            Ok(_) => None,
+            Err(e) => Some((Err(failed(e)), None)),
+        }
+    });
+    let tail: &'static [u8] = if csv { b"" } else { b"]" };
+    stream::once(async move { Ok(Bytes::from(head)) })
+        .chain(chunks)
+        .chain(stream::once(async move { Ok(Bytes::from_static(tail)) }))
+        .boxed_local()
+}
+
+fn csv_pair(lines: &mut csv::Writer<Vec<u8>>, p: &ExportedPair) {
+    let [a, b] = p.record_ids;
+    let (a, b, score) = (a.to_string(), b.to_string(), p.score.to_string());
+    let mut cells = vec![
+        a.as_str(),
+        b.as_str(),
+        score.as_str(),
+        p.match_reason.as_str(),
+    ];
+    cells.extend(p.levels.iter().copied());
+    // Writing to memory cannot fail.
+    let _ = lines.write_record(&cells);
+}
+
+fn json_pair(out: &mut Vec<u8>, p: &ExportedPair, comparisons: &[String], first: bool) {
+    let [a, b] = p.record_ids;
+    if !first {
+        out.push(b',');
+    }
+    let levels: Map<String, Json> = comparisons
+        .iter()
+        .zip(&p.levels)
+        .map(|(c, l)| (c.clone(), Json::from(*l)))
+        .collect();
+    let item = json!({"record_ids": [a, b], "score": p.score, "match_reason": p.match_reason, "levels": levels});
+    out.extend(item.to_string().into_bytes());
+}
+
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+/// One RFC 4180 line (CRLF), fields quoted when they need it.
+fn csv_line(cells: &[&str]) -> Vec<u8> {
+    let mut writer = csv_writer();
+    let _ = writer.write_record(cells);
+    writer.into_inner().unwrap_or_default()
+}
