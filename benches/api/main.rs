@@ -9,6 +9,7 @@
 mod batch;
 mod bulk;
 mod detect;
+mod fuzzy;
 mod import;
 mod load;
 mod merge;
@@ -30,7 +31,7 @@ async fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     // KASAR_BENCH_ONLY: a comma list of groups (detect, merge, bulk, batch,
-    // import, load, select, schema); all of them by default.
+    // import, load, select, schema, fuzzy); all of them by default.
     let only = std::env::var("KASAR_BENCH_ONLY").unwrap_or_default();
     let runs = |group: &str| only.is_empty() || only.split(',').any(|g| g.trim() == group);
     let mut report = Report::default();
@@ -58,6 +59,9 @@ async fn main() {
     }
     if runs("schema") {
         schema::run(&bench, &mut report).await;
+    }
+    if runs("fuzzy") {
+        fuzzy::run(&bench, &mut report).await;
     }
     report.print();
 }

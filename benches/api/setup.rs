@@ -132,17 +132,26 @@ impl Bench {
         path: &str,
         body: Option<&Json>,
     ) -> (u16, Json) {
-        let req = self
-            .http
-            .request(
-                method.parse().expect("method"),
-                format!("{}{path}", self.address),
-            )
-            .insert_header(("Authorization", format!("Bearer {token}")));
-        let resp = match body {
-            Some(b) => req.send_json(b).await,
-            None => req.send().await,
-        };
+        // Once more on a connection error: a kept-alive connection the server
+        // closed while a long step ran (Splink) fails on reuse.
+        let mut resp = Err(());
+        for _ in 0..2 {
+            let req = self
+                .http
+                .request(
+                    method.parse().expect("method"),
+                    format!("{}{path}", self.address),
+                )
+                .insert_header(("Authorization", format!("Bearer {token}")));
+            resp = match body {
+                Some(b) => req.send_json(b).await,
+                None => req.send().await,
+            }
+            .map_err(|_| ());
+            if resp.is_ok() {
+                break;
+            }
+        }
         let Ok(mut resp) = resp else {
             return (0, Json::Null);
         };
@@ -173,6 +182,12 @@ impl Bench {
             .and_then(|l| l.split_whitespace().nth(1))
             .and_then(|n| n.parse::<f64>().ok())
             .unwrap_or(0.0)
+    }
+
+    /// Starts the server's peak resident memory over from its current size
+    /// (Linux: `5` into `/proc/<pid>/clear_refs`).
+    pub(crate) fn reset_peak(&self) {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.server.id()), "5");
     }
 
     /// The server's peak resident memory (VmHWM), in MiB.

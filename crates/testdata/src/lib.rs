@@ -48,7 +48,7 @@ pub fn contacts(spec: Spec) -> Vec<Labeled> {
                     .collect::<String>()
                     .to_lowercase()
             };
-            let email = format!("{}.{}{}@{domain}", ascii(&first), ascii(&last), entity % 97);
+            let email = format!("{}.{}{entity}@{domain}", ascii(&first), ascii(&last));
             json!({
                 "first_name": first,
                 "last_name": last,
@@ -67,7 +67,7 @@ pub fn companies(spec: Spec) -> Vec<Labeled> {
     generate(
         spec,
         |rng, entity| {
-            let name = vocabulary::company_name(rng, entity);
+            let name = vocabulary::company_name(entity);
             let domain = format!("{}.com", name.to_lowercase().replace(' ', ""));
             json!({
                 "name": format!("{name}{}", vocabulary::legal_suffix(rng)),
@@ -269,7 +269,7 @@ mod quality_tests {
 
     use super::*;
     use kasar_domain::duplicates::PhoneRegion;
-    use kasar_domain::fuzzy::detect::detect;
+    use kasar_domain::fuzzy::detect::{detect, prepare};
     use kasar_domain::fuzzy::{comparison, Comparator};
 
     #[test]
@@ -298,7 +298,11 @@ mod quality_tests {
                     .collect()
             })
             .collect();
-        let found = detect(&profile, &values, PhoneRegion::default(), 0.9, 1, None);
+        let prepared: Vec<_> = values
+            .iter()
+            .map(|v| prepare(&profile, v, PhoneRegion::default()))
+            .collect();
+        let found = detect(&profile, &prepared, 0.9, 1, None);
         let truth = true_pairs(&records);
         let mut predicted = std::collections::HashSet::new();
         for g in &found.groups {

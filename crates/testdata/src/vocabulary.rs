@@ -257,18 +257,20 @@ pub(crate) fn phone(rng: &mut Rng) -> String {
     }
 }
 
-pub(crate) fn company_name(rng: &mut Rng, entity: u64) -> String {
-    let a = rng.pick(WORDS).copied().unwrap_or("Acme");
-    let b = rng.pick(KINDS).copied().unwrap_or("Labs");
-    // Entities beyond the word pairs get a number: names stay distinct.
-    format!(
-        "{a} {b}{}",
-        if entity > 400 {
-            format!(" {}", entity % 997)
-        } else {
-            String::new()
-        }
-    )
+/// A company name that no other entity has: the word pair follows from the
+/// entity number (every pair once), and entities beyond the word pairs get
+/// a number as well.
+pub(crate) fn company_name(entity: u64) -> String {
+    let (w, k) = (WORDS.len() as u64, KINDS.len() as u64);
+    let at = entity % (w * k);
+    let a = WORDS.get((at % w) as usize).copied().unwrap_or("Acme");
+    let b = KINDS.get((at / w) as usize).copied().unwrap_or("Labs");
+    let round = entity / (w * k);
+    if round == 0 {
+        format!("{a} {b}")
+    } else {
+        format!("{a} {b} {round}")
+    }
 }
 
 pub(crate) fn legal_suffix(rng: &mut Rng) -> String {

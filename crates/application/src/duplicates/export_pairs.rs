@@ -5,10 +5,9 @@
 //! grows with the records, never with the pairs.
 
 use kasar_domain::duplicates::{Criterion, MatchPlan};
-use kasar_domain::fuzzy::blocking::MAX_BLOCK;
-use kasar_domain::fuzzy::detect::score_pair;
+use kasar_domain::fuzzy::detect::{candidate_walk, score_prepared};
 use kasar_domain::fuzzy::pairs::PairWalk;
-use kasar_domain::fuzzy::{record_keys, BlockPlan, MISSING, OTHER};
+use kasar_domain::fuzzy::{BlockPlan, MISSING, OTHER};
 use kasar_domain::ObjectDef;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -205,19 +204,20 @@ async fn fuzzy_pairs(
         .await?
         .select(&indexes);
     let plan = BlockPlan::of(profile);
-    let rows = fuzzy::read_newest(services, scope, &plan).await?;
-    let region = services.limits.phone_region;
-    let keys: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| record_keys(plan.profile(), &plan.values(&r.texts), region))
-        .collect();
-    let walk = PairWalk::new(&keys, Some(MAX_BLOCK));
+    let (rows, prepared) = model::read_prepared(
+        services,
+        scope.tenant,
+        scope.object,
+        &plan,
+        scope.scan_limit,
+    )
+    .await?;
+    let walk = candidate_walk(&prepared);
     let names = plan.profile().iter().map(|c| c.name.clone()).collect();
     let pairs = walk.filter_map(move |(a, b)| {
-        let row = |i: u32| rows.get(i as usize);
-        let (ra, rb): (&Scanned, &Scanned) = (row(a)?, row(b)?);
-        let (va, vb) = (plan.values(&ra.texts), plan.values(&rb.texts));
-        let (score, levels) = score_pair(plan.profile(), &model, &va, &vb, region);
+        let (pa, pb) = (prepared.get(a as usize)?, prepared.get(b as usize)?);
+        let (score, levels) = score_prepared(plan.profile(), &model, pa, pb);
+        let (ra, rb): (&Scanned, &Scanned) = (rows.get(a as usize)?, rows.get(b as usize)?);
         (score >= threshold).then(|| ExportedPair {
             record_ids: [ra.id, rb.id],
             score,

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use kasar_domain::fuzzy::detect::{detect as find, FuzzyGroup, Values};
+use kasar_domain::fuzzy::detect::{detect as find, FuzzyGroup};
 use kasar_domain::fuzzy::model::Model;
 use kasar_domain::fuzzy::{BlockPlan, Comparison, MISSING, OTHER};
 use kasar_domain::ObjectDef;
@@ -93,21 +93,17 @@ pub(super) async fn detect(
         ),
     };
     let plan = BlockPlan::of(profile);
-    let rows = if one_pass {
-        model::read_all(services, scope.tenant, scope.object, &plan).await?
-    } else {
-        read_newest(services, scope, &plan).await?
-    };
-    let values: Vec<Values> = rows.iter().map(|r| plan.values(&r.texts)).collect();
-    let region = services.limits.phone_region;
+    let limit = if one_pass { u32::MAX } else { scope.scan_limit };
+    let (rows, prepared) =
+        model::read_prepared(services, scope.tenant, scope.object, &plan, limit).await?;
     let found = find(
         plan.profile(),
-        &values,
-        region,
+        &prepared,
         threshold,
         model::SEED,
         model.as_ref(),
     );
+    drop(prepared);
     if model.is_none() {
         model::save(
             services,
@@ -138,32 +134,6 @@ pub(super) async fn detect(
         total,
         rows.len(),
     ))
-}
-
-/// The newest `scan_limit` records with the plan's columns.
-pub(super) async fn read_newest(
-    services: &Services,
-    scope: &Scope<'_>,
-    plan: &BlockPlan,
-) -> Result<Vec<Scanned>, AppError> {
-    let mut rows: Vec<Scanned> = Vec::new();
-    services
-        .store
-        .scan(
-            scope.tenant,
-            scope.object,
-            plan.columns(),
-            scope.scan_limit,
-            &mut |id, created_at, texts| {
-                rows.push(Scanned {
-                    id,
-                    created_at,
-                    texts: texts.iter().map(|t| t.map(str::to_owned)).collect(),
-                });
-            },
-        )
-        .await?;
-    Ok(rows)
 }
 
 fn sorted(ids: &[Uuid]) -> Vec<Uuid> {

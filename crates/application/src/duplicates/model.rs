@@ -5,7 +5,7 @@
 //! is seeded and the scan reads records in a fixed order.
 
 use chrono::Utc;
-use kasar_domain::fuzzy::detect::{estimate_model, model_shape, Values};
+use kasar_domain::fuzzy::detect::{estimate_model, model_shape, prepare, Prepared};
 use kasar_domain::fuzzy::model::Model;
 use kasar_domain::fuzzy::{profile_to_json, BlockPlan, Comparison, MISSING, OTHER};
 use kasar_domain::ObjectDef;
@@ -43,31 +43,36 @@ pub(crate) async fn stored(
         .map(|(_, m)| m))
 }
 
-/// Reads every record of `object` with `plan`'s columns, newest first.
-pub(crate) async fn read_all(
+/// Reads the newest `limit` records of `object`, each prepared for `plan`'s
+/// comparisons as it arrives (its texts are not kept): the records (id and
+/// creation time, no texts) and their prepared values.
+pub(crate) async fn read_prepared(
     services: &Services,
     tenant: &Tenant,
     object: &ObjectDef,
     plan: &BlockPlan,
-) -> Result<Vec<Scanned>, AppError> {
-    let mut rows: Vec<Scanned> = Vec::new();
+    limit: u32,
+) -> Result<(Vec<Scanned>, Vec<Prepared>), AppError> {
+    let region = services.limits.phone_region;
+    let (mut rows, mut prepared) = (Vec::new(), Vec::new());
     services
         .store
         .scan(
             tenant,
             object,
             plan.columns(),
-            u32::MAX,
+            limit,
             &mut |id, created_at, texts| {
+                prepared.push(prepare(plan.profile(), &plan.values(texts), region));
                 rows.push(Scanned {
                     id,
                     created_at,
-                    texts: texts.iter().map(|t| t.map(str::to_owned)).collect(),
+                    texts: Vec::new(),
                 });
             },
         )
         .await?;
-    Ok(rows)
+    Ok((rows, prepared))
 }
 
 /// Stores a model just estimated for `object`'s full profile.
@@ -106,9 +111,8 @@ pub(crate) async fn in_force(
         }
     }
     let plan = BlockPlan::of(profile);
-    let rows = read_all(services, tenant, object, &plan).await?;
-    let values: Vec<Values> = rows.iter().map(|r| plan.values(&r.texts)).collect();
-    let model = estimate_model(plan.profile(), &values, services.limits.phone_region, SEED);
+    let (rows, prepared) = read_prepared(services, tenant, object, &plan, u32::MAX).await?;
+    let model = estimate_model(plan.profile(), &prepared, SEED);
     save(services, tenant, object, &model, rows.len()).await?;
     Ok(model)
 }

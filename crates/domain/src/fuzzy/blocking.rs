@@ -1,16 +1,18 @@
 //! Blocking: the keys that make two records candidates, so that fuzzy
 //! detection compares the pairs likely to match instead of every pair.
-//! Keys per comparator: a name's first letters with the other part's
-//! initial (both ways, so swapped names meet; given names through their
-//! nickname group, so Bob meets Robert), an e-mail's mailbox, a phone's last
-//! seven digits, an organization name's first letters, a date's year and
+//! Keys per comparator: a person's family and given names (both ways, so
+//! swapped names meet; the given name also as its nickname group, so Bob
+//! meets Robert; and the first three letters of both, so most typos meet),
+//! an e-mail's mailbox, a phone's last seven digits, an organization name's first letters, a date's year and
 //! month, a code or a LinkedIn profile as is.
 
 use std::collections::{HashMap, HashSet};
 
+use super::names::Person;
 use super::nicknames::nicknames_of;
+use super::prepared::{Inner, Prepared};
 use super::Comparator;
-use crate::duplicates::{normalize_linkedin, normalize_name, PhoneRegion};
+use crate::duplicates::PhoneRegion;
 
 /// Largest block whose pairs are candidates: a key shared by more records
 /// (a common family name with a common initial) says too little.
@@ -30,60 +32,56 @@ fn canonical(given: &str) -> String {
 }
 
 /// Name keys, from the name as the `person_name` comparator prepares it.
-fn name_keys(values: &[Option<&str>], out: &mut Vec<String>) {
-    let Some(person) = super::names::person(values) else {
+fn name_keys(person: Option<&Person>, out: &mut Vec<String>) {
+    let Some(person) = person else {
         return;
     };
     let (given, family) = (
-        person.given.unwrap_or_default(),
-        person.family.unwrap_or_default(),
+        person.given.as_deref().unwrap_or_default(),
+        person.family.as_deref().unwrap_or_default(),
     );
-    let initial = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
-    if !family.is_empty() {
-        out.push(format!("n:{}|{}", head(&family, 3), initial(&given)));
-        out.push(format!("n:{}|{}", head(&family, 3), canonical(&given)));
+    if given.is_empty() || family.is_empty() {
+        out.push(format!("n:{family}|{given}"));
+        return;
     }
-    if !given.is_empty() {
-        out.push(format!("n:{}|{}", head(&given, 3), initial(&family)));
+    // Both orders, so swapped names meet; the nickname group, so Bob meets
+    // Robert; the first three letters of both, so most typos meet.
+    let group = canonical(given);
+    for key in [
+        format!("n:{family}|{group}"),
+        format!("n:{group}|{family}"),
+        format!("n:{family}|{given}"),
+        format!("n:{given}|{family}"),
+        format!("n:{}|{}", head(family, 3), head(given, 3)),
+        format!("n:{}|{}", head(given, 3), head(family, 3)),
+    ] {
+        if !out.contains(&key) {
+            out.push(key);
+        }
     }
 }
 
 /// The blocking keys of one record for one comparison.
 pub fn keys(comparator: Comparator, values: &[Option<&str>], region: PhoneRegion) -> Vec<String> {
+    prepared_keys(&comparator.prepare(values, region))
+}
+
+/// The blocking keys of one prepared value (the comparators' own
+/// preparation: the keys and the comparisons read the same names, mailboxes
+/// and numbers).
+pub fn prepared_keys(prepared: &Prepared) -> Vec<String> {
     let mut out = Vec::new();
-    let each = values.iter().flatten();
-    match comparator {
-        Comparator::PersonName => name_keys(values, &mut out),
-        Comparator::OrgName | Comparator::Text => {
-            let joined: Vec<&str> = each.copied().collect();
-            if let Some(n) = normalize_name(&joined.join(" ")) {
-                out.push(format!("o:{}", head(&n, 4)));
-            }
-        }
-        Comparator::Email => out.extend(
-            super::email::prepare(values)
-                .iter()
-                .map(|a| format!("e:{}", a.mailbox_local())),
-        ),
-        Comparator::Phone => out.extend(
-            super::phone::prepare(values, region)
-                .iter()
-                .filter_map(|n| n.tail().map(|t| format!("p:{t}"))),
-        ),
-        Comparator::Date => {
-            for v in each {
-                let digits: String = v.chars().filter(char::is_ascii_digit).collect();
-                if let Some(ym) = digits.get(..6) {
-                    out.push(format!("d:{ym}"));
-                }
-            }
-        }
-        Comparator::Code => out.extend(each.map(|v| format!("c:{}", code_key(v)))),
-        Comparator::Linkedin => out.extend(
-            each.filter_map(|v| normalize_linkedin(v))
-                .map(|k| format!("l:{k}")),
-        ),
+    match &prepared.0 {
+        Inner::Person(p) => name_keys(p.as_ref(), &mut out),
+        Inner::Org(o) => out.extend(o.as_ref().map(|o| format!("o:{}", head(o.joined(), 4)))),
+        Inner::Text(t) => out.extend(t.as_ref().map(|t| format!("o:{}", head(t, 4)))),
+        Inner::Emails(a) => out.extend(a.iter().map(|a| format!("e:{}", a.mailbox_local()))),
+        Inner::Phones(n) => out.extend(n.iter().filter_map(|n| n.tail().map(|t| format!("p:{t}")))),
+        Inner::Dates(d) => out.extend(d.iter().map(|d| format!("d:{}", d.year_month()))),
+        Inner::Codes(c) => out.extend(c.iter().map(|v| format!("c:{}", code_key(v)))),
+        Inner::Linkedins(l) => out.extend(l.iter().map(|k| format!("l:{k}"))),
     }
+    out.dedup();
     out
 }
 

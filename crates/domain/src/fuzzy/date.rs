@@ -18,6 +18,13 @@ fn day(raw: &str) -> Option<Day> {
         .then_some(Day { digits })
 }
 
+impl Day {
+    /// `YYYYMM`.
+    pub(super) fn year_month(&self) -> String {
+        String::from_utf8_lossy(self.digits.get(..6).unwrap_or_default()).into_owned()
+    }
+}
+
 /// Every date of one record.
 pub(super) fn prepare(values: &[Option<&str>]) -> Vec<Day> {
     values.iter().flatten().filter_map(|v| day(v)).collect()

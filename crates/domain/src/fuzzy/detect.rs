@@ -7,10 +7,12 @@
 
 use std::collections::HashMap;
 
-use super::block_plan::record_keys;
-use super::blocking::candidate_pairs;
+use std::hash::{Hash, Hasher};
+
+use super::blocking::{prepared_keys, MAX_BLOCK};
 use super::model::{Model, PairLevels};
-use super::{Comparison, Rng};
+use super::pairs::PairWalk;
+use super::{Comparison, Rng, MISSING};
 use crate::duplicates::PhoneRegion;
 
 /// Random pairs sampled for the u probabilities.
@@ -50,33 +52,68 @@ pub struct Detected {
 /// fields (`None` for null).
 pub type Values<'a> = Vec<Vec<Option<&'a str>>>;
 
-fn level_of(
-    profile: &[Comparison],
-    a: &Values,
-    b: &Values,
-    region: PhoneRegion,
-) -> (PairLevels, Vec<&'static str>) {
-    let mut index = Vec::with_capacity(profile.len());
-    let mut names = Vec::with_capacity(profile.len());
-    for (k, c) in profile.iter().enumerate() {
-        let empty = Vec::new();
-        let (x, y) = (a.get(k).unwrap_or(&empty), b.get(k).unwrap_or(&empty));
-        let name = c.comparator.compare(x, y, region);
-        names.push(name);
-        index.push(c.comparator.level_index(name));
-    }
-    (index, names)
+/// One record's prepared values, per comparison of the profile.
+pub type Prepared = Vec<super::Prepared>;
+
+/// Prepares one record's values (per comparison of `profile`) once, for
+/// its blocking keys and every comparison.
+pub fn prepare(profile: &[Comparison], values: &Values, region: PhoneRegion) -> Prepared {
+    profile
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            c.comparator
+                .prepare(values.get(k).map_or(&[][..], Vec::as_slice), region)
+        })
+        .collect()
 }
 
-/// The levels of records `a` and `b` of `records`.
-fn compare(
-    profile: &[Comparison],
-    records: &[Values],
-    a: usize,
-    b: usize,
-    region: PhoneRegion,
-) -> Option<(PairLevels, Vec<&'static str>)> {
-    Some(level_of(profile, records.get(a)?, records.get(b)?, region))
+/// The level index of each comparison of a pair (`None`: missing).
+fn pattern(profile: &[Comparison], a: &Prepared, b: &Prepared) -> PairLevels {
+    profile
+        .iter()
+        .zip(a.iter().zip(b))
+        .map(|(c, (x, y))| c.comparator.level_index(x.compare(y)))
+        .collect()
+}
+
+/// The level names of a pattern.
+fn names(profile: &[Comparison], pattern: &[Option<u8>]) -> Vec<&'static str> {
+    profile
+        .iter()
+        .zip(pattern)
+        .map(|(c, l)| match l {
+            Some(l) => c
+                .comparator
+                .levels()
+                .get(usize::from(*l))
+                .copied()
+                .unwrap_or(MISSING),
+            None => MISSING,
+        })
+        .collect()
+}
+
+/// Distinct level patterns and how many pairs have each.
+#[derive(Default)]
+struct Patterns {
+    ids: HashMap<PairLevels, u32>,
+    list: Vec<(PairLevels, f64)>,
+}
+
+impl Patterns {
+    fn add(&mut self, p: PairLevels) -> u32 {
+        if let Some(id) = self.ids.get(&p) {
+            if let Some(slot) = self.list.get_mut(*id as usize) {
+                slot.1 += 1.0;
+            }
+            return *id;
+        }
+        let id = self.list.len() as u32;
+        self.ids.insert(p.clone(), id);
+        self.list.push((p, 1.0));
+        id
+    }
 }
 
 /// The score and the level names of one pair of records under `model`.
@@ -87,8 +124,12 @@ pub fn score_pair(
     b: &Values,
     region: PhoneRegion,
 ) -> (f64, Vec<&'static str>) {
-    let (index, names) = level_of(profile, a, b, region);
-    (model.score(&index), names)
+    let p = pattern(
+        profile,
+        &prepare(profile, a, region),
+        &prepare(profile, b, region),
+    );
+    (model.score(&p), names(profile, &p))
 }
 
 /// The number of levels of each comparison of `profile` (`other` included):
@@ -100,42 +141,87 @@ pub fn model_shape(profile: &[Comparison]) -> Vec<usize> {
         .collect()
 }
 
-/// Detects the fuzzy duplicates among `records`, scored with `model`, or
-/// with a model estimated from these records when `model` is `None`.
+/// A record's blocking keys, hashed: blocks only make candidates, so a
+/// collision costs one more comparison, never a wrong score.
+fn key_hashes(record: &Prepared) -> Vec<u64> {
+    let mut out: Vec<u64> = record
+        .iter()
+        .flat_map(prepared_keys)
+        .map(|k| {
+            let mut h = std::hash::DefaultHasher::new();
+            k.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The candidate pairs of prepared records, each once, as a walk (nothing
+/// held per pair).
+pub fn candidate_walk(prepared: &[Prepared]) -> PairWalk {
+    let keys: Vec<Vec<u64>> = prepared.iter().map(key_hashes).collect();
+    PairWalk::new(&keys, Some(MAX_BLOCK))
+}
+
+/// The score and the level names of a pair of prepared records.
+pub fn score_prepared(
+    profile: &[Comparison],
+    model: &Model,
+    a: &Prepared,
+    b: &Prepared,
+) -> (f64, Vec<&'static str>) {
+    let p = pattern(profile, a, b);
+    (model.score(&p), names(profile, &p))
+}
+
+/// The candidate pairs of the records (each once, from the blocking keys)
+/// as `(a, b, pattern id)`, and their patterns.
+fn candidates(profile: &[Comparison], prepared: &[Prepared]) -> (Vec<(u32, u32, u32)>, Patterns) {
+    let mut patterns = Patterns::default();
+    let pairs = candidate_walk(prepared)
+        .filter_map(|(a, b)| {
+            let (x, y) = (prepared.get(a as usize)?, prepared.get(b as usize)?);
+            Some((a, b, patterns.add(pattern(profile, x, y))))
+        })
+        .collect();
+    (pairs, patterns)
+}
+
+/// Detects the fuzzy duplicates among the records (`prepared`, see
+/// [`prepare`]), scored with `model`, or with a model estimated from these
+/// records when `model` is `None`.
 pub fn detect(
     profile: &[Comparison],
-    records: &[Values],
-    region: PhoneRegion,
+    prepared: &[Prepared],
     threshold: f64,
     seed: u64,
     model: Option<&Model>,
 ) -> Detected {
-    let record_keys: Vec<Vec<String>> = records
-        .iter()
-        .map(|r| record_keys(profile, r, region))
-        .collect();
-    let candidates = candidate_pairs(&record_keys);
-    let compared: Vec<(PairLevels, Vec<&'static str>)> = candidates
-        .iter()
-        .filter_map(|&(a, b)| compare(profile, records, a as usize, b as usize, region))
-        .collect();
+    let (pairs, patterns) = candidates(profile, prepared);
     let model = match model {
         Some(m) => m.clone(),
-        None => estimate(profile, records, region, seed, &compared),
+        None => estimate(profile, prepared, seed, &patterns.list),
     };
-    let mut scored: Vec<ScoredPair> = candidates
+    let scores: Vec<f64> = patterns.list.iter().map(|(p, _)| model.score(p)).collect();
+    let mut scored: Vec<ScoredPair> = pairs
         .iter()
-        .zip(compared)
-        .filter_map(|(&(a, b), (index, names))| {
-            let score = model.score(&index);
-            (score >= threshold).then_some(ScoredPair {
+        .filter_map(|&(a, b, id)| {
+            let score = scores.get(id as usize).copied()?;
+            (score >= threshold).then(|| ScoredPair {
                 a,
                 b,
                 score,
-                levels: names,
+                levels: patterns
+                    .list
+                    .get(id as usize)
+                    .map(|(p, _)| names(profile, p))
+                    .unwrap_or_default(),
             })
         })
         .collect();
+    drop(pairs);
     scored.sort_by(|x, y| {
         y.score
             .total_cmp(&x.score)
@@ -144,50 +230,41 @@ pub fn detect(
     });
     Detected {
         model,
-        groups: group(records.len(), scored),
+        groups: group(prepared.len(), scored),
     }
 }
 
-/// The model of `records` alone (what [`detect`] estimates when given none).
-pub fn estimate_model(
-    profile: &[Comparison],
-    records: &[Values],
-    region: PhoneRegion,
-    seed: u64,
-) -> Model {
-    let record_keys: Vec<Vec<String>> = records
-        .iter()
-        .map(|r| record_keys(profile, r, region))
-        .collect();
-    let compared: Vec<(PairLevels, Vec<&'static str>)> = candidate_pairs(&record_keys)
-        .iter()
-        .filter_map(|&(a, b)| compare(profile, records, a as usize, b as usize, region))
-        .collect();
-    estimate(profile, records, region, seed, &compared)
+/// The model of the records alone (what [`detect`] estimates when given none).
+pub fn estimate_model(profile: &[Comparison], prepared: &[Prepared], seed: u64) -> Model {
+    let (_, patterns) = candidates(profile, prepared);
+    estimate(profile, prepared, seed, &patterns.list)
 }
 
-/// The model of `records`: u from a seeded sample of random pairs, m and
-/// the prior by EM over the candidate pairs' levels (`compared`).
+/// The model of the records: u from a seeded sample of random pairs, m and
+/// the prior by EM over the candidate pairs' patterns.
 fn estimate(
     profile: &[Comparison],
-    records: &[Values],
-    region: PhoneRegion,
+    prepared: &[Prepared],
     seed: u64,
-    compared: &[(PairLevels, Vec<&'static str>)],
+    candidates: &[(PairLevels, f64)],
 ) -> Model {
-    let n = records.len() as u64;
+    let n = prepared.len() as u64;
+    let all_pairs = n * n.saturating_sub(1) / 2;
     let mut rng = Rng::new(seed);
-    let random: Vec<PairLevels> = (0..RANDOM_PAIRS.min((n * n.saturating_sub(1) / 2) as usize))
-        .filter_map(|_| {
-            let (a, b) = (rng.below(n) as usize, rng.below(n) as usize);
-            (a != b)
-                .then(|| compare(profile, records, a, b, region).map(|c| c.0))
-                .flatten()
-        })
-        .collect();
-    let pairs: Vec<PairLevels> = compared.iter().map(|(l, _)| l.clone()).collect();
-    let all_pairs = (n * n.saturating_sub(1) / 2) as f64;
-    Model::estimate(&model_shape(profile), &random, &pairs, all_pairs, EM_ROUNDS)
+    let mut random = Patterns::default();
+    for _ in 0..RANDOM_PAIRS.min(usize::try_from(all_pairs).unwrap_or(usize::MAX)) {
+        let (a, b) = (rng.below(n) as usize, rng.below(n) as usize);
+        if let (true, Some(x), Some(y)) = (a != b, prepared.get(a), prepared.get(b)) {
+            random.add(pattern(profile, x, y));
+        }
+    }
+    Model::estimate(
+        &model_shape(profile),
+        &random.list,
+        candidates,
+        all_pairs as f64,
+        EM_ROUNDS,
+    )
 }
 
 fn find(parent: &mut [u32], mut i: u32) -> u32 {

@@ -13,13 +13,13 @@ pub struct Level<P: ?Sized> {
 
 /// The first level of `levels` that `a` and `b` reach; `missing` when either
 /// is `None`.
-pub(super) fn first<P>(levels: &[Level<P>], a: Option<P>, b: Option<P>) -> &'static str {
+pub(super) fn first<P>(levels: &[Level<P>], a: Option<&P>, b: Option<&P>) -> &'static str {
     let (Some(a), Some(b)) = (a, b) else {
         return MISSING;
     };
     levels
         .iter()
-        .find(|l| (l.test)(&a, &b))
+        .find(|l| (l.test)(a, b))
         .map_or(OTHER, |l| l.name)
 }
 

@@ -18,6 +18,7 @@ mod names;
 mod nicknames;
 pub mod pairs;
 mod phone;
+mod prepared;
 mod profile;
 mod rng;
 mod simple;
@@ -25,6 +26,7 @@ mod simple;
 pub use block_plan::{as_text, record_keys, BlockPlan};
 pub use level::{Level, MISSING, OTHER};
 pub use nicknames::{are_nicknames, given_names, nicknames_of};
+pub use prepared::Prepared;
 pub use profile::{
     check_profile, comparison, default_profile, profile_from_json, profile_to_json, without_field,
     Comparison, MAX_COMPARISONS,
@@ -126,24 +128,7 @@ impl Comparator {
         b: &[Option<&str>],
         region: PhoneRegion,
     ) -> &'static str {
-        match self {
-            Self::PersonName => level::first(names::PERSON, names::person(a), names::person(b)),
-            Self::OrgName => level::first(names::ORG, names::org(a), names::org(b)),
-            Self::Text => level::first(simple::TEXT, simple::text(a), simple::text(b)),
-            Self::Email => level::best(email::LEVELS, &email::prepare(a), &email::prepare(b)),
-            Self::Phone => level::best(
-                phone::LEVELS,
-                &phone::prepare(a, region),
-                &phone::prepare(b, region),
-            ),
-            Self::Date => level::best(date::LEVELS, &date::prepare(a), &date::prepare(b)),
-            Self::Code => level::best(simple::CODE, &simple::codes(a), &simple::codes(b)),
-            Self::Linkedin => level::best(
-                simple::LINKEDIN,
-                &simple::linkedins(a),
-                &simple::linkedins(b),
-            ),
-        }
+        self.prepare(a, region).compare(&self.prepare(b, region))
     }
 }
 

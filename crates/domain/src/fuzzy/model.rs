@@ -47,21 +47,23 @@ impl Model {
     /// pairs'. The model it returns is the classic one over all pairs: u from
     /// the random pairs, m from the EM, and the prior the expected number of
     /// matches among the `all_pairs` pairs of records.
+    /// Pairs come as distinct level patterns with their number of pairs, so
+    /// the EM's cost follows the patterns (a few hundred), not the pairs.
     pub fn estimate(
         levels: &[usize],
-        random: &[PairLevels],
-        candidates: &[PairLevels],
+        random: &[(PairLevels, f64)],
+        candidates: &[(PairLevels, f64)],
         all_pairs: f64,
         iterations: usize,
     ) -> Model {
-        let count = |pairs: &[PairLevels], weight: &dyn Fn(usize) -> f64| -> Vec<Vec<f64>> {
+        let count = |pairs: &[(PairLevels, f64)], weight: &dyn Fn(usize) -> f64| -> Vec<Vec<f64>> {
             let mut out: Vec<Vec<f64>> = levels.iter().map(|n| vec![0.0; *n]).collect();
-            for (i, pair) in pairs.iter().enumerate() {
+            for (i, (pair, n)) in pairs.iter().enumerate() {
                 for (k, l) in pair.iter().enumerate() {
                     if let Some(slot) =
                         l.and_then(|l| out.get_mut(k).and_then(|row| row.get_mut(usize::from(l))))
                     {
-                        *slot += weight(i);
+                        *slot += weight(i) * n;
                     }
                 }
             }
@@ -92,8 +94,13 @@ impl Model {
         };
         let mut expected = 0.0;
         for _ in 0..iterations {
-            let posterior: Vec<f64> = candidates.iter().map(|p| model.score(p)).collect();
-            let total: f64 = posterior.iter().sum();
+            let posterior: Vec<f64> = candidates.iter().map(|(p, _)| model.score(p)).collect();
+            let total: f64 = posterior
+                .iter()
+                .zip(candidates)
+                .map(|(s, (_, n))| s * n)
+                .sum();
+            let pairs: f64 = candidates.iter().map(|(_, n)| n).sum();
             m = count(candidates, &|i| posterior.get(i).copied().unwrap_or(0.0))
                 .iter()
                 .map(|c| shares(c))
@@ -108,7 +115,7 @@ impl Model {
             .map(|c| shares(c))
             .collect();
             model.m = m.clone();
-            model.prior = (total / candidates.len().max(1) as f64).clamp(1e-6, 1.0 - 1e-6);
+            model.prior = (total / pairs.max(1.0)).clamp(1e-6, 1.0 - 1e-6);
             expected = total;
         }
         Model {

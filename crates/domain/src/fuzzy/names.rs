@@ -146,6 +146,13 @@ pub(super) struct Org {
     joined: String,
 }
 
+impl Org {
+    /// The name's words joined by a space.
+    pub(super) fn joined(&self) -> &str {
+        &self.joined
+    }
+}
+
 /// The organization name in one record.
 pub(super) fn org(values: &[Option<&str>]) -> Option<Org> {
     let raw = values.first().copied().flatten()?;

@@ -5,6 +5,7 @@
 //! export, whose output can be far larger than its input.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 /// Records grouped by key, walked pair by pair.
 #[derive(Debug, Clone)]
@@ -19,17 +20,17 @@ pub struct PairWalk {
 impl PairWalk {
     /// The walk over `record_keys` (record i's keys); a key more than
     /// `max_block` records share is not used (`None`: every key is).
-    pub fn new(record_keys: &[Vec<String>], max_block: Option<usize>) -> PairWalk {
-        let mut members: HashMap<&str, Vec<u32>> = HashMap::new();
+    pub fn new<K: Hash + Ord>(record_keys: &[Vec<K>], max_block: Option<usize>) -> PairWalk {
+        let mut members: HashMap<&K, Vec<u32>> = HashMap::new();
         for (i, ks) in record_keys.iter().enumerate() {
             for k in ks {
-                let m = members.entry(k.as_str()).or_default();
+                let m = members.entry(k).or_default();
                 if m.last() != Some(&(i as u32)) {
                     m.push(i as u32);
                 }
             }
         }
-        let mut names: Vec<&str> = members
+        let mut names: Vec<&K> = members
             .iter()
             .filter(|(_, m)| m.len() >= 2 && max_block.is_none_or(|max| m.len() <= max))
             .map(|(k, _)| *k)

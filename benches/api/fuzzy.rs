@@ -1,0 +1,372 @@
+//! Fuzzy detection beside Splink, on the same generated contacts (with the
+//! truth): whole-table fuzzy detect with training, its pairwise precision,
+//! recall and F1 at the default threshold, the server's peak memory; Splink
+//! (scripts/splink.sh, DuckDB) on the very same records; and at the largest
+//! size `POST /records/contacts/match` for held-out duplicates (p50, and how
+//! often the true original is among the top 3).
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+use kasar_domain::duplicates::{stored_key, Criterion, MatchPlan, PhoneRegion};
+use kasar_domain::fuzzy::BlockPlan;
+use kasar_domain::{ObjectDef, Value};
+use kasar_testdata::{contacts, Labeled, Spec};
+use serde_json::{json, Value as Json};
+use uuid::Uuid;
+
+use crate::report::{ms, percentile, Report};
+use crate::setup::Bench;
+
+const FIELDS: [&str; 5] = ["first_name", "last_name", "email", "phone", "job_title"];
+/// Duplicates held out of the largest table and matched against it.
+const HELD_OUT: usize = 500;
+/// Largest size Splink runs on (it needs about 2 GB at 100,000 records).
+const SPLINK_MAX: usize = 100_000;
+
+pub(crate) async fn run(bench: &Bench, report: &mut Report) {
+    let sizes: Vec<usize> = std::env::var("KASAR_BENCH_FUZZY_SIZES")
+        .unwrap_or_else(|_| "100000,1000000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    for &n in &sizes {
+        let data = contacts(Spec {
+            records: n,
+            duplicate_share: 0.15,
+            seed: 7,
+        });
+        let held = if n == largest { HELD_OUT } else { 0 };
+        let (kept, queries) = split(&data, held);
+        clear(bench).await;
+        let ids = insert(bench, &kept).await;
+        bench.reset_peak();
+        let start = Instant::now();
+        bench
+            .post(
+                "/api/v1/duplicates",
+                &json!({"action": "detect", "object_name": "contacts", "mode": "fuzzy", "scan_limit": n, "limit": 1}),
+            )
+            .await;
+        let ours = start.elapsed();
+        let rss = bench.peak_rss_mib();
+        let quality = quality(bench, &kept, &ids, n).await;
+        let splink = if n <= SPLINK_MAX { splink(&kept) } else { None };
+        let splink_time = splink
+            .as_ref()
+            .and_then(|s| s["wall_seconds"].as_f64())
+            .map(Duration::from_secs_f64);
+        report.add(
+            "fuzzy detect, training included (raw: Splink)",
+            kept.len(),
+            &[ours],
+            splink_time.as_ref().map(std::slice::from_ref),
+            splink_time.map(|_| 0.25),
+        );
+        report.note(format!(
+            "fuzzy {n}: ours at 0.9: precision {:.3} recall {:.3} F1 {:.3}; server peak RSS {rss:.0} MiB (target < {} MB)",
+            quality.0,
+            quality.1,
+            quality.2,
+            if n <= 100_000 { 500 } else { 1_500 }
+        ));
+        if let Some(s) = &splink {
+            report.note(format!(
+                "fuzzy {n}: Splink {}: best threshold {} precision {:.3} recall {:.3} F1 {:.3} (F1 at 0.9: {:.3}); peak RSS {:.0} MB; ours − Splink's best F1 = {:+.3} (target ≥ −0.01, precision ≥ 0.98)",
+                s["version"].as_str().unwrap_or("?"),
+                s["best_threshold"],
+                s["precision"].as_f64().unwrap_or(0.0),
+                s["recall"].as_f64().unwrap_or(0.0),
+                s["f1"].as_f64().unwrap_or(0.0),
+                s["f1_at_0_9"].as_f64().unwrap_or(0.0),
+                s["peak_rss_mb"].as_f64().unwrap_or(0.0),
+                quality.2 - s["f1"].as_f64().unwrap_or(0.0),
+            ));
+        }
+        if !queries.is_empty() {
+            matches(bench, &kept, &ids, &queries, report).await;
+        }
+    }
+}
+
+/// The records to load and, held out, the last record of `held` entities
+/// that have another record.
+fn split(data: &[Labeled], held: usize) -> (Vec<Labeled>, Vec<Labeled>) {
+    let mut count: HashMap<u64, usize> = HashMap::new();
+    for r in data {
+        *count.entry(r.entity).or_default() += 1;
+    }
+    let (mut kept, mut queries) = (Vec::new(), Vec::new());
+    for r in data.iter().rev() {
+        let c = count.get_mut(&r.entity).expect("counted");
+        if queries.len() < held && *c > 1 && !queries.iter().any(|q: &Labeled| q.entity == r.entity)
+        {
+            *c -= 1;
+            queries.push(r.clone());
+        } else {
+            kept.push(r.clone());
+        }
+    }
+    kept.reverse();
+    (kept, queries)
+}
+
+async fn clear(bench: &Bench) {
+    bench
+        .db
+        .batch_execute(&format!(
+            "TRUNCATE {}, {} CASCADE; DELETE FROM kasar.match_models",
+            bench.table("contacts"),
+            bench.table("_keys_contacts")
+        ))
+        .await
+        .expect("clear contacts");
+}
+
+fn contacts_def() -> ObjectDef {
+    kasar_domain::standard::standard_objects()
+        .into_iter()
+        .find(|o| o.name == "contacts")
+        .expect("contacts")
+}
+
+/// A generated record's values, as the API would type them.
+fn values(r: &Labeled) -> BTreeMap<String, Value> {
+    FIELDS
+        .iter()
+        .filter_map(|f| {
+            Some((
+                (*f).to_owned(),
+                Value::Text(r.fields.get(*f)?.as_str()?.to_owned()),
+            ))
+        })
+        .collect()
+}
+
+/// Inserts the records (in order, so creation times follow it) with their
+/// exact and blocking keys, computed as the server computes them; their ids.
+async fn insert(bench: &Bench, records: &[Labeled]) -> Vec<Uuid> {
+    let object = contacts_def();
+    let (plan, blocks) = (
+        MatchPlan::new(&object, &Criterion::ALL),
+        BlockPlan::new(&object),
+    );
+    let region = PhoneRegion::default();
+    let cols = FIELDS.join(", ");
+    let sql = format!(
+        "INSERT INTO {} (id, created_at, {cols}) SELECT i, now() + n * interval '1 microsecond', f, l, e, p, j \
+         FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(i, n, f, l, e, p, j)",
+        bench.table("contacts")
+    );
+    let keys_sql = format!(
+        "INSERT INTO {} (record_id, criterion, key) SELECT * FROM unnest($1::uuid[], $2::int2[], $3::text[]) ON CONFLICT DO NOTHING",
+        bench.table("_keys_contacts")
+    );
+    let mut ids = Vec::with_capacity(records.len());
+    for (c, chunk) in records.chunks(10_000).enumerate() {
+        let chunk_ids: Vec<Uuid> = chunk.iter().map(|_| Uuid::now_v7()).collect();
+        let order: Vec<i64> = (0..chunk.len()).map(|i| (c * 10_000 + i) as i64).collect();
+        let col = |f: &str| -> Vec<Option<String>> {
+            chunk
+                .iter()
+                .map(|r| r.fields.get(f).and_then(Json::as_str).map(str::to_owned))
+                .collect()
+        };
+        let (f, l, e, p, j) = (
+            col("first_name"),
+            col("last_name"),
+            col("email"),
+            col("phone"),
+            col("job_title"),
+        );
+        bench
+            .db
+            .execute(&sql, &[&chunk_ids, &order, &f, &l, &e, &p, &j])
+            .await
+            .expect("insert contacts");
+        let mut keys: (Vec<Uuid>, Vec<i16>, Vec<String>) = Default::default();
+        for (r, id) in chunk.iter().zip(&chunk_ids) {
+            let v = values(r);
+            let exact = plan
+                .value_keys(&v, region)
+                .into_iter()
+                .map(|(c, k)| (c.code(), k));
+            let block = blocks.value_keys(&v, region).into_iter().map(|k| (8, k));
+            for (code, k) in exact.chain(block) {
+                keys.0.push(*id);
+                keys.1.push(code);
+                keys.2.push(stored_key(&k).into_owned());
+            }
+        }
+        bench
+            .db
+            .execute(&keys_sql, &[&keys.0, &keys.1, &keys.2])
+            .await
+            .expect("insert keys");
+        ids.extend(chunk_ids);
+    }
+    bench
+        .db
+        .batch_execute(&format!(
+            "ANALYZE {}; ANALYZE {}",
+            bench.table("contacts"),
+            bench.table("_keys_contacts")
+        ))
+        .await
+        .expect("analyze");
+    ids
+}
+
+/// Pairwise precision, recall and F1 of the groups fuzzy detect forms at
+/// 0.9 (the connected components of the exported pairs).
+async fn quality(bench: &Bench, records: &[Labeled], ids: &[Uuid], n: usize) -> (f64, f64, f64) {
+    let at: HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut resp = bench
+        .http
+        .get(format!(
+            "{}/api/v1/export/duplicates/contacts?mode=fuzzy&scan_limit={n}",
+            bench.address
+        ))
+        .insert_header(("Authorization", format!("Bearer {}", bench.token)))
+        .send()
+        .await
+        .expect("pairs export");
+    let body = resp
+        .body()
+        .limit(2 * 1024 * 1024 * 1024)
+        .await
+        .expect("pairs");
+    let mut parent: Vec<usize> = (0..records.len()).collect();
+    for line in String::from_utf8_lossy(&body).split("\r\n").skip(1) {
+        let mut cells = line.split(',');
+        let (Some(a), Some(b)) = (cells.next(), cells.next()) else {
+            continue;
+        };
+        let (Ok(a), Ok(b)) = (a.parse::<Uuid>(), b.parse::<Uuid>()) else {
+            continue;
+        };
+        let (ra, rb) = (root(&mut parent, at[&a]), root(&mut parent, at[&b]));
+        parent[ra] = rb;
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..records.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let (mut predicted, mut correct) = (0u64, 0u64);
+    for members in groups.values() {
+        for (k, a) in members.iter().enumerate() {
+            for b in &members[k + 1..] {
+                predicted += 1;
+                if records[*a].entity == records[*b].entity {
+                    correct += 1;
+                }
+            }
+        }
+    }
+    let mut per_entity: HashMap<u64, u64> = HashMap::new();
+    for r in records {
+        *per_entity.entry(r.entity).or_default() += 1;
+    }
+    let truth: u64 = per_entity.values().map(|c| c * (c - 1) / 2).sum();
+    let precision = correct as f64 / predicted.max(1) as f64;
+    let recall = correct as f64 / truth.max(1) as f64;
+    (
+        precision,
+        recall,
+        2.0 * precision * recall / (precision + recall).max(1e-12),
+    )
+}
+
+/// The root of `i` in a union-find forest (path halving).
+fn root(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+/// Splink on the same records: its JSON report, or `None` when it cannot run.
+fn splink(records: &[Labeled]) -> Option<Json> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let path = format!("{root}/.kasar/bench/fuzzy-{}.csv", records.len());
+    std::fs::create_dir_all(format!("{root}/.kasar/bench")).ok()?;
+    let mut w = csv::Writer::from_path(&path).ok()?;
+    let mut header = vec!["unique_id", "entity"];
+    header.extend(FIELDS);
+    w.write_record(&header).ok()?;
+    for (i, r) in records.iter().enumerate() {
+        let mut row = vec![i.to_string(), r.entity.to_string()];
+        row.extend(FIELDS.iter().map(|f| {
+            r.fields
+                .get(*f)
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_owned()
+        }));
+        w.write_record(&row).ok()?;
+    }
+    w.flush().ok()?;
+    // Nothing else runs meanwhile: a blocking wait is fine here.
+    let out = std::process::Command::new(format!("{root}/scripts/splink.sh"))
+        .args([path.as_str(), "contacts"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let parsed = text
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str::<Json>(l).ok());
+    if parsed.is_none() {
+        eprintln!("  splink did not run: {}", text.trim());
+    }
+    parsed
+}
+
+/// `POST /records/contacts/match` for each held-out duplicate: p50, and the
+/// share whose original is among the top 3.
+async fn matches(
+    bench: &Bench,
+    kept: &[Labeled],
+    ids: &[Uuid],
+    queries: &[Labeled],
+    report: &mut Report,
+) {
+    let entity: HashMap<String, u64> = ids
+        .iter()
+        .zip(kept)
+        .map(|(id, r)| (id.to_string(), r.entity))
+        .collect();
+    // The model in force is estimated once (by the detect above).
+    let mut samples = Vec::with_capacity(queries.len());
+    let mut found = 0;
+    for q in queries {
+        let body = json!({"record": q.fields, "threshold": 0.01, "limit": 3});
+        let start = Instant::now();
+        let out = bench.post("/api/v1/records/contacts/match", &body).await;
+        samples.push(start.elapsed());
+        let hit =
+            out.as_array().into_iter().flatten().any(|m| {
+                m["record"]["id"].as_str().and_then(|id| entity.get(id)) == Some(&q.entity)
+            });
+        found += usize::from(hit);
+    }
+    samples.sort();
+    report.add(
+        "match one record (target: ms)",
+        kept.len(),
+        &samples,
+        None,
+        Some(10.0),
+    );
+    report.note(format!(
+        "match against {}: p50 {:.1} ms; the original among the top 3 for {found} of {} held-out duplicates ({:.1} %, target ≥ 95 %)",
+        kept.len(),
+        ms(percentile(&samples, 50.0)),
+        queries.len(),
+        100.0 * found as f64 / queries.len().max(1) as f64
+    ));
+}
