@@ -257,19 +257,26 @@ pub(crate) fn phone(rng: &mut Rng) -> String {
     }
 }
 
-/// A company name that no other entity has: the word pair follows from the
-/// entity number (every pair once), and entities beyond the word pairs get
-/// a number as well.
+/// Second words of company names.
+const PLACES: &[&str] = &[
+    "Harbor", "Summit", "River", "Pine", "Cedar", "Falcon", "North", "Silver", "Granite", "Maple",
+    "Orchid", "Atlas", "Beacon", "Crest", "Delta", "Ember", "Frontier", "Harvest", "Ivory",
+    "Juniper",
+];
+
+/// A company name that no other entity has, made of words only (a name
+/// that differs from another by a digit would be a duplicate to any
+/// matcher): the words follow from the entity number, every combination
+/// once, then again with a fourth word.
 pub(crate) fn company_name(entity: u64) -> String {
-    let (w, k) = (WORDS.len() as u64, KINDS.len() as u64);
-    let at = entity % (w * k);
-    let a = WORDS.get((at % w) as usize).copied().unwrap_or("Acme");
-    let b = KINDS.get((at / w) as usize).copied().unwrap_or("Labs");
-    let round = entity / (w * k);
-    if round == 0 {
-        format!("{a} {b}")
-    } else {
-        format!("{a} {b} {round}")
+    let (w, p, k) = (WORDS.len() as u64, PLACES.len() as u64, KINDS.len() as u64);
+    let word = |list: &[&'static str], i: u64| list.get(i as usize).copied().unwrap_or("Acme");
+    let a = word(WORDS, entity % w);
+    let b = word(PLACES, entity / w % p);
+    let c = word(KINDS, entity / (w * p) % k);
+    match entity / (w * p * k) {
+        0 => format!("{a} {b} {c}"),
+        round => format!("{a} {b} {c} {}", word(PLACES, (round - 1) % p)),
     }
 }
 

@@ -5,7 +5,7 @@
 //! is seeded and the scan reads records in a fixed order.
 
 use chrono::Utc;
-use kasar_domain::fuzzy::detect::{estimate_model, model_shape, prepare, Prepared};
+use kasar_domain::fuzzy::detect::{estimate_model, model_shape, prepare_many, Prepared};
 use kasar_domain::fuzzy::model::Model;
 use kasar_domain::fuzzy::{profile_to_json, BlockPlan, Comparison, MISSING, OTHER};
 use kasar_domain::ObjectDef;
@@ -17,6 +17,8 @@ use crate::Services;
 
 /// Seed of the random pairs the model's u probabilities come from.
 pub(crate) const SEED: u64 = 0x006B_6173_6172;
+/// Records prepared together while a scan reads them.
+const BATCH: usize = 20_000;
 /// Relative change of the record count past which a model is estimated again.
 const DRIFT: f64 = 0.2;
 
@@ -55,6 +57,13 @@ pub(crate) async fn read_prepared(
 ) -> Result<(Vec<Scanned>, Vec<Prepared>), AppError> {
     let region = services.limits.phone_region;
     let (mut rows, mut prepared) = (Vec::new(), Vec::new());
+    // Texts wait in batches, each prepared on every core and dropped.
+    let mut batch: Vec<Vec<Option<String>>> = Vec::with_capacity(BATCH);
+    let flush = |batch: &mut Vec<Vec<Option<String>>>, prepared: &mut Vec<Prepared>| {
+        let values: Vec<_> = batch.iter().map(|t| plan.values(t)).collect();
+        prepared.extend(prepare_many(plan.profile(), &values, region));
+        batch.clear();
+    };
     services
         .store
         .scan(
@@ -63,7 +72,10 @@ pub(crate) async fn read_prepared(
             plan.columns(),
             limit,
             &mut |id, created_at, texts| {
-                prepared.push(prepare(plan.profile(), &plan.values(texts), region));
+                batch.push(texts.iter().map(|t| t.map(str::to_owned)).collect());
+                if batch.len() == BATCH {
+                    flush(&mut batch, &mut prepared);
+                }
                 rows.push(Scanned {
                     id,
                     created_at,
@@ -72,6 +84,7 @@ pub(crate) async fn read_prepared(
             },
         )
         .await?;
+    flush(&mut batch, &mut prepared);
     Ok((rows, prepared))
 }
 

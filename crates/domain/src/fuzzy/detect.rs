@@ -12,7 +12,7 @@ use std::hash::{Hash, Hasher};
 use super::blocking::{prepared_keys, MAX_BLOCK};
 use super::model::{Model, PairLevels};
 use super::pairs::PairWalk;
-use super::{Comparison, Rng, MISSING};
+use super::{parallel, Comparison, Rng, MISSING};
 use crate::duplicates::PhoneRegion;
 
 /// Random pairs sampled for the u probabilities.
@@ -161,7 +161,7 @@ fn key_hashes(record: &Prepared) -> Vec<u64> {
 /// The candidate pairs of prepared records, each once, as a walk (nothing
 /// held per pair).
 pub fn candidate_walk(prepared: &[Prepared]) -> PairWalk {
-    let keys: Vec<Vec<u64>> = prepared.iter().map(key_hashes).collect();
+    let keys: Vec<Vec<u64>> = parallel::map(prepared, key_hashes);
     PairWalk::new(&keys, Some(MAX_BLOCK))
 }
 
@@ -178,15 +178,40 @@ pub fn score_prepared(
 
 /// The candidate pairs of the records (each once, from the blocking keys)
 /// as `(a, b, pattern id)`, and their patterns.
-fn candidates(profile: &[Comparison], prepared: &[Prepared]) -> (Vec<(u32, u32, u32)>, Patterns) {
+/// Pairs compared per round (on every core).
+const ROUND: usize = 1 << 20;
+
+/// The candidate pairs of the records (each once, from the blocking keys),
+/// as the walk that yields them and the id of each one's level pattern, in
+/// walk order (four bytes a pair), and the patterns.
+fn candidates(profile: &[Comparison], prepared: &[Prepared]) -> (PairWalk, Vec<u32>, Patterns) {
+    let walk = candidate_walk(prepared);
     let mut patterns = Patterns::default();
-    let pairs = candidate_walk(prepared)
-        .filter_map(|(a, b)| {
-            let (x, y) = (prepared.get(a as usize)?, prepared.get(b as usize)?);
-            Some((a, b, patterns.add(pattern(profile, x, y))))
-        })
-        .collect();
-    (pairs, patterns)
+    let mut ids = Vec::new();
+    let mut pairs = walk.clone();
+    loop {
+        let round: Vec<(u32, u32)> = pairs.by_ref().take(ROUND).collect();
+        if round.is_empty() {
+            break;
+        }
+        let found = parallel::map(&round, |&(a, b)| {
+            match (prepared.get(a as usize), prepared.get(b as usize)) {
+                (Some(x), Some(y)) => pattern(profile, x, y),
+                _ => Vec::new(),
+            }
+        });
+        ids.extend(found.into_iter().map(|p| patterns.add(p)));
+    }
+    (walk, ids, patterns)
+}
+
+/// Prepares many records (see [`prepare`]) on every core.
+pub fn prepare_many(
+    profile: &[Comparison],
+    records: &[Values],
+    region: PhoneRegion,
+) -> Vec<Prepared> {
+    parallel::map(records, |r| prepare(profile, r, region))
 }
 
 /// Detects the fuzzy duplicates among the records (`prepared`, see
@@ -199,15 +224,15 @@ pub fn detect(
     seed: u64,
     model: Option<&Model>,
 ) -> Detected {
-    let (pairs, patterns) = candidates(profile, prepared);
+    let (walk, ids, patterns) = candidates(profile, prepared);
     let model = match model {
         Some(m) => m.clone(),
         None => estimate(profile, prepared, seed, &patterns.list),
     };
     let scores: Vec<f64> = patterns.list.iter().map(|(p, _)| model.score(p)).collect();
-    let mut scored: Vec<ScoredPair> = pairs
-        .iter()
-        .filter_map(|&(a, b, id)| {
+    let mut scored: Vec<ScoredPair> = walk
+        .zip(ids)
+        .filter_map(|((a, b), id)| {
             let score = scores.get(id as usize).copied()?;
             (score >= threshold).then(|| ScoredPair {
                 a,
@@ -221,7 +246,6 @@ pub fn detect(
             })
         })
         .collect();
-    drop(pairs);
     scored.sort_by(|x, y| {
         y.score
             .total_cmp(&x.score)
@@ -236,7 +260,7 @@ pub fn detect(
 
 /// The model of the records alone (what [`detect`] estimates when given none).
 pub fn estimate_model(profile: &[Comparison], prepared: &[Prepared], seed: u64) -> Model {
-    let (_, patterns) = candidates(profile, prepared);
+    let (_, _, patterns) = candidates(profile, prepared);
     estimate(profile, prepared, seed, &patterns.list)
 }
 

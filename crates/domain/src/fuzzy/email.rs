@@ -7,13 +7,14 @@ use strsim::osa_distance;
 use super::level::Level;
 use crate::duplicates::normalize_email;
 
-/// An address, prepared.
+/// An address, prepared: detect's key (`local@domain`, split at `at`) and
+/// the mailbox it delivers to (kept compact: detects hold one per record).
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Address {
-    key: String,
-    local: String,
-    domain: String,
-    mailbox: String,
+    key: Box<str>,
+    at: usize,
+    /// `base@domain`, Gmail's dots dropped and `googlemail.com` as `gmail.com`.
+    mailbox: Box<str>,
 }
 
 impl Address {
@@ -21,24 +22,31 @@ impl Address {
     pub(super) fn mailbox_local(&self) -> &str {
         self.mailbox.split('@').next().unwrap_or(&self.mailbox)
     }
+
+    fn local(&self) -> &str {
+        self.key.get(..self.at).unwrap_or_default()
+    }
+
+    fn domain(&self) -> &str {
+        self.key.get(self.at + 1..).unwrap_or_default()
+    }
 }
 
 fn address(raw: &str) -> Option<Address> {
     let key = normalize_email(raw)?;
-    let (local, domain) = key.rsplit_once('@')?;
-    let (local, domain) = (local.to_owned(), domain.to_owned());
-    let base = local.split('+').next().unwrap_or(&local);
-    let gmail = matches!(domain.as_str(), "gmail.com" | "googlemail.com");
+    let at = key.rfind('@')?;
+    let (local, domain) = (key.get(..at)?, key.get(at + 1..)?);
+    let base = local.split('+').next().unwrap_or(local);
+    let gmail = matches!(domain, "gmail.com" | "googlemail.com");
     let mailbox = if gmail {
         format!("{}@gmail.com", base.replace('.', ""))
     } else {
         format!("{base}@{domain}")
     };
     Some(Address {
-        key,
-        local,
-        domain,
-        mailbox,
+        key: key.into_boxed_str(),
+        at,
+        mailbox: mailbox.into_boxed_str(),
     })
 }
 
@@ -59,10 +67,10 @@ pub(super) const LEVELS: &[Level<Address>] = &[
     },
     Level {
         name: "typo",
-        test: |a, b| a.domain == b.domain && osa_distance(&a.local, &b.local) == 1,
+        test: |a, b| a.domain() == b.domain() && osa_distance(a.local(), b.local()) == 1,
     },
     Level {
         name: "local",
-        test: |a, b| a.local == b.local && a.domain != b.domain,
+        test: |a, b| a.local() == b.local() && a.domain() != b.domain(),
     },
 ];

@@ -17,6 +17,7 @@ pub mod model;
 mod names;
 mod nicknames;
 pub mod pairs;
+mod parallel;
 mod phone;
 mod prepared;
 mod profile;

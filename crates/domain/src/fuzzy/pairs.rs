@@ -1,11 +1,10 @@
 //! Every candidate pair of a set of records, each once, without holding the
-//! pairs: records are grouped by key (memory grows with records and keys),
+//! pairs: records are grouped by key through one sort of (key, record)
+//! entries, keys held by one record dropped (memory grows with records and
+//! keys),
 //! and a pair is produced at the first key (in key order) its two records
 //! share, so a pair sharing several keys still comes once. Used by the pairs
 //! export, whose output can be far larger than its input.
-
-use std::collections::HashMap;
-use std::hash::Hash;
 
 /// Records grouped by key, walked pair by pair.
 #[derive(Debug, Clone)]
@@ -20,32 +19,28 @@ pub struct PairWalk {
 impl PairWalk {
     /// The walk over `record_keys` (record i's keys); a key more than
     /// `max_block` records share is not used (`None`: every key is).
-    pub fn new<K: Hash + Ord>(record_keys: &[Vec<K>], max_block: Option<usize>) -> PairWalk {
-        let mut members: HashMap<&K, Vec<u32>> = HashMap::new();
-        for (i, ks) in record_keys.iter().enumerate() {
-            for k in ks {
-                let m = members.entry(k).or_default();
-                if m.last() != Some(&(i as u32)) {
-                    m.push(i as u32);
-                }
-            }
-        }
-        let mut names: Vec<&K> = members
+    pub fn new<K: Ord>(record_keys: &[Vec<K>], max_block: Option<usize>) -> PairWalk {
+        // Every (key, record) once, sorted: a block is a run of one key.
+        let mut entries: Vec<(&K, u32)> = record_keys
             .iter()
-            .filter(|(_, m)| m.len() >= 2 && max_block.is_none_or(|max| m.len() <= max))
-            .map(|(k, _)| *k)
+            .enumerate()
+            .flat_map(|(i, ks)| ks.iter().map(move |k| (k, i as u32)))
             .collect();
-        names.sort_unstable();
+        entries.sort_unstable();
+        entries.dedup();
         let mut keys: Vec<Vec<u32>> = vec![Vec::new(); record_keys.len()];
-        let mut blocks = Vec::with_capacity(names.len());
-        for (id, name) in names.iter().enumerate() {
-            let m = members.remove(name).unwrap_or_default();
-            for r in &m {
+        let mut blocks: Vec<Vec<u32>> = Vec::new();
+        for run in entries.chunk_by(|x, y| x.0 == y.0) {
+            if run.len() < 2 || max_block.is_some_and(|max| run.len() > max) {
+                continue;
+            }
+            let id = blocks.len() as u32;
+            for (_, r) in run {
                 if let Some(list) = keys.get_mut(*r as usize) {
-                    list.push(id as u32);
+                    list.push(id);
                 }
             }
-            blocks.push(m);
+            blocks.push(run.iter().map(|(_, r)| *r).collect());
         }
         PairWalk {
             keys,

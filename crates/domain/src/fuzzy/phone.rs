@@ -10,8 +10,8 @@ const NATIONAL_MIN: usize = 7;
 /// A number, prepared: detect's key and its digits without leading zeros.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Number {
-    key: String,
-    digits: String,
+    key: Box<str>,
+    digits: Box<str>,
 }
 
 /// Every number of one record.
@@ -23,7 +23,10 @@ pub(super) fn prepare(values: &[Option<&str>], region: PhoneRegion) -> Vec<Numbe
             let key = normalize_phone(v, region)?;
             let digits: String = key.chars().filter(char::is_ascii_digit).collect();
             let digits = digits.trim_start_matches('0').to_owned();
-            (!digits.is_empty()).then_some(Number { key, digits })
+            (!digits.is_empty()).then(|| Number {
+                key: key.into_boxed_str(),
+                digits: digits.into_boxed_str(),
+            })
         })
         .collect()
 }
