@@ -84,6 +84,24 @@ pub(crate) async fn count(
     Ok(n.unsigned_abs())
 }
 
+/// The planner's estimate of an object's record count (`reltuples`, kept by
+/// ANALYZE and autovacuum); `None` before the first statistics.
+pub(crate) async fn count_estimate(
+    connections: &Connections,
+    tenant: &Tenant,
+    object: &ObjectDef,
+) -> Result<Option<u64>, StoreError> {
+    let conn = connections.read().await?;
+    let row = conn
+        .query_opt(
+            "SELECT reltuples::float8 FROM pg_class WHERE oid = $1::text::regclass",
+            &[&table(&tenant.schema, &object.name)],
+        )
+        .await?;
+    let estimate: Option<f64> = row.map(|r| r.try_get(0)).transpose().map_err(db)?;
+    Ok(estimate.filter(|n| *n >= 0.0).map(|n| n as u64))
+}
+
 /// The records holding one of `keys` (blocking keys), `columns` as text;
 /// a key more than `max_block` records hold is left out.
 pub(crate) async fn block_candidates(

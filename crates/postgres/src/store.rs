@@ -273,6 +273,14 @@ impl Store for PgStore {
         crate::models::count(&self.connections, tenant, object).await
     }
 
+    async fn count_estimate(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+    ) -> Result<Option<u64>, StoreError> {
+        crate::models::count_estimate(&self.connections, tenant, object).await
+    }
+
     #[instrument(skip_all, fields(object = %object.name, keys = keys.len()))]
     async fn block_candidates(
         &self,

@@ -130,10 +130,10 @@ pub(crate) async fn in_force(
     Ok(model)
 }
 
-/// The model a one-record lookup scores with: the stored one while it was
-/// estimated for the current profile (the record count is not checked: a
-/// count per lookup would cost more than the lookup; detect and the pairs
-/// export re-estimate on drift), otherwise the model in force.
+/// The model a one-record lookup scores with: the stored one while it fits
+/// the current profile and the planner's estimate of the record count
+/// (no count of the table per lookup: that would cost more than the
+/// lookup), otherwise the model in force (which counts exactly).
 pub(crate) async fn for_lookup(
     services: &Services,
     tenant: &Tenant,
@@ -141,8 +141,8 @@ pub(crate) async fn for_lookup(
 ) -> Result<Model, AppError> {
     let profile = object.profile();
     if let Some(stored) = stored(services, tenant, object).await? {
-        let count = stored.records;
-        if fits(&stored, &profile, count) {
+        let estimate = services.store.count_estimate(tenant, object).await?;
+        if fits(&stored, &profile, estimate.unwrap_or(stored.records)) {
             return Ok(stored.model);
         }
     }

@@ -134,6 +134,14 @@ pub trait Store: Send + Sync {
     /// The number of records of an object.
     async fn count(&self, tenant: &Tenant, object: &ObjectDef) -> Result<u64, StoreError>;
 
+    /// The planner's estimate of an object's record count (no scan; `None`
+    /// before the table's first statistics).
+    async fn count_estimate(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+    ) -> Result<Option<u64>, StoreError>;
+
     /// The records holding one of the blocking `keys` in the key index,
     /// with `columns` as text; a key more than `max_block` records hold is
     /// ignored (it says too little). Never scans the table.

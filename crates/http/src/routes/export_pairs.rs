@@ -24,17 +24,30 @@ const CHUNK: usize = 5_000;
 #[allow(dead_code)] // documents the query; the handler reads it as pairs
 pub struct PairsParams {
     /// `exact` (default: pairs sharing a key, score 1) or `fuzzy`.
-    mode: Option<String>,
+    #[param(inline)]
+    mode: Option<PairsMode>,
     /// Fuzzy: the score from which a pair is exported, in (0, 1]; default 0.9.
+    #[param(exclusive_minimum = 0.0, maximum = 1.0)]
     threshold: Option<f64>,
     /// Comma-separated criteria (exact) or comparisons (fuzzy); default all.
+    #[param(min_length = 1)]
     fields: Option<String>,
     /// Newest records to read; default the configured scan limit.
+    #[param(minimum = 1)]
     scan_limit: Option<u32>,
     /// Also export pairs inside a dismissed set.
     include_dismissed: Option<bool>,
     /// `csv` (default) or `json`.
-    format: Option<String>,
+    format: Option<crate::dto::select::Format>,
+}
+
+/// How pairs are found.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)] // documents the query
+#[schema(rename_all = "lowercase")]
+pub enum PairsMode {
+    Exact,
+    Fuzzy,
 }
 
 /// Every pair, as CSV (`record_id_a,record_id_b,score,match_reason`, then one

@@ -24,7 +24,7 @@ pub struct MatchRequest {
     #[schema(value_type = Object)]
     record: Json,
     /// Score from which a record matches, in (0, 1]; default 0.9.
-    #[schema(minimum = 0, maximum = 1)]
+    #[schema(exclusive_minimum = 0.0, maximum = 1.0)]
     threshold: Option<f64>,
     /// Matches to return, 1 to 100; default 10.
     #[schema(minimum = 1, maximum = 100)]
