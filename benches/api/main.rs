@@ -10,6 +10,7 @@ mod batch;
 mod bulk;
 mod detect;
 mod fuzzy;
+mod fuzzy_quality;
 mod import;
 mod load;
 mod merge;

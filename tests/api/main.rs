@@ -14,6 +14,7 @@ mod duplicates;
 mod export_pairs;
 mod faults;
 mod fuzzy;
+mod fuzzy_import;
 mod fuzzy_match;
 mod helpers;
 mod import;

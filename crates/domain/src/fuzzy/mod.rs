@@ -12,6 +12,7 @@ pub mod blocking;
 mod date;
 pub mod detect;
 mod email;
+mod groups;
 mod level;
 pub mod model;
 mod names;
