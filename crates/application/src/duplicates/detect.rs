@@ -7,9 +7,9 @@ use kasar_domain::duplicates::{DuplicateGroup, Grouper, MatchPlan};
 use kasar_domain::{ObjectDef, Record};
 use uuid::Uuid;
 
-use super::command::{Criteria, DetectCommand, DetectMode, Threshold, DEFAULT_GROUPS};
+use super::command::{Criteria, DetectCommand, DetectMode, FieldNames, Threshold, DEFAULT_GROUPS};
 use crate::authorize::{Authorized, Detect};
-use crate::command::Limit;
+use crate::command::{Count, Limit};
 use crate::dismissals::Dismissed;
 use crate::error::AppError;
 use crate::ports::Tenant;
@@ -47,27 +47,10 @@ pub async fn detect(
     command: DetectCommand,
 ) -> Result<DetectOutcome, AppError> {
     let limit = command.limit.map_or(DEFAULT_GROUPS, Limit::get);
-    let max = services.limits.max_scan_limit;
-    let scan_limit = match command.scan_limit {
-        None => services.limits.scan_limit,
-        Some(n) if n.get() <= max => n.get(),
-        Some(_) => {
-            return Err(AppError::Validation(format!(
-                "scan_limit must be an integer between 1 and {max}"
-            )))
-        }
-    };
+    let scan_limit = scan_limit(services, command.scan_limit)?;
     let tenant = Tenant::from(auth.caller());
     let (_, object) = services.object(&tenant, &command.object_name).await?;
-    let dismissed = if command.include_dismissed.unwrap_or(false) {
-        Dismissed::default()
-    } else {
-        let sets = services
-            .store
-            .dismissals(&tenant, Some(object.name.clone()))
-            .await?;
-        Dismissed::new(sets.into_iter().map(|d| d.record_ids).collect())
-    };
+    let dismissed = dismissed(services, &tenant, &object, command.include_dismissed).await?;
     let scope = Scope {
         tenant: &tenant,
         object: &object,
@@ -81,10 +64,7 @@ pub async fn detect(
             super::fuzzy::detect(services, &scope, command.fields.as_ref(), threshold).await?
         }
         _ => {
-            let criteria = match &command.fields {
-                Some(names) => names.criteria().map_err(AppError::Validation)?,
-                None => Criteria::all(),
-            };
+            let criteria = criteria(command.fields.as_ref())?;
             let (groups, total, scanned) = scan(services, &scope, criteria.as_slice()).await?;
             (
                 groups.into_iter().map(exact_group).collect(),
@@ -100,6 +80,46 @@ pub async fn detect(
         total_groups,
         records_scanned,
     })
+}
+
+/// The number of newest records a scan reads: the configured default, or
+/// the one asked for within the configured maximum.
+pub(super) fn scan_limit(services: &Services, asked: Option<Count>) -> Result<u32, AppError> {
+    let max = services.limits.max_scan_limit;
+    match asked {
+        None => Ok(services.limits.scan_limit),
+        Some(n) if n.get() <= max => Ok(n.get()),
+        Some(_) => Err(AppError::Validation(format!(
+            "scan_limit must be an integer between 1 and {max}"
+        ))),
+    }
+}
+
+/// The dismissed sets of `object` to leave out (none when they are included).
+pub(super) async fn dismissed(
+    services: &Services,
+    tenant: &Tenant,
+    object: &ObjectDef,
+    include: Option<bool>,
+) -> Result<Dismissed, AppError> {
+    if include.unwrap_or(false) {
+        return Ok(Dismissed::default());
+    }
+    let sets = services
+        .store
+        .dismissals(tenant, Some(object.name.clone()))
+        .await?;
+    Ok(Dismissed::new(
+        sets.into_iter().map(|d| d.record_ids).collect(),
+    ))
+}
+
+/// The exact criteria `fields` names (all of them when it names none).
+pub(super) fn criteria(fields: Option<&FieldNames>) -> Result<Criteria, AppError> {
+    match fields {
+        Some(names) => names.criteria().map_err(AppError::Validation),
+        None => Ok(Criteria::all()),
+    }
 }
 
 /// What a detect reads and returns.

@@ -12,12 +12,11 @@ use kasar_domain::ObjectDef;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::command::{Criteria, DetectMode, FieldNames, Threshold};
-use super::detect::Scope;
+use super::command::{DetectMode, FieldNames, Threshold};
+use super::detect::{self, Scope};
 use super::{fuzzy, model};
 use crate::authorize::{Authorized, Export};
 use crate::command::Count;
-use crate::dismissals::Dismissed;
 use crate::error::AppError;
 use crate::ports::{Scanned, Tenant};
 use crate::Services;
@@ -67,25 +66,9 @@ pub async fn export_pairs(
 ) -> Result<PairExport, AppError> {
     let tenant = Tenant::from(auth.caller());
     let (_, object) = services.object(&tenant, &command.object).await?;
-    let max = services.limits.max_scan_limit;
-    let scan_limit = match command.scan_limit {
-        None => services.limits.scan_limit,
-        Some(n) if n.get() <= max => n.get(),
-        Some(_) => {
-            return Err(AppError::Validation(format!(
-                "scan_limit must be an integer between 1 and {max}"
-            )))
-        }
-    };
-    let dismissed = if command.include_dismissed.unwrap_or(false) {
-        Dismissed::default()
-    } else {
-        let sets = services
-            .store
-            .dismissals(&tenant, Some(object.name.clone()))
-            .await?;
-        Dismissed::new(sets.into_iter().map(|d| d.record_ids).collect())
-    };
+    let scan_limit = detect::scan_limit(services, command.scan_limit)?;
+    let dismissed =
+        detect::dismissed(services, &tenant, &object, command.include_dismissed).await?;
     let scope = Scope {
         tenant: &tenant,
         object: &object,
@@ -99,10 +82,7 @@ pub async fn export_pairs(
             fuzzy_pairs(services, &scope, command.fields.as_ref(), threshold).await?
         }
         _ => {
-            let criteria = match &command.fields {
-                Some(names) => names.criteria().map_err(AppError::Validation)?,
-                None => Criteria::all(),
-            };
+            let criteria = detect::criteria(command.fields.as_ref())?;
             exact_pairs(services, &scope, criteria.as_slice()).await?
         }
     };

@@ -87,7 +87,7 @@ pub(super) async fn detect(
         Some(s) => Some(s.model.select(&indexes)),
         None if one_pass => None,
         None => Some(
-            model::in_force(services, scope.tenant, scope.object)
+            model::estimate(services, scope.tenant, scope.object)
                 .await?
                 .select(&indexes),
         ),

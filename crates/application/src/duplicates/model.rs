@@ -123,7 +123,17 @@ pub(crate) async fn in_force(
             return Ok(stored.model);
         }
     }
-    let plan = BlockPlan::of(profile);
+    estimate(services, tenant, object).await
+}
+
+/// Estimates the model of `object`'s full profile from every record, and
+/// stores it.
+pub(crate) async fn estimate(
+    services: &Services,
+    tenant: &Tenant,
+    object: &ObjectDef,
+) -> Result<Model, AppError> {
+    let plan = BlockPlan::new(object);
     let (rows, prepared) = read_prepared(services, tenant, object, &plan, u32::MAX).await?;
     let model = estimate_model(plan.profile(), &prepared, SEED);
     save(services, tenant, object, &model, rows.len()).await?;
