@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use kasar_domain::fuzzy::blocking::MAX_BLOCK;
-use kasar_domain::fuzzy::detect::score_pair;
+use kasar_domain::fuzzy::detect::score_prepared;
 use kasar_domain::fuzzy::model::Model;
-use kasar_domain::fuzzy::{as_text, BlockPlan};
+use kasar_domain::fuzzy::{prepared_record_keys, BlockPlan};
 use kasar_domain::{ObjectDef, Record, Value};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -65,8 +65,7 @@ pub async fn match_record(
     let threshold = command.threshold.map_or(Threshold::DEFAULT, Threshold::get);
     let limit = command.limit.map_or(DEFAULT_MATCHES, Limit::get);
     let model = model::for_lookup(services, &tenant, &object).await?;
-    let scored = candidates(services, &tenant, &object, &model, &values, threshold).await?;
-    let mut scored = scored;
+    let mut scored = candidates(services, &tenant, &object, &model, &values, threshold).await?;
     scored.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let ids: Vec<Uuid> = scored.iter().map(|s| s.0).collect();
     let mut by_id: HashMap<Uuid, Record> = services
@@ -104,22 +103,17 @@ pub(crate) async fn candidates(
 ) -> Result<Vec<Scored>, AppError> {
     let region = services.limits.phone_region;
     let plan = BlockPlan::new(object);
-    let keys = plan.value_keys(values, region);
+    let mine = plan.prepare_values(values, region);
+    let keys = prepared_record_keys(&mine);
     let found = services
         .store
         .block_candidates(tenant, object, &keys, plan.columns(), MAX_BLOCK)
         .await?;
-    let texts: Vec<Option<String>> = plan
-        .columns()
-        .iter()
-        .map(|c| values.get(c).and_then(as_text))
-        .collect();
-    let mine = plan.values(&texts);
     let mut scored: Vec<(Scored, chrono::DateTime<chrono::Utc>)> = found
         .iter()
         .filter_map(|c| {
-            let (score, levels) =
-                score_pair(plan.profile(), model, &mine, &plan.values(&c.texts), region);
+            let theirs = plan.prepare(&c.texts, region);
+            let (score, levels) = score_prepared(plan.profile(), model, &mine, &theirs);
             let levels = plan
                 .profile()
                 .iter()

@@ -7,9 +7,10 @@
 use std::collections::HashMap;
 
 use kasar_domain::duplicates::PhoneRegion;
-use kasar_domain::fuzzy::detect::score_pair;
+use kasar_domain::fuzzy::detect::{score_prepared, Prepared};
 use kasar_domain::fuzzy::model::Model;
-use kasar_domain::fuzzy::{as_text, BlockPlan};
+use kasar_domain::fuzzy::{prepared_record_keys, BlockPlan, Comparison};
+use uuid::Uuid;
 
 use super::resolve::{Earlier, Finder, Found, Input};
 use crate::duplicates::model::strongest;
@@ -17,84 +18,77 @@ use crate::ports::Scanned;
 
 /// Fuzzy matching over an import's inputs.
 pub(crate) struct FuzzyFinder {
-    plan: BlockPlan,
+    profile: Vec<Comparison>,
     model: Model,
-    region: PhoneRegion,
     threshold: f64,
-    /// Per input position: its texts and blocking keys.
-    texts: Vec<Vec<Option<String>>>,
+    /// Per input position: the record prepared, and its blocking keys.
+    prepared: Vec<Prepared>,
     keys: Vec<Vec<String>>,
-    /// Existing candidates by blocking key.
+    /// Existing candidates (id, prepared) and, by blocking key, their indexes.
+    candidates: Vec<(Uuid, Prepared)>,
     existing: HashMap<String, Vec<usize>>,
-    candidates: Vec<Scanned>,
     /// Registered inputs by blocking key.
     seen: HashMap<String, Vec<usize>>,
 }
 
 impl FuzzyFinder {
-    /// The finder for `inputs`; `candidates` are the existing records
-    /// holding one of their keys ([`FuzzyFinder::keys_of`]).
+    /// The finder for `inputs`, each prepared once; its existing candidates
+    /// come with [`FuzzyFinder::add_candidates`].
     pub(crate) fn new(
-        plan: BlockPlan,
+        plan: &BlockPlan,
         model: Model,
         region: PhoneRegion,
         threshold: f64,
         inputs: &[Input],
-        candidates: Vec<Scanned>,
     ) -> Self {
-        let texts: Vec<Vec<Option<String>>> = inputs
+        let prepared: Vec<Prepared> = inputs
             .iter()
-            .map(|i| {
-                plan.columns()
-                    .iter()
-                    .map(|c| i.values.get(c).and_then(as_text))
-                    .collect()
-            })
+            .map(|i| plan.prepare_values(&i.values, region))
             .collect();
-        let keys = texts.iter().map(|t| plan.keys(t, region)).collect();
-        let mut existing: HashMap<String, Vec<usize>> = HashMap::new();
-        for (n, c) in candidates.iter().enumerate() {
-            for k in plan.keys(&c.texts, region) {
-                existing.entry(k).or_default().push(n);
-            }
-        }
+        let keys = prepared.iter().map(|p| prepared_record_keys(p)).collect();
         Self {
-            plan,
+            profile: plan.profile().to_vec(),
             model,
-            region,
             threshold,
-            texts,
+            prepared,
             keys,
-            existing,
-            candidates,
+            candidates: Vec::new(),
+            existing: HashMap::new(),
             seen: HashMap::new(),
         }
     }
 
-    /// Every blocking key of `inputs`, once: what to look up.
-    pub(crate) fn keys_of(plan: &BlockPlan, region: PhoneRegion, inputs: &[Input]) -> Vec<String> {
-        let mut out: Vec<String> = inputs
-            .iter()
-            .flat_map(|i| plan.value_keys(&i.values, region))
-            .collect();
+    /// Every blocking key of the inputs, once: what to look up.
+    pub(crate) fn lookup_keys(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.keys.iter().flatten().cloned().collect();
         out.sort_unstable();
         out.dedup();
         out
     }
 
-    /// The score and reason of input `pos` against `texts`.
-    fn score(&self, pos: usize, texts: &[Option<String>]) -> Option<(f64, String)> {
-        let mine = self.plan.values(self.texts.get(pos)?);
-        let theirs = self.plan.values(texts);
-        let (score, levels) = score_pair(
-            self.plan.profile(),
-            &self.model,
-            &mine,
-            &theirs,
-            self.region,
-        );
-        (score >= self.threshold)
-            .then(|| (score, strongest(self.plan.profile(), &self.model, &levels)))
+    /// The existing records holding one of the inputs' keys (`columns` of
+    /// `plan` as text), each prepared once.
+    pub(crate) fn add_candidates(
+        &mut self,
+        plan: &BlockPlan,
+        region: PhoneRegion,
+        found: Vec<Scanned>,
+    ) {
+        for c in found {
+            let prepared = plan.prepare(&c.texts, region);
+            let n = self.candidates.len();
+            for k in prepared_record_keys(&prepared) {
+                self.existing.entry(k).or_default().push(n);
+            }
+            self.candidates.push((c.id, prepared));
+        }
+    }
+
+    /// The score and reason of input `pos` against a prepared record.
+    fn score(&self, pos: usize, theirs: &Prepared) -> Option<(f64, String)> {
+        let mine = self.prepared.get(pos)?;
+        let (score, levels) = score_prepared(&self.profile, &self.model, mine, theirs);
+        (score >= self.threshold).then(|| (score, strongest(&self.profile, &self.model, &levels)))
     }
 }
 
@@ -114,11 +108,11 @@ impl Finder for FuzzyFinder {
         existing.sort_unstable();
         existing.dedup();
         for n in existing {
-            let Some(c) = self.candidates.get(n) else {
+            let Some((id, theirs)) = self.candidates.get(n) else {
                 continue;
             };
-            if let Some((score, reason)) = self.score(pos, &c.texts) {
-                consider(score, Earlier::Existing(c.id), reason);
+            if let Some((score, reason)) = self.score(pos, theirs) {
+                consider(score, Earlier::Existing(*id), reason);
             }
         }
         let mut earlier: Vec<usize> = keys
@@ -128,10 +122,10 @@ impl Finder for FuzzyFinder {
         earlier.sort_unstable();
         earlier.dedup();
         for p in earlier {
-            let Some(texts) = self.texts.get(p) else {
+            let Some(theirs) = self.prepared.get(p) else {
                 continue;
             };
-            if let Some((score, reason)) = self.score(pos, texts) {
+            if let Some((score, reason)) = self.score(pos, theirs) {
                 consider(score, Earlier::Input(p), reason);
             }
         }

@@ -174,19 +174,22 @@ impl Unit for Apply<'_> {
         }
         let mut decided = match self.fuzzy {
             Some(check) => {
-                let keys = FuzzyFinder::keys_of(&check.plan, check.region, &inputs);
-                let columns = check.plan.columns();
-                let found = tx
-                    .find_blocks(self.object, &keys, columns, MAX_BLOCK)
-                    .await?;
                 let mut finder = FuzzyFinder::new(
-                    check.plan.clone(),
+                    &check.plan,
                     check.model.clone(),
                     check.region,
                     check.threshold,
                     &inputs,
-                    found,
                 );
+                let found = tx
+                    .find_blocks(
+                        self.object,
+                        &finder.lookup_keys(),
+                        check.plan.columns(),
+                        MAX_BLOCK,
+                    )
+                    .await?;
+                finder.add_candidates(&check.plan, check.region, found);
                 decide(self.object, self.policy, inputs, &mut finder)
             }
             None => {

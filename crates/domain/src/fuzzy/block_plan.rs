@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::blocking::keys;
+use super::blocking::prepared_keys;
+use super::detect::{prepare, Prepared};
 use super::Comparison;
 use crate::catalog::ObjectDef;
 use crate::duplicates::PhoneRegion;
@@ -78,22 +79,48 @@ impl BlockPlan {
             .collect()
     }
 
-    /// The distinct blocking keys of one record given its texts.
-    pub fn keys<S: AsRef<str>>(&self, texts: &[Option<S>], region: PhoneRegion) -> Vec<String> {
-        record_keys(&self.profile, &self.values(texts), region)
+    /// One record prepared for the plan's comparisons, given its texts.
+    pub fn prepare<S: AsRef<str>>(&self, texts: &[Option<S>], region: PhoneRegion) -> Prepared {
+        prepare(&self.profile, &self.values(texts), region)
     }
 
-    /// The keys of a record given by its values (each as PostgreSQL writes it
-    /// as text: a date `YYYY-MM-DD`, an id hyphenated; null, a boolean and
-    /// links count as absent for the comparators that read text).
-    pub fn value_keys(&self, values: &BTreeMap<String, Value>, region: PhoneRegion) -> Vec<String> {
+    /// One record prepared for the plan's comparisons, given its values
+    /// (each as PostgreSQL writes it as text: a date `YYYY-MM-DD`, an id
+    /// hyphenated; null, a boolean and links count as absent for the
+    /// comparators that read text).
+    pub fn prepare_values(
+        &self,
+        values: &BTreeMap<String, Value>,
+        region: PhoneRegion,
+    ) -> Prepared {
         let texts: Vec<Option<String>> = self
             .columns
             .iter()
             .map(|c| values.get(c).and_then(as_text))
             .collect();
-        self.keys(&texts, region)
+        self.prepare(&texts, region)
     }
+
+    /// The distinct blocking keys of one record given its texts.
+    pub fn keys<S: AsRef<str>>(&self, texts: &[Option<S>], region: PhoneRegion) -> Vec<String> {
+        prepared_record_keys(&self.prepare(texts, region))
+    }
+
+    /// The keys of a record given by its values (as [`BlockPlan::prepare_values`]).
+    pub fn value_keys(&self, values: &BTreeMap<String, Value>, region: PhoneRegion) -> Vec<String> {
+        prepared_record_keys(&self.prepare_values(values, region))
+    }
+}
+
+/// The distinct blocking keys of one prepared record, in comparison order.
+pub fn prepared_record_keys(record: &[super::Prepared]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for key in record.iter().flat_map(prepared_keys) {
+        if !out.contains(&key) {
+            out.push(key);
+        }
+    }
+    out
 }
 
 /// A value as the text a scan reads (`column::text`).
@@ -115,17 +142,5 @@ pub fn record_keys(
     values: &[Vec<Option<&str>>],
     region: PhoneRegion,
 ) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for (k, c) in profile.iter().enumerate() {
-        for key in keys(
-            c.comparator,
-            values.get(k).map_or(&[][..], Vec::as_slice),
-            region,
-        ) {
-            if !out.contains(&key) {
-                out.push(key);
-            }
-        }
-    }
-    out
+    prepared_record_keys(&prepare(profile, values, region))
 }

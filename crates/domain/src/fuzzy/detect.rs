@@ -57,7 +57,11 @@ pub type Prepared = Vec<super::Prepared>;
 
 /// Prepares one record's values (per comparison of `profile`) once, for
 /// its blocking keys and every comparison.
-pub fn prepare(profile: &[Comparison], values: &Values, region: PhoneRegion) -> Prepared {
+pub fn prepare(
+    profile: &[Comparison],
+    values: &[Vec<Option<&str>>],
+    region: PhoneRegion,
+) -> Prepared {
     profile
         .iter()
         .enumerate()
@@ -114,22 +118,6 @@ impl Patterns {
         self.list.push((p, 1.0));
         id
     }
-}
-
-/// The score and the level names of one pair of records under `model`.
-pub fn score_pair(
-    profile: &[Comparison],
-    model: &Model,
-    a: &Values,
-    b: &Values,
-    region: PhoneRegion,
-) -> (f64, Vec<&'static str>) {
-    let p = pattern(
-        profile,
-        &prepare(profile, a, region),
-        &prepare(profile, b, region),
-    );
-    (model.score(&p), names(profile, &p))
 }
 
 /// The number of levels of each comparison of `profile` (`other` included):

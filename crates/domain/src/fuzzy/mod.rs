@@ -25,7 +25,7 @@ mod profile;
 mod rng;
 mod simple;
 
-pub use block_plan::{as_text, record_keys, BlockPlan};
+pub use block_plan::{as_text, prepared_record_keys, record_keys, BlockPlan};
 pub use level::{Level, MISSING, OTHER};
 pub use nicknames::{are_nicknames, given_names, nicknames_of};
 pub use prepared::Prepared;
