@@ -42,26 +42,33 @@ pub async fn export(
         selection: params.input()?,
     };
     let exported = state.service.export_records(&auth, command).await?;
-    let name = format!(
-        "{}.{}",
-        exported.object.name,
-        if format == Format::Csv { "csv" } else { "json" }
-    );
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(name)],
+    let name = exported.object.name.clone();
+    let body = match format {
+        Format::Csv => csv_body(exported),
+        Format::Json => json_body(exported),
     };
-    let (content_type, body) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", csv_body(exported)),
-        Format::Json => ("application/json", json_body(exported)),
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(disposition)
-        .streaming(body))
+    Ok(attachment(&name, format, body))
 }
 
-type Body = stream::LocalBoxStream<'static, Result<Bytes, actix_web::Error>>;
+/// A streamed body.
+pub(crate) type Body = stream::LocalBoxStream<'static, Result<Bytes, actix_web::Error>>;
+
+/// A download: `body` streamed as `<stem>.csv` or `<stem>.json`, with the
+/// format's content type.
+pub(crate) fn attachment(stem: &str, format: Format, body: Body) -> HttpResponse {
+    let (extension, content_type) = match format {
+        Format::Csv => ("csv", "text/csv; charset=utf-8"),
+        Format::Json => ("json", "application/json"),
+    };
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(format!("{stem}.{extension}"))],
+    };
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(disposition)
+        .streaming(body)
+}
 
 /// The columns of the export: `id`, the fields (all, or the projection's, in
 /// catalog order), `created_at`, `updated_at`.
@@ -103,15 +110,28 @@ fn csv_body(exported: Exported) -> Body {
 }
 
 /// Rows as RFC 4180 CSV (CRLF line ends).
-fn csv_rows(rows: impl Iterator<Item = Vec<String>>) -> Result<Bytes, actix_web::Error> {
+pub(crate) fn csv_rows<R>(rows: impl Iterator<Item = R>) -> Result<Bytes, actix_web::Error>
+where
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    csv_bytes(rows).map(Bytes::from).map_err(failed)
+}
+
+/// Rows as RFC 4180 CSV (CRLF line ends), as bytes (what a blocking task
+/// can hand back).
+pub(crate) fn csv_bytes<R>(rows: impl Iterator<Item = R>) -> Result<Vec<u8>, csv::Error>
+where
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     for row in rows {
-        writer.write_record(&row).map_err(failed)?;
+        writer.write_record(row)?;
     }
-    let bytes = writer.into_inner().map_err(|e| failed(e.into_error()))?;
-    Ok(Bytes::from(bytes))
+    writer.into_inner().map_err(|e| e.into_error().into())
 }
 
 /// One CSV cell of `record`: what its JSON form holds, text as it is, ids of

@@ -2,7 +2,6 @@
 //! or above the threshold, each once, streamed as CSV or a JSON array while
 //! the pairs are produced (admins only).
 
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
 use futures_util::{stream, StreamExt};
@@ -10,8 +9,9 @@ use kasar_application::authorize::Export;
 use kasar_application::duplicates::{ExportPairs, ExportedPair, PairExport};
 use serde_json::{json, Map, Value as Json};
 
-use super::export::failed;
+use super::export::{attachment, csv_bytes, csv_rows, failed, Body};
 use crate::auth::Auth;
+use crate::dto::select::Format;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
@@ -66,39 +66,23 @@ pub async fn export_pairs(
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
     let auth = caller.may::<Export>()?;
-    let (mut command, csv) = parse(query.into_inner())?;
+    let (mut command, format) = parse(query.into_inner())?;
     command.object = path.into_inner();
     let export = state.service.export_pairs(&auth, command).await?;
-    let name = format!(
-        "{}-duplicates.{}",
-        export.object.name,
-        if csv { "csv" } else { "json" }
-    );
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(name)],
-    };
-    let content_type = if csv {
-        "text/csv; charset=utf-8"
-    } else {
-        "application/json"
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(disposition)
-        .streaming(body(export, csv)))
+    let stem = format!("{}-duplicates", export.object.name);
+    Ok(attachment(&stem, format, body(export, format)))
 }
 
-/// The command and whether the format is CSV, from the query.
-fn parse(pairs: Vec<(String, String)>) -> Result<(ExportPairs, bool), ApiError> {
+/// The command and the format, from the query.
+fn parse(pairs: Vec<(String, String)>) -> Result<(ExportPairs, Format), ApiError> {
     let mut body = Map::new();
-    let mut csv = true;
+    let mut format = Format::Csv;
     for (key, value) in pairs {
         let v = match key.as_str() {
             "format" => {
-                csv = match value.as_str() {
-                    "csv" => true,
-                    "json" => false,
+                format = match value.as_str() {
+                    "csv" => Format::Csv,
+                    "json" => Format::Json,
                     _ => return Err(ApiError::validation("format is csv or json")),
                 };
                 continue;
@@ -131,48 +115,39 @@ fn parse(pairs: Vec<(String, String)>) -> Result<(ExportPairs, bool), ApiError> 
     }
     let command = serde_json::from_value(Json::Object(body))
         .map_err(|e| ApiError::validation(e.to_string()))?;
-    Ok((command, csv))
+    Ok((command, format))
 }
-
-type Body = stream::LocalBoxStream<'static, Result<Bytes, actix_web::Error>>;
 
 /// The response: the header (CSV) or `[`, then chunks of pairs produced on
 /// the blocking pool (comparing is CPU work), then `]` (JSON).
-fn body(export: PairExport, csv: bool) -> Body {
+fn body(export: PairExport, format: Format) -> Body {
     let PairExport {
         comparisons, pairs, ..
     } = export;
+    let csv = format == Format::Csv;
     let head = if csv {
         let mut h = vec!["record_id_a", "record_id_b", "score", "match_reason"];
         h.extend(comparisons.iter().map(String::as_str));
-        csv_line(&h)
+        csv_rows(std::iter::once(h))
     } else {
-        b"[".to_vec()
+        Ok(Bytes::from_static(b"["))
     };
     let state = Some((pairs, comparisons, true));
     let chunks = stream::unfold(state, move |state| async move {
         let (mut pairs, comparisons, first) = state?;
         let made = web::block(move || {
-            let mut out = Vec::new();
-            let mut lines = csv_writer();
-            let mut n = 0;
-            for p in pairs.by_ref().take(CHUNK) {
-                if csv {
-                    csv_pair(&mut lines, &p);
-                } else {
-                    json_pair(&mut out, &p, &comparisons, first && n == 0);
-                }
-                n += 1;
-            }
-            if csv {
-                out = lines.into_inner().unwrap_or_default();
-            }
-            (pairs, comparisons, out, n)
+            let chunk: Vec<ExportedPair> = pairs.by_ref().take(CHUNK).collect();
+            let out = if csv {
+                csv_bytes(chunk.iter().map(csv_cells))
+            } else {
+                Ok(json_items(&chunk, &comparisons, first))
+            };
+            (pairs, comparisons, out, chunk.len())
         })
         .await;
         match made {
             Ok((pairs, comparisons, out, n)) if n > 0 => Some((
-                Ok(Bytes::from(out)),
+                out.map(Bytes::from).map_err(failed),
                 Some((pairs, comparisons, false)).filter(|_| n == CHUNK),
             )),
             Ok(_) => None,
@@ -180,49 +155,41 @@ fn body(export: PairExport, csv: bool) -> Body {
         }
     });
     let tail: &'static [u8] = if csv { b"" } else { b"]" };
-    stream::once(async move { Ok(Bytes::from(head)) })
+    stream::once(async move { head })
         .chain(chunks)
         .chain(stream::once(async move { Ok(Bytes::from_static(tail)) }))
         .boxed_local()
 }
 
-fn csv_pair(lines: &mut csv::Writer<Vec<u8>>, p: &ExportedPair) {
+/// The CSV cells of a pair: ids, score, reason, then a level per comparison.
+fn csv_cells(p: &ExportedPair) -> Vec<String> {
     let [a, b] = p.record_ids;
-    let (a, b, score) = (a.to_string(), b.to_string(), p.score.to_string());
     let mut cells = vec![
-        a.as_str(),
-        b.as_str(),
-        score.as_str(),
-        p.match_reason.as_str(),
+        a.to_string(),
+        b.to_string(),
+        p.score.to_string(),
+        p.match_reason.clone(),
     ];
-    cells.extend(p.levels.iter().copied());
-    // Writing to memory cannot fail.
-    let _ = lines.write_record(&cells);
+    cells.extend(p.levels.iter().map(|l| (*l).to_owned()));
+    cells
 }
 
-fn json_pair(out: &mut Vec<u8>, p: &ExportedPair, comparisons: &[String], first: bool) {
-    let [a, b] = p.record_ids;
-    if !first {
-        out.push(b',');
+/// Pairs as JSON array items, comma-separated (a leading comma unless the
+/// chunk is the first).
+fn json_items(chunk: &[ExportedPair], comparisons: &[String], first: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (n, p) in chunk.iter().enumerate() {
+        if !(first && n == 0) {
+            out.push(b',');
+        }
+        let levels: Map<String, Json> = comparisons
+            .iter()
+            .zip(&p.levels)
+            .map(|(c, l)| (c.clone(), Json::from(*l)))
+            .collect();
+        let [a, b] = p.record_ids;
+        let item = json!({"record_ids": [a, b], "score": p.score, "match_reason": p.match_reason, "levels": levels});
+        out.extend(item.to_string().into_bytes());
     }
-    let levels: Map<String, Json> = comparisons
-        .iter()
-        .zip(&p.levels)
-        .map(|(c, l)| (c.clone(), Json::from(*l)))
-        .collect();
-    let item = json!({"record_ids": [a, b], "score": p.score, "match_reason": p.match_reason, "levels": levels});
-    out.extend(item.to_string().into_bytes());
-}
-
-fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new())
-}
-
-/// One RFC 4180 line (CRLF), fields quoted when they need it.
-fn csv_line(cells: &[&str]) -> Vec<u8> {
-    let mut writer = csv_writer();
-    let _ = writer.write_record(cells);
-    writer.into_inner().unwrap_or_default()
+    out
 }
