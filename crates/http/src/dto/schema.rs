@@ -3,8 +3,12 @@
 //! parser (one parser for the API and for `kasar schema apply`); these types
 //! describe it in the OpenAPI document.
 
+use kasar_domain::fuzzy::Comparator;
+use kasar_domain::FieldType;
 use serde::Deserialize;
 use serde_json::Value as Json;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
 use utoipa::{IntoParams, ToSchema};
 
 /// A field definition.
@@ -31,21 +35,27 @@ pub struct FieldDefBody {
     pub target: Option<String>,
 }
 
-/// The name of a field type.
-#[derive(Debug, Deserialize, ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types)]
-pub enum FieldTypeName {
-    TEXT,
-    EMAIL,
-    PHONE,
-    LINKEDIN,
-    NUMBER,
-    BOOLEAN,
-    DATE,
-    SELECT,
-    OWNER,
-    BELONGS_TO_ONE,
-    MANY_TO_MANY,
+/// The name of a field type: the catalog's field types.
+pub struct FieldTypeName;
+
+impl utoipa::PartialSchema for FieldTypeName {
+    fn schema() -> RefOr<Schema> {
+        names(
+            "The name of a field type.",
+            FieldType::ALL.map(FieldType::as_str),
+        )
+    }
+}
+
+impl ToSchema for FieldTypeName {}
+
+/// A string schema whose values are `names`.
+fn names<const N: usize>(description: &str, names: [&str; N]) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(description))
+        .enum_values(Some(names))
+        .into()
 }
 
 /// A new custom object.
@@ -102,16 +112,16 @@ pub struct ComparisonBody {
     pub fields: Vec<String>,
 }
 
-/// The name of a comparator.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ComparatorName {
-    PersonName,
-    OrgName,
-    Text,
-    Email,
-    Phone,
-    Date,
-    Code,
-    Linkedin,
+/// The name of a comparator: the domain's comparators.
+pub struct ComparatorName;
+
+impl utoipa::PartialSchema for ComparatorName {
+    fn schema() -> RefOr<Schema> {
+        names(
+            "The name of a comparator.",
+            Comparator::ALL.map(Comparator::as_str),
+        )
+    }
 }
+
+impl ToSchema for ComparatorName {}
