@@ -66,6 +66,20 @@ class Model:
     em_rules: list
 
 
+def exact_then(name, column, weaker, label):
+    """A comparison of three levels: `column` equal, else `weaker` equal
+    (shown as `label`), else; null when `column` is."""
+    return cl.CustomComparison(
+        output_column_name=name,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column),
+            cll.ExactMatchLevel(weaker).configure(label_for_charts=label),
+            cll.ElseLevel(),
+        ],
+    )
+
+
 def email_comparison():
     """The same cleaned address, else the same mailbox name at another
     domain, else. No fuzzy level: the mailbox name repeats the person's name,
@@ -74,29 +88,13 @@ def email_comparison():
     mailboxes differ by a digit. No term-frequency adjustment: an address is
     near-unique, and its frequency would count mostly the duplicates
     themselves."""
-    return cl.CustomComparison(
-        output_column_name="email",
-        comparison_levels=[
-            cll.NullLevel("email_clean"),
-            cll.ExactMatchLevel("email_clean"),
-            cll.ExactMatchLevel("email_user").configure(label_for_charts="Same mailbox name"),
-            cll.ElseLevel(),
-        ],
-    )
+    return exact_then("email", "email_clean", "email_user", "Same mailbox name")
 
 
 def phone_comparison():
     """Exact digits, then the same last seven digits (a national form or a
     missing country code), else."""
-    return cl.CustomComparison(
-        output_column_name="phone",
-        comparison_levels=[
-            cll.NullLevel("phone_digits"),
-            cll.ExactMatchLevel("phone_digits"),
-            cll.ExactMatchLevel("phone_last7").configure(label_for_charts="Last 7 digits"),
-            cll.ElseLevel(),
-        ],
-    )
+    return exact_then("phone", "phone_digits", "phone_last7", "Last 7 digits")
 
 
 def contacts_model():

@@ -117,16 +117,8 @@ async fn exact_pairs_come_once_each_with_their_levels_and_without_limit() {
     let many: Vec<Json> = (0..600)
         .map(|i| json!({"email": "same@x.io", "job_title": format!("t{i}")}))
         .collect();
-    for chunk in many.chunks(100) {
-        let (status, out) = app
-            .post(
-                "/api/v1/records/contacts/batch/create",
-                &admin,
-                &json!({"records": chunk}),
-            )
-            .await;
-        assert_eq!(status, 200, "{out}");
-    }
+    app.create_contacts(&admin, &many.iter().collect::<Vec<_>>())
+        .await;
     let (status, body) = pairs(&app, &admin, "fields=email&scan_limit=1000").await;
     assert_eq!(status, 200);
     assert_eq!(body.matches("\r\n").count(), 1 + 179_700 + 3);
@@ -142,16 +134,7 @@ async fn fuzzy_pairs_hold_every_pair_of_detect_with_the_same_scores() {
         seed: 31,
     });
     let fields: Vec<&Json> = records.iter().map(|r| &r.fields).collect();
-    for chunk in fields.chunks(500) {
-        let (status, out) = app
-            .post(
-                "/api/v1/records/contacts/batch/create",
-                &admin,
-                &json!({"records": chunk}),
-            )
-            .await;
-        assert_eq!(status, 200, "{out}");
-    }
+    app.create_contacts(&admin, &fields).await;
     let (status, out) = app
         .duplicates(json!({"action": "detect", "object_name": "contacts", "mode": "fuzzy", "threshold": 0.8, "limit": 1000, "scan_limit": 1000}))
         .await;

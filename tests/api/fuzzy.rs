@@ -17,32 +17,8 @@ async fn fuzzy_detect_groups_generated_duplicates_with_scores_and_pairs() {
         duplicate_share: 0.15,
         seed: 4,
     });
-    let mut ids: Vec<String> = Vec::new();
-    for chunk in records.chunks(1_000) {
-        let body = json!({"records": chunk.iter().map(|r| r.fields.clone()).collect::<Vec<_>>()});
-        let (status, out) = app
-            .post(
-                "/api/v1/records/contacts/batch/create",
-                &app.admin.token,
-                &body,
-            )
-            .await;
-        assert_eq!(status, 200, "{out}");
-        let failed: Vec<&Json> = out["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|r| r.get("code").is_some())
-            .collect();
-        assert!(failed.is_empty(), "{failed:?}");
-        ids.extend(
-            out["results"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["id"].as_str().unwrap().to_owned()),
-        );
-    }
+    let fields: Vec<&Json> = records.iter().map(|r| &r.fields).collect();
+    let ids = app.create_contacts(&app.admin.token, &fields).await;
     let index: HashMap<&str, usize> = ids
         .iter()
         .enumerate()
@@ -131,15 +107,8 @@ async fn auto_merge_in_fuzzy_mode_merges_the_groups_scored_at_least_min_score() 
         duplicate_share: 0.15,
         seed: 9,
     });
-    let body = json!({"records": records.iter().map(|r| r.fields.clone()).collect::<Vec<_>>()});
-    let (status, out) = app
-        .post(
-            "/api/v1/records/contacts/batch/create",
-            &app.admin.token,
-            &body,
-        )
-        .await;
-    assert_eq!(status, 200, "{out}");
+    let fields: Vec<&Json> = records.iter().map(|r| &r.fields).collect();
+    app.create_contacts(&app.admin.token, &fields).await;
     for bad in [
         json!({"action": "auto_merge", "object_name": "contacts", "mode": "fuzzy"}),
         json!({"action": "auto_merge", "object_name": "contacts", "mode": "fuzzy", "min_score": 0.4}),

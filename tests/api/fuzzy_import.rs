@@ -2,7 +2,7 @@
 //! earlier records of the request, found by score; concurrent imports of one
 //! new person leave one record.
 
-use crate::fuzzy_match::{generated, load};
+use crate::fuzzy_match::generated;
 use crate::helpers::*;
 use serde_json::{json, Value as Json};
 
@@ -12,7 +12,7 @@ async fn a_fuzzy_import_skips_what_matches_existing_and_earlier_records() {
     let token = app.admin.token.clone();
     let records = generated(500, 17);
     let fields: Vec<&Json> = records.iter().map(|r| &r.fields).collect();
-    load(&app, &token, &fields).await;
+    app.create_contacts(&token, &fields).await;
     let robert = app
         .create_id("contacts", json!({"first_name": "Robert", "last_name": "Smith", "email": "bobsmith@gmail.com", "phone": "+1 415 555 0199"}))
         .await;
@@ -90,7 +90,7 @@ async fn two_fuzzy_imports_of_one_new_record_leave_exactly_one() {
     let token = app.admin.token.clone();
     let records = generated(300, 23);
     let fields: Vec<&Json> = records.iter().map(|r| &r.fields).collect();
-    load(&app, &token, &fields).await;
+    app.create_contacts(&token, &fields).await;
     let people = [
         ("Quentin", "Zappa"),
         ("Ottoline", "Quimby"),

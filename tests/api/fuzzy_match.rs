@@ -9,25 +9,6 @@ use crate::helpers::*;
 use kasar_testdata::{contacts, Labeled, Spec};
 use serde_json::{json, Value as Json};
 
-/// Creates the records through batches of 1,000; their ids in order.
-pub(crate) async fn load(app: &TestApp, token: &str, records: &[&Json]) -> Vec<String> {
-    let mut ids = Vec::new();
-    for chunk in records.chunks(1_000) {
-        let (status, out) = app
-            .post(
-                "/api/v1/records/contacts/batch/create",
-                token,
-                &json!({ "records": chunk }),
-            )
-            .await;
-        assert_eq!(status, 200, "{out}");
-        for r in out["results"].as_array().unwrap() {
-            ids.push(r["id"].as_str().unwrap_or_else(|| panic!("{r}")).to_owned());
-        }
-    }
-    ids
-}
-
 pub(crate) fn generated(n: usize, seed: u64) -> Vec<Labeled> {
     contacts(Spec {
         records: n,
@@ -57,7 +38,7 @@ async fn match_finds_the_original_of_held_out_duplicates_strongest_first() {
         }
     }
     let fields: Vec<&Json> = kept.iter().map(|r| &r.fields).collect();
-    let ids = load(&app, &app.admin.token, &fields).await;
+    let ids = app.create_contacts(&app.admin.token, &fields).await;
     let entity_of: HashMap<&str, u64> = ids
         .iter()
         .map(String::as_str)
@@ -134,7 +115,7 @@ async fn match_requests_are_validated_and_isolated_per_organization() {
     // Scores come from a model estimated on the object's records: enough of them.
     let records = generated(500, 9);
     let fields: Vec<&Json> = records.iter().map(|r| &r.fields).collect();
-    load(&app, &token, &fields).await;
+    app.create_contacts(&token, &fields).await;
     app.create_id(
         "contacts",
         json!({"first_name": "Robert", "last_name": "Smith", "email": "bob@smith.io"}),
@@ -226,7 +207,7 @@ async fn the_model_is_stored_shown_and_estimated_again_on_drift_or_a_new_profile
     let token = app.admin.token.clone();
     let records = generated(700, 5);
     let fields: Vec<&Json> = records.iter().map(|r| &r.fields).collect();
-    load(&app, &token, &fields[..500]).await;
+    app.create_contacts(&token, &fields[..500]).await;
     assert_eq!(
         weights(&app, &token).await,
         Json::Null,
@@ -244,13 +225,13 @@ async fn the_model_is_stored_shown_and_estimated_again_on_drift_or_a_new_profile
     );
 
     // Within 20 %: the stored model stays (same estimate time).
-    load(&app, &token, &fields[500..600]).await;
+    app.create_contacts(&token, &fields[500..600]).await;
     fuzzy_detect(&app, &token).await;
     assert_eq!(weights(&app, &token).await, first);
 
     // Past 20 % of 500: a match sees it in the planner's statistics and the
     // model is estimated again from the 700 records.
-    load(&app, &token, &fields[600..]).await;
+    app.create_contacts(&token, &fields[600..]).await;
     app.db
         .batch_execute(&format!("ANALYZE \"{}\".contacts", app.org.schema))
         .await
@@ -269,7 +250,7 @@ async fn the_model_is_stored_shown_and_estimated_again_on_drift_or_a_new_profile
 
     // The same records give the same weights in another organization.
     let other = app.other_org().await;
-    load(&app, &other.token, &fields).await;
+    app.create_contacts(&other.token, &fields).await;
     fuzzy_detect(&app, &other.token).await;
     let theirs = weights(&app, &other.token).await;
     assert_eq!(theirs["comparisons"], second["comparisons"]);

@@ -335,6 +335,26 @@ impl TestApp {
     }
 
     /// Creates a record and returns its id.
+    /// Creates contacts through batches of 1,000 with `token`; every one must
+    /// be created. Their ids, in order.
+    pub(crate) async fn create_contacts(&self, token: &str, records: &[&Json]) -> Vec<String> {
+        let mut ids = Vec::new();
+        for chunk in records.chunks(1_000) {
+            let (status, out) = self
+                .post(
+                    "/api/v1/records/contacts/batch/create",
+                    token,
+                    &serde_json::json!({ "records": chunk }),
+                )
+                .await;
+            assert_eq!(status, 200, "{out}");
+            for r in out["results"].as_array().expect("results") {
+                ids.push(r["id"].as_str().unwrap_or_else(|| panic!("{r}")).to_owned());
+            }
+        }
+        ids
+    }
+
     pub(crate) async fn create_id(&self, object: &str, body: Json) -> String {
         id_of(&self.create(object, body).await)
     }
