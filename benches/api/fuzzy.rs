@@ -8,14 +8,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use kasar_domain::duplicates::{stored_key, Criterion, MatchPlan, PhoneRegion};
-use kasar_domain::fuzzy::BlockPlan;
-use kasar_domain::{ObjectDef, Value};
+use kasar_domain::Value;
 use kasar_testdata::{contacts, Labeled, Spec};
 use serde_json::{json, Value as Json};
 use uuid::Uuid;
 
 use crate::report::{ms, percentile, Report};
+use crate::seed;
 use crate::setup::Bench;
 
 const FIELDS: [&str; 5] = ["first_name", "last_name", "email", "phone", "job_title"];
@@ -128,13 +127,6 @@ async fn clear(bench: &Bench) {
         .expect("clear contacts");
 }
 
-fn contacts_def() -> ObjectDef {
-    kasar_domain::standard::standard_objects()
-        .into_iter()
-        .find(|o| o.name == "contacts")
-        .expect("contacts")
-}
-
 /// A generated record's values, as the API would type them.
 fn values(r: &Labeled) -> BTreeMap<String, Value> {
     FIELDS
@@ -151,12 +143,7 @@ fn values(r: &Labeled) -> BTreeMap<String, Value> {
 /// Inserts the records (in order, so creation times follow it) with their
 /// exact and blocking keys, computed as the server computes them; their ids.
 async fn insert(bench: &Bench, records: &[Labeled]) -> Vec<Uuid> {
-    let object = contacts_def();
-    let (plan, blocks) = (
-        MatchPlan::new(&object, &Criterion::ALL),
-        BlockPlan::new(&object),
-    );
-    let region = PhoneRegion::default();
+    let object = seed::contacts_def();
     let cols = FIELDS.join(", ");
     let sql = format!(
         "INSERT INTO {} (id, created_at, {cols}) SELECT i, now() + n * interval '1 microsecond', f, l, e, p, j \
@@ -189,20 +176,8 @@ async fn insert(bench: &Bench, records: &[Labeled]) -> Vec<Uuid> {
             .execute(&sql, &[&chunk_ids, &order, &f, &l, &e, &p, &j])
             .await
             .expect("insert contacts");
-        let mut keys: (Vec<Uuid>, Vec<i16>, Vec<String>) = Default::default();
-        for (r, id) in chunk.iter().zip(&chunk_ids) {
-            let v = values(r);
-            let exact = plan
-                .value_keys(&v, region)
-                .into_iter()
-                .map(|(c, k)| (c.code(), k));
-            let block = blocks.value_keys(&v, region).into_iter().map(|k| (8, k));
-            for (code, k) in exact.chain(block) {
-                keys.0.push(*id);
-                keys.1.push(code);
-                keys.2.push(stored_key(&k).into_owned());
-            }
-        }
+        let values: Vec<BTreeMap<String, Value>> = chunk.iter().map(values).collect();
+        let keys = seed::key_rows(&object, &chunk_ids, &values);
         bench
             .db
             .execute(&keys_sql, &[&keys.0, &keys.1, &keys.2])

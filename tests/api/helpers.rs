@@ -334,7 +334,6 @@ impl TestApp {
         record
     }
 
-    /// Creates a record and returns its id.
     /// Creates contacts through batches of 1,000 with `token`; every one must
     /// be created. Their ids, in order.
     pub(crate) async fn create_contacts(&self, token: &str, records: &[&Json]) -> Vec<String> {
@@ -355,6 +354,7 @@ impl TestApp {
         ids
     }
 
+    /// Creates a record and returns its id.
     pub(crate) async fn create_id(&self, object: &str, body: Json) -> String {
         id_of(&self.create(object, body).await)
     }

@@ -168,6 +168,11 @@ async fn the_index_equals_the_keys_recomputed_after_writes_through_every_route()
     assert!(kept.len() > 20, "the writes left keys: {}", kept.len());
     let blocking = |keys: &[String]| keys.iter().filter(|k| k.contains(" 8 ")).count();
     assert!(blocking(&kept) > 10, "blocking keys are kept too: {kept:?}");
+    assert_eq!(
+        crate::key_groups::groups_drift(&app, "contacts").await,
+        Vec::<String>::new(),
+        "the groups equal the sums of the keys"
+    );
     app.store.reindex().await.unwrap();
     assert_eq!(
         kept,
@@ -217,6 +222,10 @@ async fn a_batch_racing_a_merge_of_the_same_records_leaves_both_consistent() {
         );
     }
     let kept = keys(&app).await;
+    assert_eq!(
+        crate::key_groups::groups_drift(&app, "contacts").await,
+        Vec::<String>::new()
+    );
     app.store.reindex().await.unwrap();
     assert_eq!(kept, keys(&app).await);
 }

@@ -75,7 +75,7 @@ pub(crate) fn object_tables(schema: &str, o: &ObjectDef) -> Vec<String> {
         cols.join(",\n    ")
     )];
     out.extend(indexes);
-    out.extend(crate::keys::ddl(schema, &o.name));
+    out.extend(crate::key_tables::ddl(schema, &o.name));
     out
 }
 

@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 
 use kasar_application::ports::KeyMatch;
 use kasar_application::StoreError;
-use kasar_domain::catalog::relation_name;
 use kasar_domain::duplicates::{stored_key, Criterion, MatchPlan, PhoneRegion};
 use kasar_domain::fuzzy::BlockPlan;
 use kasar_domain::{ObjectDef, Value};
@@ -21,50 +20,13 @@ use tokio_postgres::Row;
 use uuid::Uuid;
 
 use crate::error::db;
-use crate::sql::{ident, table};
+pub(crate) use crate::key_tables::{groups_table, keys_table};
+use crate::sql::ident;
 use crate::tx::PgTx;
 
 /// The criterion number of the blocking keys of fuzzy matching (the exact
 /// criteria take 0 to 3).
 pub(crate) const BLOCKING: i16 = 8;
-
-/// The key table of `object` in `schema`. Catalog names start with a letter,
-/// so no object or junction table can take this name.
-pub(crate) fn keys_table(schema: &str, object: &str) -> String {
-    table(schema, &keys_name(object))
-}
-
-/// The unqualified name of the key table of `object`.
-pub(crate) fn keys_name(object: &str) -> String {
-    relation_name(format!("_keys_{object}"))
-}
-
-/// The statements creating the key table of `object`: its primary key serves
-/// lookups by key; the second index serves the refresh and the drop by
-/// record; the trigger (`kasar.drop_keys`, migration V3) drops the keys of
-/// deleted records. No foreign key: its per-row check would double the cost
-/// of writing keys, and keys are only written for records of the same
-/// transaction.
-pub(crate) fn ddl(schema: &str, object: &str) -> [String; 3] {
-    let k = keys_table(schema, object);
-    [
-        format!(
-            "CREATE TABLE {k} (\n    record_id uuid NOT NULL,\n    \
-             criterion smallint NOT NULL,\n    key text NOT NULL,\n    PRIMARY KEY (criterion, key, record_id)\n)"
-        ),
-        format!(
-            "CREATE INDEX {} ON {k} (record_id)",
-            ident(&relation_name(format!("_keys_{object}_record")))
-        ),
-        format!(
-            "CREATE TRIGGER {} AFTER DELETE ON {} REFERENCING OLD TABLE AS gone \
-             FOR EACH STATEMENT EXECUTE FUNCTION kasar.drop_keys('{}')",
-            ident(&relation_name(format!("{object}_drop_keys"))),
-            table(schema, object),
-            k.replace('\'', "''")
-        ),
-    ]
-}
 
 /// Keys of many records as the parallel arrays an `unnest` insert takes.
 #[derive(Debug, Default)]
@@ -208,6 +170,7 @@ impl Refresh {
             ids.push(id);
         }
         let mut codes: Vec<i16> = self.criteria.iter().map(|c| c.code()).collect();
+        lock_groups(tx, object, &ids, &codes, &out).await?;
         if self.blocks.is_some() {
             codes.push(BLOCKING);
         }
@@ -221,6 +184,35 @@ impl Refresh {
         .await?;
         insert(tx, object, &out).await
     }
+}
+
+/// Locks, in key order and in one statement, the groups of the exact keys
+/// a refresh takes out (those `ids` hold under `codes`) and of those it puts
+/// in (`added`) that exist: the delete and the insert that follow then find
+/// them held, and two refreshes sharing keys never wait for each other in a
+/// cycle (each statement alone already locks in key order).
+async fn lock_groups(
+    tx: &PgTx,
+    object: &ObjectDef,
+    ids: &[Uuid],
+    codes: &[i16],
+    added: &KeyRows,
+) -> Result<(), StoreError> {
+    let exact: Vec<i16> = codes.iter().copied().filter(|&c| c < BLOCKING).collect();
+    if exact.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT 1 FROM {g} g WHERE (g.criterion, g.key) IN ( \
+           SELECT criterion, key FROM {k} WHERE record_id = ANY($1) AND criterion = ANY($2) \
+           UNION SELECT c, k FROM unnest($3::int2[], $4::text[]) AS a(c, k) WHERE c = ANY($2)) \
+         ORDER BY g.criterion, g.key FOR UPDATE",
+        g = groups_table(&tx.tenant.schema, &object.name),
+        k = keys_table(&tx.tenant.schema, &object.name),
+    );
+    tx.exec(&sql, &[&ids, &exact, &added.criteria, &added.keys])
+        .await
+        .map(|_| ())
 }
 
 /// Inserts key rows (a key a record already holds is kept once).

@@ -11,6 +11,8 @@ mod directory;
 mod dismissals;
 mod error;
 mod journal;
+mod key_groups;
+mod key_tables;
 mod keys;
 mod models;
 mod reindex;

@@ -8,11 +8,11 @@ use async_trait::async_trait;
 use deadpool_postgres::Pool;
 use futures_util::TryStreamExt;
 use kasar_application::ports::{
-    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, Scanned, SchemaTx,
-    Selected, Store, StoredModel, Tenant, Tx,
+    Dismissal, IndexedGroups, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink,
+    Scanned, SchemaTx, Selected, Store, StoredModel, Tenant, Tx,
 };
 use kasar_application::StoreError;
-use kasar_domain::duplicates::PhoneRegion;
+use kasar_domain::duplicates::{Criterion, PhoneRegion};
 use kasar_domain::select::{After, Selection};
 use kasar_domain::{Catalog, ObjectDef, Record};
 use tracing::instrument;
@@ -152,6 +152,19 @@ impl Store for PgStore {
             .map(|r| decode_record(object, r))
             .collect::<Result<_, _>>()
             .map_err(db)
+    }
+
+    async fn indexed_groups(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        criteria: &[Criterion],
+        scan_limit: u32,
+        dismissed: &[Vec<Uuid>],
+        limit: usize,
+    ) -> Result<Option<IndexedGroups>, StoreError> {
+        self.read_indexed_groups(tenant, object, criteria, scan_limit, dismissed, limit)
+            .await
     }
 
     #[instrument(skip_all, fields(object = %object.name, limit))]

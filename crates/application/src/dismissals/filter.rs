@@ -24,6 +24,14 @@ impl Dismissed {
         out
     }
 
+    /// The sets, each as a list of record ids.
+    pub(crate) fn sets(&self) -> Vec<Vec<Uuid>> {
+        self.sets
+            .iter()
+            .map(|s| s.iter().copied().collect())
+            .collect()
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.sets.is_empty()
     }

@@ -146,8 +146,10 @@ fn exact_group(g: DuplicateGroup) -> FoundGroup {
     }
 }
 
-/// Streams the scan into the grouper; returns the first `limit` groups, the
-/// number of groups and the number of records read.
+/// The groups of the whole table from the key index when the table fits in
+/// the scan; otherwise streams the scan of the newest records into the
+/// grouper. Returns the first `limit` groups, the number of groups and the
+/// number of records read.
 async fn scan(
     services: &Services,
     scope: &Scope<'_>,
@@ -160,6 +162,22 @@ async fn scan(
         limit,
         dismissed,
     } = *scope;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    // The whole table: its groups are in the key index.
+    if let Some(found) = services
+        .store
+        .indexed_groups(
+            tenant,
+            object,
+            criteria,
+            scan_limit,
+            &dismissed.sets(),
+            limit,
+        )
+        .await?
+    {
+        return Ok((found.groups, found.total, found.records));
+    }
     let plan = MatchPlan::new(object, criteria);
     let region = services.limits.phone_region;
     let mut grouper = Grouper::new(criteria);
@@ -176,7 +194,6 @@ async fn scan(
             },
         )
         .await?;
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     if dismissed.is_empty() {
         let (groups, total_groups) = grouper.finish_first(limit);
         return Ok((groups, total_groups, records_scanned));

@@ -96,6 +96,17 @@ pub struct Scanned {
     pub texts: Vec<Option<String>>,
 }
 
+/// Detect over a whole table, from the key index's groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedGroups {
+    /// The first groups asked for, in the contract's order.
+    pub groups: Vec<kasar_domain::duplicates::DuplicateGroup>,
+    /// Every group found (dismissed ones left out).
+    pub total: usize,
+    /// The records of the table.
+    pub records: usize,
+}
+
 pub use crate::dismissals::Dismissal;
 pub use crate::merges::journal::{
     MergeEntry, MergeFilter, MergeSummary, MovedLink, MovedReference, Relinked,

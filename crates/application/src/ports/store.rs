@@ -4,13 +4,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use kasar_domain::duplicates::Criterion;
 use kasar_domain::select::{After, Selection};
 use kasar_domain::{Catalog, ObjectDef, Record};
 use uuid::Uuid;
 
 use super::{
-    Dismissal, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink, Scanned, SchemaTx,
-    Selected, StoredModel, Tenant, Tx,
+    Dismissal, IndexedGroups, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink,
+    Scanned, SchemaTx, Selected, StoredModel, Tenant, Tx,
 };
 use crate::error::StoreError;
 
@@ -82,6 +83,21 @@ pub trait Store: Send + Sync {
         limit: u32,
         sink: &mut ScanSink<'a>,
     ) -> Result<usize, StoreError>;
+
+    /// Detect over the whole table from the key index's groups, in one
+    /// snapshot: the first `limit` groups of `criteria` not covered by one of
+    /// `dismissed`, how many there are, how many records the table holds.
+    /// `None` when the table holds more than `scan_limit` records (a scan of
+    /// the newest ones is then what the contract asks for).
+    async fn indexed_groups(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        criteria: &[Criterion],
+        scan_limit: u32,
+        dismissed: &[Vec<Uuid>],
+        limit: usize,
+    ) -> Result<Option<IndexedGroups>, StoreError>;
 
     /// The organization's dismissed sets, newest first (of one object when named).
     async fn dismissals(

@@ -9,6 +9,7 @@ mod grouping;
 mod grouping_finish;
 #[cfg(test)]
 mod grouping_tests;
+mod indexed;
 mod linkedin;
 mod merge;
 mod name;
@@ -29,6 +30,7 @@ mod stored;
 pub use criterion::Criterion;
 pub use email::normalize_email;
 pub use grouping::{Candidate, DuplicateGroup, Grouper};
+pub use indexed::{distinct_sets, exact_order, to_read, Holder, KeyGroup, KeySet};
 pub use linkedin::normalize_linkedin;
 pub use merge::{resolve_fields, MergeStrategy};
 pub use name::normalize_name;

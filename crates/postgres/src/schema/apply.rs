@@ -13,7 +13,7 @@ use kasar_domain::{Catalog, FieldDef, ObjectDef};
 use super::fields::{add_field, delete_field, patch_field};
 use crate::ddl::{index_name, junctions, object_tables};
 use crate::error::db;
-use crate::keys::keys_name;
+use crate::key_tables::{groups_index, groups_name, keys_name};
 use crate::sql::table;
 use crate::tx::PgTx;
 
@@ -98,6 +98,8 @@ async fn create_object(tx: &PgTx, o: &ObjectDef) -> Result<(), StoreError> {
     let mut names = vec![
         o.name.clone(),
         keys_name(&o.name),
+        groups_name(&o.name),
+        groups_index(&o.name),
         relation_name(format!("{}_newest", o.name)),
         relation_name(format!("{}_updated", o.name)),
         relation_name(format!("_keys_{}_record", o.name)),
@@ -175,6 +177,10 @@ async fn delete_object(tx: &PgTx, o: &ObjectDef) -> Result<(), StoreError> {
         .map(|f| format!("DROP TABLE {}", table(schema, &f.junction_table(&o.name))))
         .collect();
     drops.push(format!("DROP TABLE {}", table(schema, &keys_name(&o.name))));
+    drops.push(format!(
+        "DROP TABLE {}",
+        table(schema, &groups_name(&o.name))
+    ));
     drops.push(format!("DROP TABLE {}", table(schema, &o.name)));
     run_all(tx, &drops).await?;
     let org = &tx.tenant.organization_id;

@@ -1,0 +1,205 @@
+//! Detect over a whole table from the key index's groups (`_groups_<object>`,
+//! kept by the key table's triggers, migration V8): in one read-only
+//! snapshot, the table's size, the keys held by two or more records (read
+//! through the partial index of those keys, never the records), the keys a
+//! dismissed set covers, and the holders of the groups returned.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use kasar_application::ports::{IndexedGroups, Tenant};
+use kasar_application::StoreError;
+use kasar_domain::duplicates::{distinct_sets, exact_order, to_read, Criterion, KeyGroup};
+use kasar_domain::ObjectDef;
+use tokio_postgres::{IsolationLevel, Transaction};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::conn::bounded;
+use crate::error::db;
+use crate::key_tables::{groups_table, keys_table};
+use crate::sql::table;
+use crate::store::PgStore;
+
+/// What the queries of one detect name.
+struct Tables {
+    records: String,
+    keys: String,
+    groups: String,
+}
+
+impl PgStore {
+    /// See `Store::indexed_groups`.
+    #[instrument(skip_all, fields(object = %object.name, scan_limit, limit))]
+    pub(crate) async fn read_indexed_groups(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        criteria: &[Criterion],
+        scan_limit: u32,
+        dismissed: &[Vec<Uuid>],
+        limit: usize,
+    ) -> Result<Option<IndexedGroups>, StoreError> {
+        let names = Tables {
+            records: table(&tenant.schema, &object.name),
+            keys: keys_table(&tenant.schema, &object.name),
+            groups: groups_table(&tenant.schema, &object.name),
+        };
+        let mut conn = self.connections.read().await?;
+        let (client, broken, limit_rt) = conn.parts()?;
+        let tx = bounded(
+            limit_rt,
+            broken,
+            client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start(),
+        )
+        .await?;
+        let count: i64 = bounded(
+            limit_rt,
+            broken,
+            tx.query_one(
+                &format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM {} LIMIT $1) s",
+                    names.records
+                ),
+                &[&(i64::from(scan_limit) + 1)],
+            ),
+        )
+        .await?
+        .try_get(0)
+        .map_err(db)?;
+        if count > i64::from(scan_limit) {
+            return Ok(None);
+        }
+        let codes: Vec<i16> = criteria.iter().map(|c| c.code()).collect();
+        let Some(mut groups) = shared_keys(&tx, &names, &codes, limit_rt, broken).await? else {
+            return Ok(None);
+        };
+        if !dismissed.is_empty() {
+            let covered = covered_keys(&tx, &names, &codes, dismissed, limit_rt, broken).await?;
+            for g in &mut groups {
+                g.dismissed = covered.contains(&(g.criterion.code(), g.key.clone()));
+            }
+        }
+        let sets = distinct_sets(groups);
+        let total = sets.len();
+        let read = sets.get(..to_read(&sets, limit)).unwrap_or_default();
+        let (set_codes, set_keys): (Vec<i16>, Vec<&str>) = read
+            .iter()
+            .map(|s| (s.criterion.code(), s.key.as_str()))
+            .unzip();
+        let rows = bounded(
+            limit_rt,
+            broken,
+            tx.query(
+                &format!(
+                    "SELECT q.i, t.created_at, t.id FROM unnest($1::int2[], $2::text[]) WITH ORDINALITY AS q(criterion, key, i) \
+                     JOIN {} k ON k.criterion = q.criterion AND k.key = q.key JOIN {} t ON t.id = k.record_id",
+                    names.keys, names.records
+                ),
+                &[&set_codes, &set_keys],
+            ),
+        )
+        .await?;
+        let mut holders: Vec<Vec<(DateTime<Utc>, Uuid)>> = vec![Vec::new(); read.len()];
+        for row in &rows {
+            let i: i64 = row.try_get(0).map_err(db)?;
+            let at = (row.try_get(1).map_err(db)?, row.try_get(2).map_err(db)?);
+            if let Some(h) = usize::try_from(i - 1).ok().and_then(|i| holders.get_mut(i)) {
+                h.push(at);
+            }
+        }
+        bounded(limit_rt, broken, tx.commit()).await?;
+        let read = read.iter().cloned().zip(holders).collect();
+        Ok(Some(IndexedGroups {
+            groups: exact_order(read, limit),
+            total,
+            records: usize::try_from(count).unwrap_or(usize::MAX),
+        }))
+    }
+}
+
+/// The keys of `codes` held by two or more records; `None` when one is
+/// caught without its oldest holder (never, once a statement has ended).
+async fn shared_keys(
+    tx: &Transaction<'_>,
+    names: &Tables,
+    codes: &[i16],
+    limit_rt: std::time::Duration,
+    broken: &std::sync::atomic::AtomicBool,
+) -> Result<Option<Vec<KeyGroup>>, StoreError> {
+    let rows = bounded(
+        limit_rt,
+        broken,
+        tx.query(
+            &format!(
+                "SELECT criterion, key, n, fp1, fp2, oldest_at, oldest_id FROM {} \
+                 WHERE n >= 2 AND criterion = ANY($1)",
+                names.groups
+            ),
+            &[&codes],
+        ),
+    )
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let code: i16 = row.try_get(0).map_err(db)?;
+        let Some(criterion) = Criterion::from_code(code) else {
+            continue;
+        };
+        let at: Option<DateTime<Utc>> = row.try_get(5).map_err(db)?;
+        let id: Option<Uuid> = row.try_get(6).map_err(db)?;
+        let (Some(at), Some(id)) = (at, id) else {
+            return Ok(None);
+        };
+        let n: i32 = row.try_get(2).map_err(db)?;
+        out.push(KeyGroup {
+            criterion,
+            key: row.try_get(1).map_err(db)?,
+            holders: u32::try_from(n).unwrap_or(0),
+            fingerprint: (row.try_get(3).map_err(db)?, row.try_get(4).map_err(db)?),
+            oldest: (at, id),
+            dismissed: false,
+        });
+    }
+    Ok(Some(out))
+}
+
+/// The keys every holder of which is in one dismissed set: those the set's
+/// records hold as many times as the key has holders.
+async fn covered_keys(
+    tx: &Transaction<'_>,
+    names: &Tables,
+    codes: &[i16],
+    dismissed: &[Vec<Uuid>],
+    limit_rt: std::time::Duration,
+    broken: &std::sync::atomic::AtomicBool,
+) -> Result<HashSet<(i16, String)>, StoreError> {
+    let (ids, sets): (Vec<Uuid>, Vec<i32>) = (0i32..)
+        .zip(dismissed)
+        .flat_map(|(i, set)| set.iter().map(move |id| (*id, i)))
+        .unzip();
+    let rows = bounded(
+        limit_rt,
+        broken,
+        tx.query(
+            &format!(
+                "SELECT DISTINCT x.criterion, x.key FROM ( \
+                   SELECT d.s, k.criterion, k.key, count(*) AS c \
+                   FROM unnest($1::uuid[], $2::int4[]) AS d(id, s) \
+                   JOIN {} k ON k.record_id = d.id AND k.criterion = ANY($3) \
+                   GROUP BY d.s, k.criterion, k.key) x \
+                 JOIN {} g ON g.criterion = x.criterion AND g.key = x.key AND g.n = x.c",
+                names.keys, names.groups
+            ),
+            &[&ids, &sets, &codes],
+        ),
+    )
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?)))
+        .collect()
+}

@@ -1,0 +1,158 @@
+//! The key index's groups: detect over a whole table reads them instead of
+//! the records, and finds exactly what the scan of the records finds; the
+//! groups equal the sums recomputed from the key table after concurrent
+//! writes and deletes of the same keys.
+
+use crate::helpers::*;
+use serde_json::{json, Value as Json};
+
+/// The rows of `_groups_<object>` that differ from the sums recomputed from
+/// the key table and the records (both ways); empty when they agree.
+pub(crate) async fn groups_drift(app: &TestApp, object: &str) -> Vec<String> {
+    let s = &app.org.schema;
+    let recomputed = format!(
+        "SELECT k.criterion, k.key, count(*)::int AS n, \
+           bit_xor(uuid_hash_extended(k.record_id, 1)) AS fp1, \
+           bit_xor(uuid_hash_extended(k.record_id, 2)) AS fp2, \
+           (array_agg(t.created_at ORDER BY t.created_at, t.id))[1] AS oldest_at, \
+           (array_agg(t.id ORDER BY t.created_at, t.id))[1] AS oldest_id \
+         FROM \"{s}\".\"_keys_{object}\" k JOIN \"{s}\".\"{object}\" t ON t.id = k.record_id \
+         WHERE k.criterion < 4 GROUP BY k.criterion, k.key"
+    );
+    let stored = format!(
+        "SELECT criterion, key, n, fp1, fp2, oldest_at, oldest_id FROM \"{s}\".\"_groups_{object}\""
+    );
+    let sql = format!(
+        "(SELECT 'missing', * FROM ({recomputed} EXCEPT {stored}) a) \
+         UNION ALL (SELECT 'extra', * FROM ({stored} EXCEPT {recomputed}) b)"
+    );
+    let rows = app.db.query(&sql, &[]).await.unwrap();
+    rows.iter()
+        .map(|r| {
+            format!(
+                "{} {} {} n={}",
+                r.get::<_, &str>(0),
+                r.get::<_, i16>(1),
+                r.get::<_, &str>(2),
+                r.get::<_, i32>(3)
+            )
+        })
+        .collect()
+}
+
+/// Contacts that collide a lot: names, e-mails and phones from small pools,
+/// phones written in several ways.
+fn colliding(i: usize) -> Json {
+    let first = ["Ann", "Bob", "Cy"][i % 3];
+    let last = ["Lee", "Moe"][(i / 3) % 2];
+    let mut c = json!({"first_name": first, "last_name": last});
+    if !i.is_multiple_of(4) {
+        c["email"] = json!(format!("p{}@x.io", i % 7));
+    }
+    if !i.is_multiple_of(5) {
+        let n = i % 6;
+        c["phone"] = json!(match i % 3 {
+            0 => format!("+1 555 010 000{n}"),
+            1 => format!("(555) 010-000{n}"),
+            _ => format!("555.010.000{n}"),
+        });
+    }
+    c
+}
+
+/// Detect with `extra` fields as admin; the response.
+async fn detect(app: &TestApp, extra: Json) -> Json {
+    let mut body = json!({"action": "detect", "object_name": "contacts"});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let (status, out) = app.duplicates(body).await;
+    assert_eq!(status, 200, "{out}");
+    out
+}
+
+#[actix_web::test]
+async fn whole_table_detect_from_the_groups_finds_what_the_scan_finds() {
+    let app = spawn_app().await;
+    // The oldest record matches nothing: a scan of all the others (the
+    // newest n) must then find the same groups as the whole table.
+    app.create_id(
+        "contacts",
+        json!({"first_name": "Solo", "last_name": "Zed"}),
+    )
+    .await;
+    let records: Vec<Json> = (0..60).map(colliding).collect();
+    let refs: Vec<&Json> = records.iter().collect();
+    let ids = app.create_contacts(&app.admin.token, &refs).await;
+    // Deletes and a merge take holders (some of them the oldest) away.
+    app.delete(
+        &format!("/api/v1/records/contacts/{}", ids[0]),
+        &app.admin.token,
+    )
+    .await;
+    let (status, out) = app.duplicates(json!({"action": "merge", "object_name": "contacts", "master_id": ids[10], "duplicate_ids": [ids[1], ids[2]], "merge_strategy": "fill_blanks"})).await;
+    assert_eq!(status, 200, "{out}");
+    let (status, out) = app
+        .duplicates(
+            json!({"action": "dismiss", "object_name": "contacts", "record_ids": [ids[3], ids[9]]}),
+        )
+        .await;
+    assert!(status < 300, "{out}");
+    let count = 1 + 60 - 3;
+    for extra in [
+        json!({"limit": 1000}),
+        json!({"limit": 3}),
+        json!({"limit": 1000, "fields": ["phone", "name"]}),
+        json!({"limit": 1000, "include_dismissed": true}),
+    ] {
+        let mut whole = extra.clone();
+        whole["scan_limit"] = json!(count);
+        let mut newest = extra.clone();
+        newest["scan_limit"] = json!(count - 1);
+        let (a, b) = (detect(&app, whole).await, detect(&app, newest).await);
+        assert_eq!(a["records_scanned"], count, "{extra}");
+        assert_eq!(b["records_scanned"], count - 1, "{extra}");
+        assert!(a["total_groups"].as_u64().unwrap() > 5, "{a}");
+        assert_eq!(a["total_groups"], b["total_groups"], "{extra}");
+        assert_eq!(a["duplicate_groups"], b["duplicate_groups"], "{extra}");
+    }
+    assert_eq!(groups_drift(&app, "contacts").await, Vec::<String>::new());
+}
+
+#[actix_web::test]
+async fn concurrent_writes_and_deletes_of_the_same_keys_keep_the_groups_exact() {
+    let app = spawn_app().await;
+    let token = app.admin.token.clone();
+    let tasks = (0..6).map(|t| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            for round in 0..4 {
+                let records: Vec<Json> = (0..10).map(|i| colliding(t + round + i)).collect();
+                let refs: Vec<&Json> = records.iter().collect();
+                let ids = app.create_contacts(&token, &refs).await;
+                let gone: Vec<&String> = ids.iter().step_by(3).collect();
+                let (status, out) = app
+                    .send(
+                        "DELETE",
+                        "/api/v1/records/contacts",
+                        Some(&token),
+                        Some(&json!({ "record_ids": gone })),
+                    )
+                    .await;
+                assert_eq!(status, 200, "{out}");
+                let (status, out) = app
+                    .patch(
+                        &format!("/api/v1/records/contacts/{}", ids[1]),
+                        &token,
+                        &json!({"email": "p3@x.io", "last_name": "Lee"}),
+                    )
+                    .await;
+                assert_eq!(status, 200, "{out}");
+            }
+        }
+    });
+    futures_util::future::join_all(tasks).await;
+    assert_eq!(groups_drift(&app, "contacts").await, Vec::<String>::new());
+    let out = detect(&app, json!({"limit": 1000})).await;
+    assert!(out["total_groups"].as_u64().unwrap() > 3, "{out}");
+}
