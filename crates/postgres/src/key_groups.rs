@@ -46,6 +46,21 @@ impl PgStore {
             groups: groups_table(&tenant.schema, &object.name),
         };
         let mut conn = self.connections.read().await?;
+        // The planner's estimate rules out, in one round trip and without
+        // counting, a table clearly larger than the scan (an estimate off
+        // the mark only costs the exact count below, or the scan).
+        let estimate: Option<f32> = conn
+            .query_opt(
+                "SELECT reltuples FROM pg_class WHERE oid = $1::text::regclass",
+                &[&names.records],
+            )
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(db)?;
+        if estimate.is_some_and(|e| f64::from(e) > f64::from(scan_limit) * 1.5) {
+            return Ok(None);
+        }
         let (client, broken, limit_rt) = conn.parts()?;
         let tx = bounded(
             limit_rt,
