@@ -2,6 +2,9 @@
 //! opportunities pointing at it (journal included), undoing those merges,
 //! and auto-merge of 1,000 pairs beside 1,000 single merges.
 
+use std::collections::BTreeMap;
+
+use kasar_domain::Value;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -89,9 +92,33 @@ async fn pairs(bench: &Bench, n: usize, tag: &str) -> Vec<(Uuid, Uuid)> {
     let sql = format!(
         "WITH p AS (SELECT g, 'pair-{tag}-' || g || '@auto.test' AS e FROM generate_series(1, $1::int) g), \
          c AS (INSERT INTO \"{s}\".contacts (first_name, email) SELECT 'Pair', e FROM p, generate_series(1, 2) RETURNING id, email) \
-         SELECT array_agg(id ORDER BY id) FROM c GROUP BY email"
+         SELECT array_agg(id ORDER BY id), email FROM c GROUP BY email"
     );
     let rows = bench.db.query(&sql, &[&(n as i32)]).await.expect("pairs");
+    // Their key rows, as the server would have written them.
+    let (mut ids, mut values) = (Vec::new(), Vec::new());
+    for r in &rows {
+        let email: String = r.get(1);
+        for id in r.get::<_, Vec<Uuid>>(0) {
+            ids.push(id);
+            values.push(BTreeMap::from([
+                ("first_name".to_owned(), Value::Text("Pair".to_owned())),
+                ("email".to_owned(), Value::Text(email.clone())),
+            ]));
+        }
+    }
+    let keys = seed::key_rows(&seed::contacts_def(), &ids, &values);
+    bench
+        .db
+        .execute(
+            &format!(
+                "INSERT INTO \"{s}\".\"_keys_contacts\" (record_id, criterion, key) \
+                 SELECT * FROM unnest($1::uuid[], $2::int2[], $3::text[])"
+            ),
+            &[&keys.0, &keys.1, &keys.2],
+        )
+        .await
+        .expect("pair keys");
     let pairs: Vec<(Uuid, Uuid)> = rows
         .iter()
         .map(|r| {
