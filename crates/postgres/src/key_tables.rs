@@ -1,6 +1,7 @@
 //! The tables of the key index of an object: `_keys_<object>` (every
 //! record's keys) and `_groups_<object>` (per exact key, its holders summed
-//! up), their names, and the statements creating them with their triggers.
+//! up) and `_dirty_<object>` (keys changed since the groups were folded),
+//! their names, and the statements creating them with their triggers.
 
 use kasar_domain::catalog::relation_name;
 
@@ -17,17 +18,18 @@ pub(crate) fn keys_name(object: &str) -> String {
     relation_name(format!("_keys_{object}"))
 }
 
-/// The statements creating the key table of `object` and its groups: the
-/// key table's primary key serves lookups by key; the second index serves
-/// the refresh and the drop by record; the trigger on the object's table
-/// (`kasar.drop_keys`, migration V3) drops the keys of deleted records; the
-/// triggers on the key table (`kasar.count_keys_*`, migration V8) keep the
-/// groups table, whose partial index holds the keys of two or more records.
-/// No foreign key: its per-row check would double the cost of writing keys,
-/// and keys are only written for records of the same transaction.
+/// The statements creating the key table of `object`, its groups and its
+/// notes: the key table's primary key serves lookups by key; the second
+/// index serves the refresh and the drop by record; the trigger on the
+/// object's table (`kasar.drop_keys`, migration V3) drops the keys of deleted
+/// records; the triggers on the key table (`kasar.note_keys_*`, migration V8)
+/// note the exact keys each statement changes, which detect folds into the
+/// groups. No foreign key: its per-row check would double the cost of writing
+/// keys, and keys are only written for records of the same transaction.
 pub(crate) fn ddl(schema: &str, object: &str) -> Vec<String> {
     let k = keys_table(schema, object);
     let g = groups_table(schema, object);
+    let d = notes_table(schema, object);
     let t = table(schema, object);
     let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
     vec![
@@ -47,35 +49,31 @@ pub(crate) fn ddl(schema: &str, object: &str) -> Vec<String> {
         ),
         format!(
             "CREATE TABLE {g} (criterion smallint NOT NULL, key text NOT NULL, n integer NOT NULL, \
-             fp1 bigint NOT NULL, fp2 bigint NOT NULL, oldest_at timestamptz, oldest_id uuid, \
+             fp1 bigint NOT NULL, fp2 bigint NOT NULL, oldest_at timestamptz NOT NULL, oldest_id uuid NOT NULL, \
              PRIMARY KEY (criterion, key))"
         ),
+        format!("CREATE TABLE {d} (criterion smallint NOT NULL, key text NOT NULL)"),
         format!(
-            "CREATE INDEX {} ON {g} (criterion) INCLUDE (key, n, fp1, fp2, oldest_at, oldest_id) WHERE n >= 2",
-            ident(&groups_index(object))
+            "CREATE TRIGGER note_added AFTER INSERT ON {k} REFERENCING NEW TABLE AS added \
+             FOR EACH STATEMENT EXECUTE FUNCTION kasar.note_keys_added({})",
+            lit(&d)
         ),
         format!(
-            "CREATE TRIGGER count_added AFTER INSERT ON {k} REFERENCING NEW TABLE AS added \
-             FOR EACH STATEMENT EXECUTE FUNCTION kasar.count_keys_added({}, {})",
+            "CREATE TRIGGER note_removed AFTER DELETE ON {k} REFERENCING OLD TABLE AS removed \
+             FOR EACH STATEMENT EXECUTE FUNCTION kasar.note_keys_removed({})",
+            lit(&d)
+        ),
+        format!(
+            "CREATE TRIGGER note_truncated AFTER TRUNCATE ON {k} \
+             FOR EACH STATEMENT EXECUTE FUNCTION kasar.note_keys_truncated({}, {})",
             lit(&g),
-            lit(&t)
-        ),
-        format!(
-            "CREATE TRIGGER count_removed AFTER DELETE ON {k} REFERENCING OLD TABLE AS removed \
-             FOR EACH STATEMENT EXECUTE FUNCTION kasar.count_keys_removed({}, {})",
-            lit(&g),
-            lit(&t)
-        ),
-        format!(
-            "CREATE TRIGGER count_truncated AFTER TRUNCATE ON {k} \
-             FOR EACH STATEMENT EXECUTE FUNCTION kasar.count_keys_truncated({})",
-            lit(&g)
+            lit(&d)
         ),
     ]
 }
 
-/// The groups table of `object` in `schema`: per exact key, its holders
-/// summed up (see migration V8).
+/// The groups table of `object` in `schema`: per exact key of two or more
+/// records, its holders summed up (see migration V8).
 pub(crate) fn groups_table(schema: &str, object: &str) -> String {
     table(schema, &groups_name(object))
 }
@@ -85,8 +83,13 @@ pub(crate) fn groups_name(object: &str) -> String {
     relation_name(format!("_groups_{object}"))
 }
 
-/// The name of the partial index of the groups of two or more records.
-pub(crate) fn groups_index(object: &str) -> String {
-    relation_name(format!("_groups_{object}_shared"))
+/// The notes table of `object`: the exact keys changed since the groups
+/// were last folded.
+pub(crate) fn notes_table(schema: &str, object: &str) -> String {
+    table(schema, &notes_name(object))
 }
 
+/// The unqualified name of the notes table of `object`.
+pub(crate) fn notes_name(object: &str) -> String {
+    relation_name(format!("_dirty_{object}"))
+}

@@ -20,7 +20,7 @@ use tokio_postgres::Row;
 use uuid::Uuid;
 
 use crate::error::db;
-pub(crate) use crate::key_tables::{groups_table, keys_table};
+pub(crate) use crate::key_tables::keys_table;
 use crate::sql::ident;
 use crate::tx::PgTx;
 
@@ -170,7 +170,6 @@ impl Refresh {
             ids.push(id);
         }
         let mut codes: Vec<i16> = self.criteria.iter().map(|c| c.code()).collect();
-        lock_groups(tx, object, &ids, &codes, &out).await?;
         if self.blocks.is_some() {
             codes.push(BLOCKING);
         }
@@ -184,35 +183,6 @@ impl Refresh {
         .await?;
         insert(tx, object, &out).await
     }
-}
-
-/// Locks, in key order and in one statement, the groups of the exact keys
-/// a refresh takes out (those `ids` hold under `codes`) and of those it puts
-/// in (`added`) that exist: the delete and the insert that follow then find
-/// them held, and two refreshes sharing keys never wait for each other in a
-/// cycle (each statement alone already locks in key order).
-async fn lock_groups(
-    tx: &PgTx,
-    object: &ObjectDef,
-    ids: &[Uuid],
-    codes: &[i16],
-    added: &KeyRows,
-) -> Result<(), StoreError> {
-    let exact: Vec<i16> = codes.iter().copied().filter(|&c| c < BLOCKING).collect();
-    if exact.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "SELECT 1 FROM {g} g WHERE (g.criterion, g.key) IN ( \
-           SELECT criterion, key FROM {k} WHERE record_id = ANY($1) AND criterion = ANY($2) \
-           UNION SELECT c, k FROM unnest($3::int2[], $4::text[]) AS a(c, k) WHERE c = ANY($2)) \
-         ORDER BY g.criterion, g.key FOR UPDATE",
-        g = groups_table(&tx.tenant.schema, &object.name),
-        k = keys_table(&tx.tenant.schema, &object.name),
-    );
-    tx.exec(&sql, &[&ids, &exact, &added.criteria, &added.keys])
-        .await
-        .map(|_| ())
 }
 
 /// Inserts key rows (a key a record already holds is kept once).

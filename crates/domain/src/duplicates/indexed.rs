@@ -100,10 +100,9 @@ pub type Holder = (DateTime<Utc>, Uuid);
 
 /// The groups of the sets read, with their holders (`(created_at, id)`, in
 /// any order), in the contract's order, the first `limit` of them.
-pub fn exact_order(
-    read: Vec<(KeySet, Vec<Holder>)>,
-    limit: usize,
-) -> Vec<DuplicateGroup> {
+pub fn exact_order(read: Vec<(KeySet, Vec<Holder>)>, limit: usize) -> Vec<DuplicateGroup> {
+    // A set whose holders changed since its sums were taken keeps those
+    // still there; one left with fewer than two is no group.
     let mut read: Vec<_> = read
         .into_iter()
         .map(|(set, mut holders)| {
@@ -111,6 +110,7 @@ pub fn exact_order(
             holders.dedup();
             (set, holders)
         })
+        .filter(|(_, holders)| holders.len() >= 2)
         .collect();
     read.sort_by(|a, b| (a.0.criterion, &a.1).cmp(&(b.0.criterion, &b.1)));
     read.truncate(limit);

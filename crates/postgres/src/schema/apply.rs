@@ -13,7 +13,7 @@ use kasar_domain::{Catalog, FieldDef, ObjectDef};
 use super::fields::{add_field, delete_field, patch_field};
 use crate::ddl::{index_name, junctions, object_tables};
 use crate::error::db;
-use crate::key_tables::{groups_index, groups_name, keys_name};
+use crate::key_tables::{groups_name, keys_name, notes_name};
 use crate::sql::table;
 use crate::tx::PgTx;
 
@@ -99,7 +99,7 @@ async fn create_object(tx: &PgTx, o: &ObjectDef) -> Result<(), StoreError> {
         o.name.clone(),
         keys_name(&o.name),
         groups_name(&o.name),
-        groups_index(&o.name),
+        notes_name(&o.name),
         relation_name(format!("{}_newest", o.name)),
         relation_name(format!("{}_updated", o.name)),
         relation_name(format!("_keys_{}_record", o.name)),
@@ -180,6 +180,10 @@ async fn delete_object(tx: &PgTx, o: &ObjectDef) -> Result<(), StoreError> {
     drops.push(format!(
         "DROP TABLE {}",
         table(schema, &groups_name(&o.name))
+    ));
+    drops.push(format!(
+        "DROP TABLE {}",
+        table(schema, &notes_name(&o.name))
     ));
     drops.push(format!("DROP TABLE {}", table(schema, &o.name)));
     run_all(tx, &drops).await?;
