@@ -21,14 +21,13 @@ use crate::error::db;
 use crate::key_tables::{groups_table, keys_table, notes_table};
 use crate::sql::table;
 use crate::store::PgStore;
-use crate::tx::PgTx;
 
 /// What the queries of one detect name.
-struct Tables {
-    records: String,
-    keys: String,
-    groups: String,
-    notes: String,
+pub(crate) struct Tables {
+    pub(crate) records: String,
+    pub(crate) keys: String,
+    pub(crate) groups: String,
+    pub(crate) notes: String,
 }
 
 impl PgStore {
@@ -145,60 +144,6 @@ impl PgStore {
             total,
             records: usize::try_from(count).unwrap_or(usize::MAX),
         }))
-    }
-}
-
-impl PgStore {
-    /// Folds the noted keys into the groups: in one statement (one
-    /// snapshot), takes the notes out, recomputes the groups of the keys
-    /// they name from the key table (two or more holders) and drops the
-    /// groups of those keys that no longer have two. Folds of one object
-    /// wait for each other (a transaction-level advisory lock), so a fold
-    /// never writes what an older snapshot saw over a newer one; writes go
-    /// on meanwhile (their notes wait for the next fold).
-    async fn fold(
-        &self,
-        tenant: &Tenant,
-        object: &ObjectDef,
-        names: &Tables,
-    ) -> Result<(), StoreError> {
-        let conn = self.connections.write().await?;
-        let mut tx = PgTx::begin(conn, tenant.clone(), self.region).await?;
-        let lock = format!("kasar groups {}.{}", tenant.schema, object.name);
-        tx.rows(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-            &[&lock],
-        )
-        .await?;
-        let Tables {
-            records,
-            keys,
-            groups,
-            notes,
-        } = names;
-        tx.exec(
-            &format!(
-                "WITH noted AS (DELETE FROM {notes} RETURNING criterion, key), \
-                 k AS (SELECT DISTINCT criterion, key FROM noted), \
-                 h AS (SELECT k.criterion, k.key, t.created_at, t.id FROM k \
-                   JOIN {keys} x ON x.criterion = k.criterion AND x.key = k.key \
-                   JOIN {records} t ON t.id = x.record_id), \
-                 r AS (SELECT criterion, key, count(*)::int AS n, \
-                   bit_xor(uuid_hash_extended(id, 1)) AS fp1, bit_xor(uuid_hash_extended(id, 2)) AS fp2, \
-                   (array_agg(created_at ORDER BY created_at, id))[1] AS oldest_at, \
-                   (array_agg(id ORDER BY created_at, id))[1] AS oldest_id \
-                   FROM h GROUP BY criterion, key HAVING count(*) >= 2), \
-                 gone AS (DELETE FROM {groups} g USING k WHERE g.criterion = k.criterion AND g.key = k.key \
-                   AND NOT EXISTS (SELECT 1 FROM r WHERE r.criterion = k.criterion AND r.key = k.key)) \
-                 INSERT INTO {groups} AS g (criterion, key, n, fp1, fp2, oldest_at, oldest_id) \
-                 SELECT * FROM r ON CONFLICT (criterion, key) DO UPDATE SET n = EXCLUDED.n, \
-                   fp1 = EXCLUDED.fp1, fp2 = EXCLUDED.fp2, oldest_at = EXCLUDED.oldest_at, \
-                   oldest_id = EXCLUDED.oldest_id"
-            ),
-            &[],
-        )
-        .await?;
-        kasar_application::ports::Tx::commit(&mut tx).await
     }
 }
 

@@ -12,6 +12,7 @@ mod dismissals;
 mod error;
 mod journal;
 mod key_groups;
+mod key_groups_fold;
 mod key_tables;
 mod keys;
 mod models;
