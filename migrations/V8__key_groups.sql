@@ -84,3 +84,8 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- A person's blocking keys are now one per unordered pair of names instead of
+-- one per order: keys built before are stale, so the index counts as never
+-- built and `serve` rebuilds it on its next start (or `kasar reindex` does).
+DELETE FROM kasar.key_index;

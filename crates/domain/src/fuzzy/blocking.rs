@@ -1,8 +1,9 @@
 //! Blocking: the keys that make two records candidates, so that fuzzy
 //! detection compares the pairs likely to match instead of every pair.
-//! Keys per comparator: a person's family and given names (both ways, so
-//! swapped names meet; the given name also as its nickname group, so Bob
-//! meets Robert; and the first three letters of both, so most typos meet),
+//! Keys per comparator: a person's family and given names (as an unordered
+//! pair, so swapped names meet; the given name also as its nickname group,
+//! so Bob meets Robert; and the first three letters of both, so most typos
+//! meet),
 //! an e-mail's mailbox, a phone's last seven digits, an organization name's first letters, a date's year and
 //! month, a code or a LinkedIn profile as is.
 
@@ -44,17 +45,21 @@ fn name_keys(person: Option<&Person>, out: &mut Vec<String>) {
         out.push(format!("n:{family}|{given}"));
         return;
     }
-    // Both orders, so swapped names meet; the nickname group, so Bob meets
-    // Robert; the first three letters of both, so most typos meet.
+    // Each pair of names in one order whichever field holds which (the
+    // smaller first), so swapped names meet with one key instead of two; the
+    // nickname group, so Bob meets Robert; the first three letters of both,
+    // so most typos meet.
     let group = canonical(given);
-    for key in [
-        format!("n:{family}|{group}"),
-        format!("n:{group}|{family}"),
-        format!("n:{family}|{given}"),
-        format!("n:{given}|{family}"),
-        format!("n:{}|{}", head(family, 3), head(given, 3)),
-        format!("n:{}|{}", head(given, 3), head(family, 3)),
+    for (a, b) in [
+        (family.to_owned(), group),
+        (family.to_owned(), given.to_owned()),
+        (head(family, 3), head(given, 3)),
     ] {
+        let key = if a <= b {
+            format!("n:{a}|{b}")
+        } else {
+            format!("n:{b}|{a}")
+        };
         if !out.contains(&key) {
             out.push(key);
         }
