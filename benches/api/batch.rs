@@ -41,7 +41,7 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
     );
     let keys_sql = format!(
         "INSERT INTO {} (record_id, criterion, key) \
-         SELECT * FROM unnest($1::uuid[], $2::int2[], $3::text[]) ON CONFLICT DO NOTHING",
+         SELECT * FROM unnest($1::uuid[], $2::int2[], $3::text[])",
         bench.table("_keys_contacts")
     );
     let stmt = bench.db.prepare(&sql).await.expect("prepare");

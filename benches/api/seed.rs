@@ -220,10 +220,15 @@ pub(crate) fn key_rows(
             .into_iter()
             .map(|(c, k)| (c.code(), k));
         let block = blocks.value_keys(v, region).into_iter().map(|k| (8, k));
+        let start = out.0.len();
         for (code, k) in exact.chain(block) {
-            out.0.push(*id);
-            out.1.push(code);
-            out.2.push(stored_key(&k).into_owned());
+            let k = stored_key(&k).into_owned();
+            // Each (record, criterion, key) once, as the server writes them.
+            if !(start..out.0.len()).any(|i| out.1[i] == code && out.2[i] == k) {
+                out.0.push(*id);
+                out.1.push(code);
+                out.2.push(k);
+            }
         }
     }
     out
