@@ -24,8 +24,7 @@ impl PgStore {
     /// Folds every note into the groups, a chunk per transaction: each takes
     /// out up to `CHUNK` notes and, in the same statement (one snapshot),
     /// recomputes the groups of the keys they name from the key table (two
-    /// or more holders; only their holders are looked up in the records, for
-    /// the oldest) and drops those of keys left with fewer. Folds of one
+    /// or more holders) and drops those of keys left with fewer. Folds of one
     /// object wait for each other (a transaction-level advisory lock), so a
     /// fold never writes what an older snapshot saw over a newer one; writes
     /// go on meanwhile (their notes wait for the next fold).
@@ -79,12 +78,9 @@ impl PgStore {
                     "WITH noted AS (DELETE FROM {notes} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {notes} LIMIT $1)) \
                        RETURNING criterion, key), \
                      k AS (SELECT DISTINCT criterion, key FROM noted), \
-                     held AS (SELECT x.criterion, x.key, x.record_id FROM k \
-                       JOIN {keys} x ON x.criterion = k.criterion AND x.key = k.key), \
-                     shared AS (SELECT criterion, key FROM held GROUP BY criterion, key HAVING count(*) >= 2), \
-                     h AS (SELECT held.criterion, held.key, t.created_at, t.id FROM held \
-                       JOIN shared ON shared.criterion = held.criterion AND shared.key = held.key \
-                       JOIN {records} t ON t.id = held.record_id), \
+                     h AS (SELECT k.criterion, k.key, t.created_at, t.id FROM k \
+                       JOIN {keys} x ON x.criterion = k.criterion AND x.key = k.key \
+                       JOIN {records} t ON t.id = x.record_id), \
                      r AS (SELECT criterion, key, count(*)::int AS n, \
                        bit_xor(uuid_hash_extended(id, 1)) AS fp1, bit_xor(uuid_hash_extended(id, 2)) AS fp2, \
                        (array_agg(created_at ORDER BY created_at, id))[1] AS oldest_at, \
