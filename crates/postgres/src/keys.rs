@@ -68,7 +68,7 @@ impl KeyRows {
     }
 
     /// Adds one row unless the record already has it.
-    fn row(&mut self, id: Uuid, criterion: i16, key: String) {
+    pub(crate) fn row(&mut self, id: Uuid, criterion: i16, key: String) {
         if self.ids.last() != Some(&id) {
             self.start = self.ids.len();
         }
@@ -188,15 +188,7 @@ impl Refresh {
         if self.blocks.is_some() {
             codes.push(BLOCKING);
         }
-        tx.exec(
-            &format!(
-                "DELETE FROM {} WHERE record_id = ANY($1) AND criterion = ANY($2)",
-                keys_table(&tx.tenant.schema, &object.name)
-            ),
-            &[&ids, &codes],
-        )
-        .await?;
-        insert(tx, object, &out).await
+        crate::key_replace::replace(tx, object, &ids, &codes, &out).await
     }
 }
 

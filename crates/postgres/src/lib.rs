@@ -13,6 +13,7 @@ mod error;
 mod journal;
 mod key_groups;
 mod key_groups_fold;
+mod key_replace;
 mod key_tables;
 mod keys;
 mod models;
