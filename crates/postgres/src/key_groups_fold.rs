@@ -16,8 +16,10 @@ use crate::tx::PgTx;
 /// Notes taken out per statement (about a second of work on two cores).
 const CHUNK: i64 = 100_000;
 
-/// After taking out this many notes, the notes table is vacuumed: the check
-/// for notes would otherwise step over every dead row until autovacuum runs.
+/// After taking out this many notes, the notes and groups tables are
+/// vacuumed and analyzed: the check for notes would otherwise step over every
+/// dead note, and detect's read of the groups over every group row a chunk
+/// replaced, until autovacuum runs.
 const VACUUM_AFTER: i64 = 10_000;
 
 impl PgStore {
@@ -45,8 +47,11 @@ impl PgStore {
         }
         if total >= VACUUM_AFTER {
             let conn = self.connections.write().await?;
-            conn.batch_execute(&format!("VACUUM {}", names.notes))
-                .await?;
+            conn.batch_execute(&format!(
+                "VACUUM (ANALYZE) {}, {}",
+                names.notes, names.groups
+            ))
+            .await?;
         }
         Ok(())
     }
