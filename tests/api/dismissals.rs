@@ -4,14 +4,13 @@
 use crate::helpers::*;
 use serde_json::{json, Value as Json};
 
+/// Detect by e-mail unless `extra` names other fields.
 async fn detect(app: &TestApp, extra: Json) -> Json {
-    let mut body = json!({"action": "detect", "object_name": "contacts", "fields": ["email"]});
+    let mut body = json!({"fields": ["email"]});
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
     }
-    let (status, out) = app.duplicates(body).await;
-    assert_eq!(status, 200, "{out}");
-    out
+    app.detect_contacts(body).await
 }
 
 fn group_ids(out: &Json) -> Vec<Vec<String>> {

@@ -377,6 +377,18 @@ impl TestApp {
             .await
     }
 
+    /// Detect on contacts as admin with the fields of `extra` (which may
+    /// override `object_name`); the 200 response.
+    pub(crate) async fn detect_contacts(&self, extra: Json) -> Json {
+        let mut body = serde_json::json!({"action": "detect", "object_name": "contacts"});
+        for (k, v) in extra.as_object().expect("an object") {
+            body[k] = v.clone();
+        }
+        let (status, out) = self.duplicates(body).await;
+        assert_eq!(status, 200, "{out}");
+        out
+    }
+
     /// POST /api/v1/bulk with a token.
     pub(crate) async fn bulk(&self, token: &str, body: Json) -> (u16, Json) {
         self.post("/api/v1/bulk", token, &body).await

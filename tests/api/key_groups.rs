@@ -11,10 +11,8 @@ use serde_json::{json, Value as Json};
 /// the key table and the records (both ways), once a detect over the whole
 /// table has folded the noted keys in; empty when they agree.
 pub(crate) async fn groups_drift(app: &TestApp, object: &str) -> Vec<String> {
-    let (status, out) = app
-        .duplicates(json!({"action": "detect", "object_name": object, "scan_limit": 100000}))
+    app.detect_contacts(json!({"object_name": object, "scan_limit": 100000}))
         .await;
-    assert_eq!(status, 200, "{out}");
     let s = &app.org.schema;
     let recomputed = format!(
         "SELECT k.criterion, k.key, count(*)::int AS n, \
@@ -66,17 +64,6 @@ fn colliding(i: usize) -> Json {
     c
 }
 
-/// Detect with `extra` fields as admin; the response.
-async fn detect(app: &TestApp, extra: Json) -> Json {
-    let mut body = json!({"action": "detect", "object_name": "contacts"});
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    let (status, out) = app.duplicates(body).await;
-    assert_eq!(status, 200, "{out}");
-    out
-}
-
 #[actix_web::test]
 async fn whole_table_detect_from_the_groups_finds_what_the_scan_finds() {
     let app = spawn_app().await;
@@ -115,7 +102,10 @@ async fn whole_table_detect_from_the_groups_finds_what_the_scan_finds() {
         whole["scan_limit"] = json!(count);
         let mut newest = extra.clone();
         newest["scan_limit"] = json!(count - 1);
-        let (a, b) = (detect(&app, whole).await, detect(&app, newest).await);
+        let (a, b) = (
+            app.detect_contacts(whole).await,
+            app.detect_contacts(newest).await,
+        );
         assert_eq!(a["records_scanned"], count, "{extra}");
         assert_eq!(b["records_scanned"], count - 1, "{extra}");
         assert!(a["total_groups"].as_u64().unwrap() > 5, "{a}");
@@ -160,11 +150,11 @@ async fn groups_folded_during_concurrent_writes_and_deletes_of_the_same_keys_are
     // Detects fold the notes while the writes go on.
     let folds = async {
         for _ in 0..10 {
-            detect(&app, json!({"limit": 5})).await;
+            app.detect_contacts(json!({"limit": 5})).await;
         }
     };
     tokio::join!(futures_util::future::join_all(tasks), folds);
     assert_eq!(groups_drift(&app, "contacts").await, Vec::<String>::new());
-    let out = detect(&app, json!({"limit": 1000})).await;
+    let out = app.detect_contacts(json!({"limit": 1000})).await;
     assert!(out["total_groups"].as_u64().unwrap() > 3, "{out}");
 }

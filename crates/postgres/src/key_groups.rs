@@ -5,14 +5,18 @@
 //! records (never the records), the keys a dismissed set covers, and the
 //! holders of the groups returned.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use deadpool_postgres::Transaction;
 use kasar_application::ports::{IndexedGroups, Tenant};
 use kasar_application::StoreError;
 use kasar_domain::duplicates::{distinct_sets, exact_order, to_read, Criterion, KeyGroup};
 use kasar_domain::ObjectDef;
-use tokio_postgres::{IsolationLevel, Transaction};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{IsolationLevel, Row};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -28,6 +32,24 @@ pub(crate) struct Tables {
     pub(crate) keys: String,
     pub(crate) groups: String,
     pub(crate) notes: String,
+}
+
+/// The read-only snapshot of one detect, each round trip under the
+/// connection's bound.
+struct Snapshot<'a> {
+    tx: Transaction<'a>,
+    bound: Duration,
+    broken: &'a AtomicBool,
+}
+
+impl Snapshot<'_> {
+    async fn rows(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        bounded(self.bound, self.broken, self.tx.query(sql, params)).await
+    }
 }
 
 impl PgStore {
@@ -71,9 +93,9 @@ impl PgStore {
         if noted {
             self.fold(tenant, object, &names).await?;
         }
-        let (client, broken, limit_rt) = conn.parts()?;
+        let (client, broken, bound) = conn.parts()?;
         let tx = bounded(
-            limit_rt,
+            bound,
             broken,
             client
                 .build_transaction()
@@ -82,31 +104,30 @@ impl PgStore {
                 .start(),
         )
         .await?;
-        let count: i64 = bounded(
-            limit_rt,
-            broken,
-            tx.query_one(
+        let snap = Snapshot { tx, bound, broken };
+        let count: i64 = snap
+            .rows(
                 &format!(
                     "SELECT count(*) FROM (SELECT 1 FROM {} LIMIT $1) s",
                     names.records
                 ),
                 &[&(i64::from(scan_limit) + 1)],
-            ),
-        )
-        .await?
-        .try_get(0)
-        .map_err(db)?;
+            )
+            .await?
+            .first()
+            .map_or(Ok(0), |r| r.try_get(0))
+            .map_err(db)?;
         if count > i64::from(scan_limit) {
             return Ok(None);
         }
         let codes: Vec<i16> = criteria.iter().map(|c| c.code()).collect();
-        let Some(mut groups) = shared_keys(&tx, &names, &codes, limit_rt, broken).await? else {
-            return Ok(None);
-        };
+        let mut groups = shared_keys(&snap, &names, &codes).await?;
         if !dismissed.is_empty() {
-            let covered = covered_keys(&tx, &names, &codes, dismissed, limit_rt, broken).await?;
+            let covered = covered_keys(&snap, &names, &codes, dismissed).await?;
             for g in &mut groups {
-                g.dismissed = covered.contains(&(g.criterion.code(), g.key.clone()));
+                g.dismissed = covered
+                    .get(&g.criterion.code())
+                    .is_some_and(|keys| keys.contains(g.key.as_str()));
             }
         }
         let sets = distinct_sets(groups);
@@ -116,19 +137,16 @@ impl PgStore {
             .iter()
             .map(|s| (s.criterion.code(), s.key.as_str()))
             .unzip();
-        let rows = bounded(
-            limit_rt,
-            broken,
-            tx.query(
+        let rows = snap
+            .rows(
                 &format!(
                     "SELECT q.i, t.created_at, t.id FROM unnest($1::int2[], $2::text[]) WITH ORDINALITY AS q(criterion, key, i) \
                      JOIN {} k ON k.criterion = q.criterion AND k.key = q.key JOIN {} t ON t.id = k.record_id",
                     names.keys, names.records
                 ),
                 &[&set_codes, &set_keys],
-            ),
-        )
-        .await?;
+            )
+            .await?;
         let mut holders: Vec<Vec<(DateTime<Utc>, Uuid)>> = vec![Vec::new(); read.len()];
         for row in &rows {
             let i: i64 = row.try_get(0).map_err(db)?;
@@ -137,7 +155,7 @@ impl PgStore {
                 h.push(at);
             }
         }
-        bounded(limit_rt, broken, tx.commit()).await?;
+        bounded(bound, broken, snap.tx.commit()).await?;
         let read = read.iter().cloned().zip(holders).collect();
         Ok(Some(IndexedGroups {
             groups: exact_order(read, limit),
@@ -147,38 +165,27 @@ impl PgStore {
     }
 }
 
-/// The keys of `codes` held by two or more records; `None` when one is
-/// caught without its oldest holder (never, once a statement has ended).
+/// The keys of `codes` held by two or more records.
 async fn shared_keys(
-    tx: &Transaction<'_>,
+    snap: &Snapshot<'_>,
     names: &Tables,
     codes: &[i16],
-    limit_rt: std::time::Duration,
-    broken: &std::sync::atomic::AtomicBool,
-) -> Result<Option<Vec<KeyGroup>>, StoreError> {
-    let rows = bounded(
-        limit_rt,
-        broken,
-        tx.query(
+) -> Result<Vec<KeyGroup>, StoreError> {
+    let rows = snap
+        .rows(
             &format!(
                 "SELECT criterion, key, n, fp1, fp2, oldest_at, oldest_id FROM {} \
                  WHERE n >= 2 AND criterion = ANY($1)",
                 names.groups
             ),
             &[&codes],
-        ),
-    )
-    .await?;
+        )
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         let code: i16 = row.try_get(0).map_err(db)?;
         let Some(criterion) = Criterion::from_code(code) else {
             continue;
-        };
-        let at: Option<DateTime<Utc>> = row.try_get(5).map_err(db)?;
-        let id: Option<Uuid> = row.try_get(6).map_err(db)?;
-        let (Some(at), Some(id)) = (at, id) else {
-            return Ok(None);
         };
         let n: i32 = row.try_get(2).map_err(db)?;
         out.push(KeyGroup {
@@ -186,31 +193,27 @@ async fn shared_keys(
             key: row.try_get(1).map_err(db)?,
             holders: u32::try_from(n).unwrap_or(0),
             fingerprint: (row.try_get(3).map_err(db)?, row.try_get(4).map_err(db)?),
-            oldest: (at, id),
+            oldest: (row.try_get(5).map_err(db)?, row.try_get(6).map_err(db)?),
             dismissed: false,
         });
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
-/// The keys every holder of which is in one dismissed set: those the set's
-/// records hold as many times as the key has holders.
+/// The keys every holder of which is in one dismissed set (those the set's
+/// records hold as many times as the key has holders), by criterion.
 async fn covered_keys(
-    tx: &Transaction<'_>,
+    snap: &Snapshot<'_>,
     names: &Tables,
     codes: &[i16],
     dismissed: &[Vec<Uuid>],
-    limit_rt: std::time::Duration,
-    broken: &std::sync::atomic::AtomicBool,
-) -> Result<HashSet<(i16, String)>, StoreError> {
+) -> Result<HashMap<i16, HashSet<String>>, StoreError> {
     let (ids, sets): (Vec<Uuid>, Vec<i32>) = (0i32..)
         .zip(dismissed)
         .flat_map(|(i, set)| set.iter().map(move |id| (*id, i)))
         .unzip();
-    let rows = bounded(
-        limit_rt,
-        broken,
-        tx.query(
+    let rows = snap
+        .rows(
             &format!(
                 "SELECT DISTINCT x.criterion, x.key FROM ( \
                    SELECT d.s, k.criterion, k.key, count(*) AS c \
@@ -221,10 +224,13 @@ async fn covered_keys(
                 names.keys, names.groups
             ),
             &[&ids, &sets, &codes],
-        ),
-    )
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?)))
-        .collect()
+        )
+        .await?;
+    let mut out: HashMap<i16, HashSet<String>> = HashMap::new();
+    for r in &rows {
+        out.entry(r.try_get(0).map_err(db)?)
+            .or_default()
+            .insert(r.try_get(1).map_err(db)?);
+    }
+    Ok(out)
 }

@@ -39,6 +39,7 @@ pub struct KeySet {
     pub criterion: Criterion,
     pub key: String,
     pub oldest: Holder,
+    /// In criterion order: the keys of one set are met by criterion.
     pub reasons: Vec<Criterion>,
 }
 
@@ -115,14 +116,10 @@ pub fn exact_order(read: Vec<(KeySet, Vec<Holder>)>, limit: usize) -> Vec<Duplic
     read.sort_by(|a, b| (a.0.criterion, &a.1).cmp(&(b.0.criterion, &b.1)));
     read.truncate(limit);
     read.into_iter()
-        .map(|(set, holders)| {
-            let mut reasons = set.reasons;
-            reasons.sort_unstable();
-            DuplicateGroup {
-                match_reason: set.criterion,
-                match_reasons: reasons,
-                record_ids: holders.into_iter().map(|(_, id)| id).collect(),
-            }
+        .map(|(set, holders)| DuplicateGroup {
+            match_reason: set.criterion,
+            match_reasons: set.reasons,
+            record_ids: holders.into_iter().map(|(_, id)| id).collect(),
         })
         .collect()
 }
@@ -161,7 +158,7 @@ mod tests {
         assert_eq!(sets.len(), 2);
         assert_eq!(sets[0].criterion, Criterion::Email);
         assert_eq!(sets[1].criterion, Criterion::Phone);
-        assert_eq!(sets[1].reasons.len(), 2);
+        assert_eq!(sets[1].reasons, vec![Criterion::Phone, Criterion::Name]);
     }
 
     #[test]
