@@ -96,3 +96,156 @@ async fn a_token_gets_its_organizations_document_typed_per_object() {
     let (status, _) = doc(&app, Some("ksr_not_a_real_token_000000000000000000")).await;
     assert_eq!(status, 401);
 }
+
+/// The branches of an `anyOf` whose `property` is the one-value enum `name`.
+fn branches<'a>(schema: &'a Json, property: &str, name: &str) -> Vec<&'a Json> {
+    schema["anyOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["properties"][property]["enum"] == json!([name]))
+        .collect()
+}
+
+#[actix_web::test]
+async fn searches_matches_imports_and_bulk_changes_are_typed_per_object() {
+    let app = spawn_app().await;
+    let (status, out) = app
+        .post(
+            "/api/v1/schema",
+            &app.admin.token,
+            &json!({"name": "projects", "fields": [
+                {"name": "title", "type": "TEXT", "required": true},
+                {"name": "budget", "type": "NUMBER"},
+                {"name": "stage", "type": "SELECT", "options": ["idea", "live"]},
+                {"name": "labels", "type": "MANY_TO_MANY", "target": "tags"},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{out}");
+    let (_, own) = doc(&app, Some(&app.admin.token)).await;
+    let schemas = &own["components"]["schemas"];
+    let body = |path: &str| {
+        own["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .clone()
+    };
+    // A required text holds a character that is not white space.
+    let title = &schemas["projects_create"]["properties"]["title"];
+    assert_eq!(title["maxLength"], 100_000);
+    assert!(title["pattern"].as_str().unwrap().contains("[^\\s"));
+    let email = &schemas["contacts_create"]["properties"]["email"];
+    assert_eq!(email["maxLength"], 254);
+    assert!(email["pattern"].as_str().unwrap().contains('@'));
+    // Search: conditions name the object's fields, with the operators of
+    // their types; sort keys leave MANY_TO_MANY out.
+    assert_eq!(
+        body("/api/v1/records/projects/search"),
+        "#/components/schemas/SearchBody_projects"
+    );
+    let conditions = &schemas["FilterCondition_projects"];
+    let ops = |field: &str| -> Vec<String> {
+        branches(conditions, "field", field)
+            .iter()
+            .flat_map(|b| b["properties"]["operator"]["enum"].as_array().unwrap())
+            .map(|o| o.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(ops("budget").contains(&"greater_than".to_owned()));
+    assert!(!ops("budget").contains(&"contains".to_owned()));
+    assert!(ops("title").contains(&"starts_with".to_owned()));
+    assert_eq!(
+        ops("labels"),
+        ["is_null", "is_not_null", "has_any", "has_none"]
+    );
+    let stage = branches(conditions, "field", "stage");
+    assert!(stage
+        .iter()
+        .any(|b| b["properties"]["value"]["enum"] == json!(["idea", "live"])));
+    assert!(schemas["FilterGroup_projects_5"].is_object());
+    assert!(
+        schemas["FilterGroup_projects_6"].is_null(),
+        "five levels at most"
+    );
+    let sortable = &schemas["SortKey_projects"]["properties"]["field"]["enum"];
+    assert!(sortable.as_array().unwrap().contains(&json!("budget")));
+    assert!(!sortable.as_array().unwrap().contains(&json!("labels")));
+    // Match: the would-be record is typed like an update.
+    assert_eq!(
+        schemas["MatchRequest_projects"]["properties"]["record"]["$ref"],
+        "#/components/schemas/projects_update"
+    );
+    // Import: JSON only, exact (criteria) or fuzzy (threshold).
+    let import = &own["paths"]["/api/v1/import/projects"]["post"];
+    assert!(import["requestBody"]["content"]["text/csv"].is_null());
+    let request = &schemas["ImportRequest_projects"];
+    let fuzzy = branches(request, "match", "fuzzy");
+    assert_eq!(fuzzy[0]["properties"]["fields"]["type"], "null");
+    // Bulk: a branch per object, field and selector, values typed.
+    let bulk = &schemas["BulkBody"];
+    let stage: Vec<&Json> = branches(bulk, "field_name", "stage")
+        .into_iter()
+        .filter(|b| b["properties"]["object_name"]["enum"] == json!(["projects"]))
+        .collect();
+    assert_eq!(stage.len(), 2, "record_ids or where");
+    assert_eq!(
+        stage[0]["properties"]["object_name"]["enum"],
+        json!(["projects"])
+    );
+    assert_eq!(
+        stage[0]["properties"]["field_value"]["enum"],
+        json!(["idea", "live", null])
+    );
+    let labels = branches(bulk, "relation_field", "labels");
+    assert_eq!(labels.len(), 4, "add or remove, by ids or where");
+    assert!(branches(bulk, "object_name", "projects")
+        .iter()
+        .all(|b| b["additionalProperties"] == false));
+}
+
+#[actix_web::test]
+async fn integral_numbers_count_as_integers_and_a_repeated_sort_key_is_ignored() {
+    let app = spawn_app().await;
+    let token = &app.admin.token;
+    for name in ["Ann", "Bob"] {
+        let (status, _) = app
+            .post(
+                "/api/v1/records/contacts",
+                token,
+                &json!({"first_name": name}),
+            )
+            .await;
+        assert_eq!(status, 201);
+    }
+    // JSON Schema counts 1.0 as an integer; so does the service.
+    let (status, page) = app
+        .post(
+            "/api/v1/records/contacts/search",
+            token,
+            &json!({"limit": 1.0, "sort": [
+                {"field": "first_name", "direction": "asc"},
+                {"field": "first_name", "direction": "desc"},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        page["data"][0]["first_name"], "Ann",
+        "the first key decides"
+    );
+    let (status, _) = app
+        .post(
+            "/api/v1/records/contacts/search",
+            token,
+            &json!({"limit": 1.5}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, out) = app
+        .post(
+            "/api/v1/records/contacts/match",
+            token,
+            &json!({"record": {"first_name": "Ann"}, "limit": 5.0}),
+        )
+        .await;
+    assert_eq!(status, 200, "{out}");
+}

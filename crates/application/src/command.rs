@@ -57,12 +57,24 @@ impl<'de> Deserialize<'de> for Count {
     }
 }
 
-/// An integer from JSON (a number with no fraction), or `message`.
+/// An integer from JSON (a number with no fraction: `20` or `20.0`, as
+/// JSON Schema counts integers), or `message`.
 fn integer<'de, D: Deserializer<'de>>(d: D, message: &str) -> Result<i64, D::Error> {
     match Json::deserialize(d)? {
-        Json::Number(n) => n.as_i64().ok_or_else(|| D::Error::custom(message)),
+        Json::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().and_then(integral))
+            .ok_or_else(|| D::Error::custom(message)),
         _ => Err(D::Error::custom(message)),
     }
+}
+
+/// `x` as an integer when it has no fraction and fits.
+fn integral(x: f64) -> Option<i64> {
+    const BOUND: f64 = 9_223_372_036_854_775_808.0; // 2^63
+                                                    // The guards make the conversion exact.
+    #[allow(clippy::cast_possible_truncation)]
+    (x.fract() == 0.0 && x.abs() < BOUND).then_some(x as i64)
 }
 
 /// The body of a record create or update: field name to JSON value. Values

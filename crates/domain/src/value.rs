@@ -23,7 +23,8 @@ pub enum Value {
 
 /// The longest TEXT value, in characters (Unicode scalar values).
 pub const MAX_TEXT_CHARS: usize = 100_000;
-/// The longest EMAIL value, in characters, once trimmed (RFC 5321's 254).
+/// The longest EMAIL value, in characters, as sent (RFC 5321's 254; white
+/// space around it counts).
 pub const MAX_EMAIL_CHARS: usize = 254;
 /// The longest PHONE value, in characters (extension and formatting included).
 pub const MAX_PHONE_CHARS: usize = 64;
@@ -38,7 +39,7 @@ pub const MAX_SELECT_CHARS: usize = MAX_TEXT_CHARS;
 /// | type | maximum |
 /// | --- | --- |
 /// | TEXT | 100,000 |
-/// | EMAIL | 254 (after trimming) |
+/// | EMAIL | 254 (as sent, white space around it included) |
 /// | PHONE | 64 |
 /// | LINKEDIN | 2,048 |
 /// | SELECT | 100,000 (and one of the field's options) |
@@ -146,13 +147,15 @@ impl Value {
         if s.contains('\0') {
             return Err(ValueError::NulCharacter(name()));
         }
+        // The bound holds for the string as sent (an e-mail's surrounding
+        // white space included), as a `maxLength` of JSON Schema says.
+        if s.len() > max && s.chars().nth(max).is_some() {
+            return Err(ValueError::TooLong { field: name(), max });
+        }
         let s = match field.field_type {
             FieldType::Email => s.trim(),
             _ => s,
         };
-        if s.len() > max && s.chars().nth(max).is_some() {
-            return Err(ValueError::TooLong { field: name(), max });
-        }
         if field.required && s.trim().is_empty() {
             return Err(ValueError::Blank(name()));
         }
@@ -300,6 +303,12 @@ mod tests {
             (FieldType::Email, json!("@b"), Err(())),
             (FieldType::Text, json!("a\0b"), Err(())),
             (FieldType::Email, json!("a\0@b"), Err(())),
+            // 254 characters at most as sent: 252 once trimmed, 262 sent.
+            (
+                FieldType::Email,
+                json!(format!("     {}@b     ", "a".repeat(250))),
+                Err(()),
+            ),
             (FieldType::Number, json!(12.5), Ok(Value::Number(12.5))),
             (FieldType::Number, json!("12"), Err(())),
             (FieldType::Boolean, json!(true), Ok(Value::Bool(true))),

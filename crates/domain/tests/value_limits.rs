@@ -72,12 +72,15 @@ fn strings_up_to_the_maximum_are_accepted_and_longer_refused() {
             "{t:?}"
         );
     }
-    // An email is measured once trimmed.
-    let padded = format!("  {}  ", email(MAX_EMAIL_CHARS));
+    // An email is measured as sent, the white space around it included
+    // (then trimmed).
+    let padded = format!("  {}  ", email(MAX_EMAIL_CHARS - 4));
     assert_eq!(
         parse(FieldType::Email, false, json!(padded)),
-        Ok(Value::Text(email(254)))
+        Ok(Value::Text(email(250)))
     );
+    let padded = format!("  {}  ", email(MAX_EMAIL_CHARS));
+    assert!(parse(FieldType::Email, false, json!(padded)).is_err());
     let err = parse(FieldType::Phone, false, json!("5".repeat(65))).unwrap_err();
     assert_eq!(
         err.to_string(),

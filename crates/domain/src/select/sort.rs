@@ -87,11 +87,10 @@ impl SortKey {
                 Some(_) => return Err(SelectError::new("a sort direction is asc or desc")),
             };
             let key = Self::parse(object, field, direction)?;
+            // A column named again cannot change the order (the first key
+            // on it already decided every tie): ignored, as SQL does.
             if keys.iter().any(|k| k.column.name() == key.column.name()) {
-                return Err(SelectError::new(format!(
-                    "sort names '{}' twice",
-                    key.column.name()
-                )));
+                continue;
             }
             keys.push(key);
         }

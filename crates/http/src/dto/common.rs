@@ -1,6 +1,7 @@
 //! Bodies shared by several routes: records, lists, schema, `/me`, health.
 
 use kasar_domain::standard::standard_objects;
+use kasar_domain::value::max_chars;
 use kasar_domain::{FieldDef, FieldType, ObjectDef, Record};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -171,24 +172,48 @@ fn timestamp_schema() -> ObjectBuilder {
 
 /// The schema of the values of a field: its JSON type, null unless required.
 pub(crate) fn field_value_schema(field: &FieldDef) -> RefOr<Schema> {
-    let nullable = |t: Type| {
-        if field.required {
-            SchemaType::Type(t)
-        } else {
+    value_schema(field, !field.required, field.required)
+}
+
+/// A value of `field`'s type: null among them when `nullable`; with
+/// `non_blank`, not a white-space-only string nor an empty MANY_TO_MANY
+/// array (what a required field refuses). Strings are bounded by the type's
+/// length ([`max_chars`]).
+pub(crate) fn value_schema(field: &FieldDef, nullable: bool, non_blank: bool) -> RefOr<Schema> {
+    let typed = |t: Type| {
+        if nullable {
             SchemaType::Array(vec![t, Type::Null])
+        } else {
+            SchemaType::Type(t)
         }
     };
-    let string = || ObjectBuilder::new().schema_type(nullable(Type::String));
+    let string = || {
+        ObjectBuilder::new()
+            .schema_type(typed(Type::String))
+            .max_length(max_chars(field.field_type))
+    };
     let described = |b: ObjectBuilder| b.description(Some(field.field_type.as_str())).into();
+    // Any text but U+0000, which PostgreSQL cannot store; a required one
+    // holds a character that is not white space. U+0085 is named besides
+    // `\s`: white space to the server, not to an ECMA-262 `\s`.
+    let text = if non_blank {
+        r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$"
+    } else {
+        r"^[^\u0000]*$"
+    };
     match field.field_type {
-        // Any text but U+0000, which PostgreSQL cannot store.
         FieldType::Text | FieldType::Phone | FieldType::Linkedin => {
-            described(string().pattern(Some(r"^[^\u0000]*$")))
+            described(string().pattern(Some(text)))
         }
-        // One `@` with text on both sides (surrounding whitespace is trimmed).
-        FieldType::Email => described(string().pattern(Some(r"^[^@\u0000]+@[^@\u0000]+$"))),
-        FieldType::Number => described(ObjectBuilder::new().schema_type(nullable(Type::Number))),
-        FieldType::Boolean => described(ObjectBuilder::new().schema_type(nullable(Type::Boolean))),
+        // One `@` with text on both sides, no white space but around it
+        // (trimmed).
+        // (A pattern rather than `format: email`, whose validators apply
+        // RFC 5322 and refuse addresses the service takes, such as `a@b`.)
+        FieldType::Email => {
+            described(string().pattern(Some(r"^\s*[^@\s\u0085\u0000]+@[^@\s\u0085\u0000]+\s*$")))
+        }
+        FieldType::Number => described(ObjectBuilder::new().schema_type(typed(Type::Number))),
+        FieldType::Boolean => described(ObjectBuilder::new().schema_type(typed(Type::Boolean))),
         FieldType::Date => {
             described(string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))))
         }
@@ -198,17 +223,18 @@ pub(crate) fn field_value_schema(field: &FieldDef) -> RefOr<Schema> {
                 .iter()
                 .map(|o| Json::from(o.as_str()))
                 .collect();
-            if !field.required {
+            if nullable {
                 options.push(Json::Null);
             }
             described(string().enum_values(Some(options)))
         }
         FieldType::Owner | FieldType::BelongsToOne => {
-            described(uuid_schema().schema_type(nullable(Type::String)))
+            described(uuid_schema().schema_type(typed(Type::String)))
         }
         FieldType::ManyToMany => ArrayBuilder::new()
-            .schema_type(nullable(Type::Array))
+            .schema_type(typed(Type::Array))
             .items(uuid_schema())
+            .min_items(non_blank.then_some(1))
             .description(Some(field.field_type.as_str()))
             .into(),
     }

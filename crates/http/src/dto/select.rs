@@ -1,6 +1,7 @@
 //! Selecting records: the query parameters of a list and an export, the body
 //! of a search, the page they answer with, and projections.
 
+use kasar_application::records::PageSize;
 use kasar_domain::select::SelectionInput;
 use kasar_domain::{ObjectDef, Record};
 use serde::{Deserialize, Serialize};
@@ -139,8 +140,8 @@ pub struct SearchBody {
     /// Fields to return besides `id`.
     pub fields: Option<Vec<String>>,
     /// 1 to 100 (default 20).
-    #[schema(minimum = 1, maximum = 100)]
-    pub limit: Option<i64>,
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<PageSize>,
     pub cursor: Option<String>,
 }
 

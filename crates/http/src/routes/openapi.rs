@@ -210,10 +210,25 @@ pub async fn openapi(
     Ok(HttpResponse::Ok().json(super::openapi_org::organization_document(generic, &catalog)))
 }
 
+/// Request bodies described by a DTO of this crate but parsed by the
+/// application, which refuses keys they do not name.
+const CLOSED_BODIES: [&str; 5] = [
+    "BatchBody",
+    "BatchUpsertBody",
+    "BatchDeleteBody",
+    "ImportRequest",
+    "MatchRequest",
+];
+
 /// The document with the bounds the server is configured with (the
 /// annotations carry the defaults).
 pub fn document(limits: &Limits) -> Json {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Json::Null);
+    // Bodies the application parses refusing unknown keys (their DTOs only
+    // describe them).
+    for body in CLOSED_BODIES {
+        set(&mut doc, body, "additionalProperties", false.into());
+    }
     let scan = format!(
         "Extension: records to scan, 1 to {} (default {})",
         limits.max_scan_limit, limits.scan_limit

@@ -4,7 +4,8 @@
 //! (`<object>_create`) and an update body (`<object>_update`), and every route
 //! whose path names an object written out once per object, its bodies typed
 //! with those schemas. Generic components that hold records (a list page, a
-//! batch body...) get a copy per object (`<Component>_<object>`).
+//! batch body...) get a copy per object (`<Component>_<object>`); a search,
+//! a match, an import and a bulk change are typed per object too.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -222,6 +223,7 @@ pub(crate) fn organization_document(mut doc: Json, catalog: &Catalog) -> Json {
                 replace_refs(&mut item, &map);
                 if let Some(post) = item.get_mut("post") {
                     super::openapi_bodies::type_records_body(schemas, object, path, post);
+                    super::openapi_bodies::type_selection_body(schemas, object, path, post);
                 }
                 if let Some(ops) = item.as_object_mut() {
                     for op in ops.values_mut().filter_map(Json::as_object_mut) {
@@ -239,6 +241,7 @@ pub(crate) fn organization_document(mut doc: Json, catalog: &Catalog) -> Json {
                 new_paths.insert(path.replace("{object}", &object.name), item);
             }
         }
+        super::openapi_bulk::type_bulk_body(schemas, catalog);
         if let Some(Json::Object(o)) = schemas.get_mut("ObjectName") {
             o.insert("enum".into(), Json::Array(names));
             o.insert(

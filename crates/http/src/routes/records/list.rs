@@ -65,11 +65,7 @@ pub async fn search(
 ) -> Result<HttpResponse, ApiError> {
     let auth = caller.may::<Read>()?;
     let body: SearchBody = json_body(&req, payload, state.body_limit).await?;
-    let limit = body
-        .limit
-        .map(PageSize::new)
-        .transpose()
-        .map_err(ApiError::validation)?;
+    let limit = body.limit;
     let command = ListRecords {
         object: path.into_inner(),
         selection: body.input(),
