@@ -23,23 +23,42 @@ fn record_ids(schemas: &Map<String, Json>) -> Json {
            "description": description})
 }
 
+/// A `where` that selects by a text search.
+const BULK_SEARCH: &str = "BulkSearch";
+
+/// Adds `BulkSearch` and `BulkWhere_<object>` (a FilterGroup of the object
+/// or a search); the latter's name.
+fn add_where(schemas: &mut Map<String, Json>, object: &ObjectDef, group: &str) -> String {
+    schemas.insert(
+        BULK_SEARCH.into(),
+        json!({
+            "title": BULK_SEARCH,
+            "description": "Records whose text fields contain the search (case-insensitive)",
+            "type": "object",
+            "required": ["search"],
+            "properties": {"search": {"type": "string", "maxLength": MAX_SEARCH_CHARS,
+                                      "pattern": r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$"}},
+            "additionalProperties": false,
+        }),
+    );
+    let name = format!("BulkWhere_{}", object.name);
+    schemas.insert(
+        name.clone(),
+        json!({
+            "title": name,
+            "description": format!(
+                "Records of {} selected by a FilterGroup or a search (at most the record_ids bound)",
+                object.label()),
+            "anyOf": [{"$ref": format!("{REF}{group}")}, {"$ref": format!("{REF}{BULK_SEARCH}")}],
+        }),
+    );
+    name
+}
+
 /// The two ways to name the records: `record_ids`, or `where`.
-fn selectors(
-    object: &ObjectDef,
-    record_ids: &Json,
-    group: &str,
-) -> [(Json, Json, &'static str); 2] {
+fn selectors(record_ids: &Json, selector: &str) -> [(Json, Json, &'static str); 2] {
     let none = json!({"type": "null"});
-    let search = json!({
-        "type": "object",
-        "required": ["search"],
-        "properties": {"search": {"type": "string", "maxLength": MAX_SEARCH_CHARS,
-                                  "pattern": r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$"}},
-        "additionalProperties": false,
-    });
-    let selected = json!({"description": format!(
-        "Records of {} selected by a FilterGroup or a search (at most the record_ids bound)", object.label()),
-        "anyOf": [{"$ref": format!("{REF}{group}")}, search]});
+    let selected = json!({"$ref": format!("{REF}{selector}")});
     [
         (record_ids.clone(), none.clone(), "record_ids"),
         (none, selected, "where"),
@@ -47,7 +66,7 @@ fn selectors(
 }
 
 /// The branches of `object`'s bulk changes.
-fn branches(object: &ObjectDef, record_ids: &Json, group: &str) -> Vec<Json> {
+fn branches(object: &ObjectDef, record_ids: &Json, selector: &str) -> Vec<Json> {
     let none = json!({"type": "null"});
     let mut changes: Vec<(&str, Vec<&str>, Map<String, Json>)> = Vec::new();
     for field in &object.fields {
@@ -84,7 +103,7 @@ fn branches(object: &ObjectDef, record_ids: &Json, group: &str) -> Vec<Json> {
     }
     let mut out = Vec::new();
     for (action, required, props) in changes {
-        for (ids, selector, by) in selectors(object, record_ids, group) {
+        for (ids, selected, by) in selectors(record_ids, selector) {
             let mut props = props.clone();
             props.insert("action".into(), json!({"type": "string", "enum": [action]}));
             props.insert(
@@ -92,7 +111,7 @@ fn branches(object: &ObjectDef, record_ids: &Json, group: &str) -> Vec<Json> {
                 json!({"type": "string", "enum": [object.name]}),
             );
             props.insert("record_ids".into(), ids);
-            props.insert("where".into(), selector);
+            props.insert("where".into(), selected);
             let mut required = required.clone();
             required.push(by);
             out.push(
@@ -111,7 +130,8 @@ pub(super) fn type_bulk_body(schemas: &mut Map<String, Json>, catalog: &Catalog)
     let mut all = Vec::new();
     for object in &catalog.objects {
         let group = super::openapi_select::add_filter_schemas(schemas, object);
-        all.extend(branches(object, &record_ids, &group));
+        let selector = add_where(schemas, object, &group);
+        all.extend(branches(object, &record_ids, &selector));
     }
     schemas.insert(
         "BulkBody".into(),
