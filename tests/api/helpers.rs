@@ -94,6 +94,8 @@ pub(crate) fn test_settings(db_url: &str) -> Settings {
     s.database.pool_size = 8;
     s.server.port = 0;
     s.server.workers = 1;
+    // Tests that fold in the background say so (key_groups.rs).
+    s.duplicates.fold_interval_seconds = 0;
     s
 }
 

@@ -13,6 +13,12 @@ use serde_json::{json, Value as Json};
 pub(crate) async fn groups_drift(app: &TestApp, object: &str) -> Vec<String> {
     app.detect_contacts(json!({"object_name": object, "scan_limit": 100000}))
         .await;
+    stored_vs_recomputed(app, object).await
+}
+
+/// Where the stored groups differ from the sums recomputed from the key
+/// table, as they stand.
+async fn stored_vs_recomputed(app: &TestApp, object: &str) -> Vec<String> {
     let s = &app.org.schema;
     let recomputed = format!(
         "SELECT k.criterion, k.key, count(*)::int AS n, \
@@ -157,4 +163,46 @@ async fn groups_folded_during_concurrent_writes_and_deletes_of_the_same_keys_are
     assert_eq!(groups_drift(&app, "contacts").await, Vec::<String>::new());
     let out = app.detect_contacts(json!({"limit": 1000})).await;
     assert!(out["total_groups"].as_u64().unwrap() > 3, "{out}");
+}
+
+#[actix_web::test]
+async fn serve_folds_the_notes_in_the_background_without_a_detect() {
+    let app = spawn_app_with(|s| s.duplicates.fold_interval_seconds = 1).await;
+    let token = app.admin.token.clone();
+    let records: Vec<Json> = (0..40).map(colliding).collect();
+    let refs: Vec<&Json> = records.iter().collect();
+    let ids = app.create_contacts(&token, &refs).await;
+    let (status, out) = app
+        .send(
+            "DELETE",
+            "/api/v1/records/contacts",
+            Some(&token),
+            Some(&json!({ "record_ids": ids.iter().step_by(4).collect::<Vec<_>>() })),
+        )
+        .await;
+    assert_eq!(status, 200, "{out}");
+    let notes = format!(
+        "SELECT count(*) FROM \"{}\".\"_dirty_contacts\"",
+        app.org.schema
+    );
+    // No detect runs: only the background fold can empty the notes (the
+    // writes above noted every key they touched).
+    let mut left = app.count(&notes).await;
+    for _ in 0..300 {
+        if left == 0 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        left = app.count(&notes).await;
+    }
+    assert_eq!(left, 0, "the notes were not folded in 30 seconds");
+    assert_eq!(
+        stored_vs_recomputed(&app, "contacts").await,
+        Vec::<String>::new()
+    );
+    let groups = format!(
+        "SELECT count(*) FROM \"{}\".\"_groups_contacts\"",
+        app.org.schema
+    );
+    assert!(app.count(&groups).await > 0, "shared keys make groups");
 }

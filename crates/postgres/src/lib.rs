@@ -12,6 +12,7 @@ mod dismissals;
 mod error;
 mod journal;
 mod key_groups;
+mod key_groups_background;
 mod key_groups_fold;
 mod key_replace;
 mod key_tables;

@@ -97,6 +97,9 @@ pub struct DuplicatesSettings {
     pub max_duplicate_ids: usize,
     /// Days a merge's journal entry is kept (0: forever).
     pub journal_retention_days: u32,
+    /// Seconds between background folds of the key index's notes (0: only
+    /// detect folds them).
+    pub fold_interval_seconds: u64,
 }
 
 impl Default for DuplicatesSettings {
@@ -108,6 +111,7 @@ impl Default for DuplicatesSettings {
             phone_region: limits.phone_region.code().to_owned(),
             max_duplicate_ids: limits.merge_duplicates,
             journal_retention_days: limits.journal_retention_days,
+            fold_interval_seconds: 10,
         }
     }
 }

@@ -90,6 +90,8 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: Pool,
+    /// The background fold of the key index's notes, stopped with the server.
+    folder: Option<actix_web::rt::task::JoinHandle<()>>,
 }
 
 /// The rate limiter of `rate_limit.store`.
@@ -125,6 +127,13 @@ impl Application {
             return Err(StartupError::NotMigrated);
         }
         ensure_key_index(settings, &pool).await?;
+        let folder = match settings.duplicates.fold_interval_seconds {
+            0 => None,
+            seconds => Some(actix_web::rt::spawn(fold_loop(
+                store(settings, &pool)?,
+                Duration::from_secs(seconds),
+            ))),
+        };
         let addr = format!("{}:{}", settings.server.host, settings.server.port);
         let listener = TcpListener::bind(&addr).map_err(|source| StartupError::Listen {
             addr: addr.clone(),
@@ -167,7 +176,12 @@ impl Application {
             .listen(listener)
             .map_err(|source| StartupError::Listen { addr, source })?
             .run();
-        Ok(Self { port, server, pool })
+        Ok(Self {
+            port,
+            server,
+            pool,
+            folder,
+        })
     }
 
     /// The bound port.
@@ -179,9 +193,28 @@ impl Application {
     /// then closes the pool.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        if let Some(folder) = &self.folder {
+            folder.abort();
+        }
         self.pool.close();
         tokio::time::sleep(Duration::from_millis(10)).await;
         result
+    }
+}
+
+/// Folds the key index's notes every `every` (the first after one period),
+/// a period after the previous fold ended; a failure is logged and the next
+/// fold (or a detect) takes the notes again.
+async fn fold_loop(store: PgStore, every: Duration) {
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match store.fold_pending().await {
+            Ok(0) => {}
+            Ok(objects) => tracing::debug!(objects, "folded the key index's notes"),
+            Err(e) => tracing::warn!(error = %e, "background fold failed; detect folds the notes"),
+        }
     }
 }
 
