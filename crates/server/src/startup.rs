@@ -91,7 +91,7 @@ pub struct Application {
     server: Server,
     pool: Pool,
     /// The background fold of the key index's notes, stopped with the server.
-    folder: Option<actix_web::rt::task::JoinHandle<()>>,
+    folder: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// The rate limiter of `rate_limit.store`.
@@ -129,7 +129,7 @@ impl Application {
         ensure_key_index(settings, &pool).await?;
         let folder = match settings.duplicates.fold_interval_seconds {
             0 => None,
-            seconds => Some(actix_web::rt::spawn(fold_loop(
+            seconds => Some(tokio::spawn(fold_loop(
                 store(settings, &pool)?,
                 Duration::from_secs(seconds),
             ))),
