@@ -71,8 +71,8 @@ fn integer<'de, D: Deserializer<'de>>(d: D, message: &str) -> Result<i64, D::Err
 
 /// `x` as an integer when it has no fraction and fits.
 fn integral(x: f64) -> Option<i64> {
-    const BOUND: f64 = 9_223_372_036_854_775_808.0; // 2^63
-                                                    // The guards make the conversion exact.
+    // 2^63; the guards make the conversion exact.
+    const BOUND: f64 = 9_223_372_036_854_775_808.0;
     #[allow(clippy::cast_possible_truncation)]
     (x.fract() == 0.0 && x.abs() < BOUND).then_some(x as i64)
 }

@@ -20,7 +20,7 @@ use tokio_postgres::{IsolationLevel, Row};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::conn::bounded;
+use crate::conn::{bounded, Conn};
 use crate::error::db;
 use crate::key_tables::{groups_table, keys_table, notes_table};
 use crate::sql::table;
@@ -32,6 +32,26 @@ pub(crate) struct Tables {
     pub(crate) keys: String,
     pub(crate) groups: String,
     pub(crate) notes: String,
+}
+
+impl Tables {
+    /// The tables of `object` in `schema`.
+    pub(crate) fn of(schema: &str, object: &str) -> Self {
+        Self {
+            records: table(schema, object),
+            keys: keys_table(schema, object),
+            groups: groups_table(schema, object),
+            notes: notes_table(schema, object),
+        }
+    }
+
+    /// Whether the notes table holds a note (writes since the last fold).
+    pub(crate) async fn noted(&self, conn: &Conn) -> Result<bool, StoreError> {
+        Ok(conn
+            .query_opt(&format!("SELECT 1 FROM {} LIMIT 1", self.notes), &[])
+            .await?
+            .is_some())
+    }
 }
 
 /// The read-only snapshot of one detect, each round trip under the
@@ -64,12 +84,7 @@ impl PgStore {
         dismissed: &[Vec<Uuid>],
         limit: usize,
     ) -> Result<Option<IndexedGroups>, StoreError> {
-        let names = Tables {
-            records: table(&tenant.schema, &object.name),
-            keys: keys_table(&tenant.schema, &object.name),
-            groups: groups_table(&tenant.schema, &object.name),
-            notes: notes_table(&tenant.schema, &object.name),
-        };
+        let names = Tables::of(&tenant.schema, &object.name);
         let mut conn = self.connections.read().await?;
         // The planner's estimate rules out, in one round trip and without
         // counting, a table clearly larger than the scan (an estimate off
@@ -86,11 +101,7 @@ impl PgStore {
         if estimate.is_some_and(|e| f64::from(e) > f64::from(scan_limit) * 1.5) {
             return Ok(None);
         }
-        let noted = conn
-            .query_opt(&format!("SELECT 1 FROM {} LIMIT 1", names.notes), &[])
-            .await?
-            .is_some();
-        if noted {
+        if names.noted(&conn).await? {
             self.fold(tenant, object, &names).await?;
         }
         let (client, broken, bound) = conn.parts()?;

@@ -12,15 +12,18 @@ use uuid::Uuid;
 
 use crate::error::db;
 use crate::key_groups::Tables;
-use crate::key_tables::{groups_table, keys_table, notes_name, notes_table};
-use crate::sql::table;
+use crate::key_tables::notes_name;
 use crate::store::PgStore;
 
 impl PgStore {
     /// Folds the notes of every object of every organization that has some
     /// (fold by fold, each under the object's advisory lock, so a detect
     /// folding at the same time waits for a chunk at most); the number of
-    /// objects folded. A notes table whose file is empty is not read.
+    /// objects folded. Only the notes tables the statistics count live rows
+    /// in are read: a folded table keeps its pages (and its file size) until
+    /// a vacuum, so the size would name every table ever written; a count
+    /// the statistics have not caught up with waits for the next round, or
+    /// for a detect, which always checks.
     #[instrument(skip(self))]
     pub async fn fold_pending(&self) -> Result<usize, StoreError> {
         let mut pending: BTreeMap<(Uuid, String), BTreeSet<String>> = BTreeMap::new();
@@ -29,10 +32,8 @@ impl PgStore {
             let rows = conn
                 .query(
                     "SELECT o.id, o.schema_name, c.relname::text FROM kasar.organizations o \
-                     JOIN pg_namespace n ON n.nspname = o.schema_name \
-                     JOIN pg_class c ON c.relnamespace = n.oid \
-                     WHERE c.relkind = 'r' AND c.relname LIKE '\\_dirty\\_%' \
-                       AND pg_relation_size(c.oid) > 0",
+                     JOIN pg_stat_user_tables c ON c.schemaname = o.schema_name \
+                     WHERE c.relname LIKE '\\_dirty\\_%' AND c.n_live_tup > 0",
                     &[],
                 )
                 .await?;
@@ -55,17 +56,10 @@ impl PgStore {
                 if !relations.contains(&notes_name(&object.name)) {
                     continue;
                 }
-                let names = Tables {
-                    records: table(&tenant.schema, &object.name),
-                    keys: keys_table(&tenant.schema, &object.name),
-                    groups: groups_table(&tenant.schema, &object.name),
-                    notes: notes_table(&tenant.schema, &object.name),
-                };
+                let names = Tables::of(&tenant.schema, &object.name);
                 let noted = {
                     let conn = self.connections.read().await?;
-                    conn.query_opt(&format!("SELECT 1 FROM {} LIMIT 1", names.notes), &[])
-                        .await?
-                        .is_some()
+                    names.noted(&conn).await?
                 };
                 if noted {
                     self.fold(&tenant, object, &names).await?;

@@ -202,9 +202,10 @@ impl Application {
     }
 }
 
-/// Folds the key index's notes every `every` (the first after one period),
-/// a period after the previous fold ended; a failure is logged and the next
-/// fold (or a detect) takes the notes again.
+/// Folds the key index's notes every `every` (the first one period after
+/// start; a fold that outlasts the period puts the next one a period after
+/// it ended); a failure is logged and the next fold (or a detect) takes the
+/// notes again.
 async fn fold_loop(store: PgStore, every: Duration) {
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

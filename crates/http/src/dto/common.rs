@@ -170,6 +170,14 @@ fn timestamp_schema() -> ObjectBuilder {
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
 }
 
+/// Any text but U+0000, which PostgreSQL cannot store.
+pub(crate) const ANY_TEXT: &str = r"^[^\u0000]*$";
+
+/// Text holding a character that is not white space (and no U+0000).
+/// U+0085 is named besides `\s`: white space to the service, not to an
+/// ECMA-262 `\s`.
+pub(crate) const NON_BLANK_TEXT: &str = r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$";
+
 /// The schema of the values of a field: its JSON type, null unless required.
 pub(crate) fn field_value_schema(field: &FieldDef) -> RefOr<Schema> {
     value_schema(field, !field.required, field.required)
@@ -193,14 +201,7 @@ pub(crate) fn value_schema(field: &FieldDef, nullable: bool, non_blank: bool) ->
             .max_length(max_chars(field.field_type))
     };
     let described = |b: ObjectBuilder| b.description(Some(field.field_type.as_str())).into();
-    // Any text but U+0000, which PostgreSQL cannot store; a required one
-    // holds a character that is not white space. U+0085 is named besides
-    // `\s`: white space to the server, not to an ECMA-262 `\s`.
-    let text = if non_blank {
-        r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$"
-    } else {
-        r"^[^\u0000]*$"
-    };
+    let text = if non_blank { NON_BLANK_TEXT } else { ANY_TEXT };
     match field.field_type {
         FieldType::Text | FieldType::Phone | FieldType::Linkedin => {
             described(string().pattern(Some(text)))

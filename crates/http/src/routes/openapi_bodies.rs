@@ -115,6 +115,11 @@ fn set_body(schemas: &mut Map<String, Json>, op: &mut Json, name: &str, mut body
         m.insert("title".into(), json!(name));
     }
     schemas.insert(name.to_owned(), body);
+    refer_body(op, name);
+}
+
+/// Makes the component `name` the JSON body of `op`.
+fn refer_body(op: &mut Json, name: &str) {
     if let Some(schema) = op.pointer_mut("/requestBody/content/application~1json/schema") {
         *schema = json!({"$ref": format!("{REF}{name}")});
     }
@@ -170,8 +175,7 @@ pub(super) fn type_selection_body(
 ) {
     if path.ends_with("/search") {
         let name = super::openapi_select::add_search_body(schemas, object);
-        let body = schemas.get(&name).cloned().unwrap_or(Json::Null);
-        set_body(schemas, op, &name, body);
+        refer_body(op, &name);
     } else if path.ends_with("/match") {
         let Some(mut body) = schemas.get("MatchRequest").cloned() else {
             return;

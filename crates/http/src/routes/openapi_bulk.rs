@@ -9,7 +9,7 @@ use kasar_domain::{Catalog, FieldType, ObjectDef};
 use serde_json::{json, Map, Value as Json};
 
 use super::openapi_org::REF;
-use crate::dto::common::value_schema;
+use crate::dto::common::{value_schema, NON_BLANK_TEXT};
 
 /// The generic bulk body's description of `record_ids` (it states the
 /// configured bound), or a plain one.
@@ -37,7 +37,7 @@ fn add_where(schemas: &mut Map<String, Json>, object: &ObjectDef, group: &str) -
             "type": "object",
             "required": ["search"],
             "properties": {"search": {"type": "string", "maxLength": MAX_SEARCH_CHARS,
-                                      "pattern": r"^[^\u0000]*[^\s\u0085\u0000][^\u0000]*$"}},
+                                      "pattern": NON_BLANK_TEXT}},
             "additionalProperties": false,
         }),
     );

@@ -9,7 +9,7 @@ use kasar_domain::{FieldDef, FieldType, ObjectDef};
 use serde_json::{json, Map, Value as Json};
 
 use super::openapi_org::REF;
-use crate::dto::common::value_schema;
+use crate::dto::common::{value_schema, ANY_TEXT};
 
 /// How a column compares (the operators that apply to it).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -122,7 +122,7 @@ fn conditions_of(column: &Column) -> Vec<Json> {
         Some(list(&column.value)),
     ));
     if column.compare == Compare::Text {
-        let text = json!({"type": "string", "minLength": 1, "pattern": r"^[^\u0000]*$"});
+        let text = json!({"type": "string", "minLength": 1, "pattern": ANY_TEXT});
         out.push(condition(
             column,
             &[Op::Contains, Op::NotContains, Op::StartsWith],
@@ -204,8 +204,7 @@ pub(super) fn add_search_body(schemas: &mut Map<String, Json>, object: &ObjectDe
         }),
     );
     let all: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-    let search =
-        json!({"type": "string", "maxLength": MAX_SEARCH_CHARS, "pattern": r"^[^\u0000]*$"});
+    let search = json!({"type": "string", "maxLength": MAX_SEARCH_CHARS, "pattern": ANY_TEXT});
     // `filters` excludes `search`: one branch each.
     let branch = |filters: Json, search: Json| {
         json!({

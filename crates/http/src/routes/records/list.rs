@@ -65,11 +65,10 @@ pub async fn search(
 ) -> Result<HttpResponse, ApiError> {
     let auth = caller.may::<Read>()?;
     let body: SearchBody = json_body(&req, payload, state.body_limit).await?;
-    let limit = body.limit;
     let command = ListRecords {
         object: path.into_inner(),
         selection: body.input(),
-        limit,
+        limit: body.limit,
         cursor: body.cursor,
     };
     let page = state.service.list_records(&auth, command).await?;
