@@ -6,6 +6,9 @@
 #                                   `fast` turns durability off (fsync, full pages, synchronous
 #                                   commit): for throwaway test and bench clusters only, never
 #                                   for the cluster of `make run`
+#   scripts/pg.sh replica PRIMARY_PORT DIR PORT
+#                                   a hot standby of the cluster on PRIMARY_PORT (127.0.0.1),
+#                                   streaming from it, in DIR on PORT (durability off: tests)
 #   scripts/pg.sh stop DIR          stop the cluster in DIR
 #   scripts/pg.sh free-port         print a free TCP port on 127.0.0.1
 #
@@ -13,7 +16,8 @@
 set -euo pipefail
 
 find_bin() {
-  if command -v initdb >/dev/null 2>&1; then dirname "$(command -v initdb)"; return; fi
+  # Resolved: the PATH may hold links to some of the binaries only.
+  if command -v initdb >/dev/null 2>&1; then dirname "$(readlink -f "$(command -v initdb)")"; return; fi
   local d
   for d in /usr/lib/postgresql/*/bin; do
     [ -x "$d/initdb" ] && { echo "$d"; return; }
@@ -63,6 +67,21 @@ case "$cmd" in
         start >/dev/null || { tail -20 "$dir/postgres.log" >&2; exit 1; }
     fi
     ;;
+  replica)
+    primary=$2; dir=$3; port=$4
+    need_bin
+    mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)
+    [ "$(id -u)" = 0 ] && chown postgres "$dir"
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+      as_owner "$BIN/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres -D "$dir/data" -R -X stream -c fast \
+        >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+    fi
+    opts="-p $port -c listen_addresses=127.0.0.1 -k $dir/data -c max_connections=300"
+    opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c hot_standby=on"
+    as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 -o "$opts" \
+      start >/dev/null || { tail -20 "$dir/postgres.log" >&2; exit 1; }
+    ;;
   stop)
     dir=$2
     need_bin
@@ -72,5 +91,5 @@ case "$cmd" in
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
     ;;
   *)
-    echo "usage: $0 ensure DIR PORT | stop DIR | free-port" >&2; exit 2 ;;
+    echo "usage: $0 ensure DIR PORT [fast] | replica PRIMARY_PORT DIR PORT | stop DIR | free-port" >&2; exit 2 ;;
 esac

@@ -35,16 +35,15 @@ async fn deadlocks(bench: &Bench) -> i64 {
         .get(0)
 }
 
-/// Runs the mix and adds its row and notes to the report.
-pub(crate) async fn run(bench: &Bench, report: &mut Report) {
-    let connections: usize = std::env::var("KASAR_BENCH_LOAD_CONNECTIONS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(64);
-    let seconds: u64 = std::env::var("KASAR_BENCH_LOAD_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(30);
+/// The records the mix works on.
+pub(crate) struct Data {
+    ids: Vec<Uuid>,
+    tags: Vec<Uuid>,
+}
+
+/// Seeds 2,000 contacts (10% duplicates), 20 tags and an opportunity per
+/// contact.
+pub(crate) async fn seed(bench: &Bench) -> Data {
     let ids = seed::contacts(bench, 2_000, 0.10, 4242).await;
     let tags = seed::tags(bench, 20, "load-").await;
     let opps = format!(
@@ -56,35 +55,71 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
         .execute(&opps, &[&ids])
         .await
         .expect("opportunities");
-    let before = deadlocks(bench).await;
+    Data { ids, tags }
+}
+
+/// What one run of the mix saw: the tally and how long it took.
+pub(crate) struct Outcome {
+    tally: Tally,
+    elapsed: Duration,
+}
+
+impl Outcome {
+    /// Requests per second.
+    pub(crate) fn rate(&self) -> f64 {
+        self.tally.samples.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// 5xx answers and transport failures.
+    pub(crate) fn failures(&self) -> usize {
+        self.tally.server_errors + self.tally.failed
+    }
+
+    /// The sorted latencies.
+    pub(crate) fn samples(&self) -> &[Duration] {
+        &self.tally.samples
+    }
+}
+
+/// `connections` clients send the mix to the server at `base` for `seconds`.
+pub(crate) async fn mix(
+    bench: &Bench,
+    base: &str,
+    data: &Data,
+    connections: usize,
+    seconds: u64,
+) -> Outcome {
     let tally = RefCell::new(Tally::default());
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let start = Instant::now();
     let workers = (0..connections).map(|w| {
-        let (ids, tags, tally) = (&ids, &tags, &tally);
+        let (ids, tags, tally) = (&data.ids, &data.tags, &tally);
         async move {
             let mut rng = Rng::new(1000 + w as u64);
+            let send = |method: &'static str, path: String, body: Option<serde_json::Value>| async move {
+                bench.send_to(base, &bench.token, method, &path, body.as_ref()).await
+            };
             while Instant::now() < deadline {
                 let pick = |rng: &mut Rng| ids[rng.below(ids.len())];
                 let some = |rng: &mut Rng, n: usize| (0..n).map(|_| pick(rng)).collect::<Vec<Uuid>>();
                 let roll = rng.below(100);
                 let t = Instant::now();
                 let (status, _) = match roll {
-                    0..=44 => bench.send("GET", &format!("/api/v1/records/contacts/{}", pick(&mut rng)), None).await,
-                    45..=59 => bench.send("GET", "/api/v1/records/contacts?limit=50", None).await,
+                    0..=44 => send("GET", format!("/api/v1/records/contacts/{}", pick(&mut rng)), None).await,
+                    45..=59 => send("GET", "/api/v1/records/contacts?limit=50".into(), None).await,
                     60..=74 => {
                         let body = json!({"action": "update_field", "object_name": "contacts", "record_ids": some(&mut rng, 100), "field_name": "job_title", "field_value": format!("load-{roll}")});
-                        bench.send("POST", "/api/v1/bulk", Some(&body)).await
+                        send("POST", "/api/v1/bulk".into(), Some(body)).await
                     }
                     75..=82 => {
                         let action = if roll.is_multiple_of(2) { "add_relation" } else { "remove_relation" };
                         let body = json!({"action": action, "object_name": "contacts", "record_ids": some(&mut rng, 50), "relation_field": "tags", "target_ids": [tags[rng.below(tags.len())], tags[rng.below(tags.len())]]});
-                        bench.send("POST", "/api/v1/bulk", Some(&body)).await
+                        send("POST", "/api/v1/bulk".into(), Some(body)).await
                     }
-                    83..=88 => bench.send("POST", "/api/v1/duplicates", Some(&json!({"action": "detect", "object_name": "contacts", "limit": 20}))).await,
+                    83..=88 => send("POST", "/api/v1/duplicates".into(), Some(json!({"action": "detect", "object_name": "contacts", "limit": 20}))).await,
                     _ => {
                         let body = json!({"action": "merge", "object_name": "contacts", "master_id": pick(&mut rng), "duplicate_ids": [pick(&mut rng), pick(&mut rng)], "merge_strategy": "fill_blanks"});
-                        bench.send("POST", "/api/v1/duplicates", Some(&body)).await
+                        send("POST", "/api/v1/duplicates".into(), Some(body)).await
                     }
                 };
                 let mut tally = tally.borrow_mut();
@@ -100,9 +135,26 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
     });
     futures_util::future::join_all(workers).await;
     let elapsed = start.elapsed();
-    let after = deadlocks(bench).await;
     let mut tally = tally.into_inner();
     tally.samples.sort();
+    Outcome { tally, elapsed }
+}
+
+/// Runs the mix and adds its row and notes to the report.
+pub(crate) async fn run(bench: &Bench, report: &mut Report) {
+    let connections: usize = std::env::var("KASAR_BENCH_LOAD_CONNECTIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(64);
+    let seconds: u64 = std::env::var("KASAR_BENCH_LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let data = seed(bench).await;
+    let before = deadlocks(bench).await;
+    let outcome = mix(bench, &bench.address, &data, connections, seconds).await;
+    let after = deadlocks(bench).await;
+    let tally = &outcome.tally;
     let n = tally.samples.len();
     let p50 = crate::report::percentile(&tally.samples, 50.0);
     report.add(
@@ -113,13 +165,13 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
         None,
     );
     if let Some(row) = report.rows.last_mut() {
-        row.throughput = n as f64 / elapsed.as_secs_f64();
+        row.throughput = outcome.rate();
     }
     let orphans = integrity(bench).await;
     report.note(format!(
         "load run: {n} requests in {:.1} s ({:.0} req/s), p50 {:.1} ms; 2xx {}, 4xx {} (expected: merges and reads of records another worker merged away), 5xx {}, transport failures {}; deadlocks +{}; orphan references {}, doubled junction rows {}; server peak RSS {:.0} MiB",
-        elapsed.as_secs_f64(),
-        n as f64 / elapsed.as_secs_f64(),
+        outcome.elapsed.as_secs_f64(),
+        outcome.rate(),
         crate::report::ms(p50),
         tally.ok,
         tally.client_errors,

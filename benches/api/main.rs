@@ -14,6 +14,9 @@ mod fuzzy_quality;
 mod import;
 mod load;
 mod merge;
+#[path = "../../tests/api/pgbouncer.rs"]
+mod pgbouncer;
+mod pooler;
 #[path = "../../tests/api/provision.rs"]
 mod provision;
 mod report;
@@ -32,7 +35,7 @@ async fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     // KASAR_BENCH_ONLY: a comma list of groups (detect, merge, bulk, batch,
-    // import, load, select, schema, fuzzy); all of them by default.
+    // import, load, pooler, select, schema, fuzzy); all of them by default.
     let only = std::env::var("KASAR_BENCH_ONLY").unwrap_or_default();
     let runs = |group: &str| only.is_empty() || only.split(',').any(|g| g.trim() == group);
     let mut report = Report::default();
@@ -54,6 +57,9 @@ async fn main() {
     }
     if runs("load") {
         load::run(&bench, &mut report).await;
+    }
+    if runs("pooler") {
+        pooler::run(&bench, &mut report).await;
     }
     if runs("select") {
         select::run(&bench, &mut report).await;

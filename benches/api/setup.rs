@@ -22,6 +22,8 @@ pub(crate) struct Bench {
     pub small_token: String,
     pub http: awc::Client,
     server: Child,
+    /// The database's URL (direct).
+    pub url: String,
 }
 
 impl Bench {
@@ -29,7 +31,6 @@ impl Bench {
     pub(crate) async fn start() -> Self {
         let base = std::env::var("KASAR_BENCH_DATABASE_URL")
             .expect("KASAR_BENCH_DATABASE_URL: run `make bench`");
-        let bin = std::env::var("KASAR_BIN").expect("KASAR_BIN: run `make bench`");
         let url = crate::provision::create_database(&base, "kasar_bench").await;
         let mut settings = Settings::defaults().expect("settings");
         settings.database.url = url.as_str().into();
@@ -59,41 +60,10 @@ impl Bench {
         .await;
         pool.close();
 
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .expect("port")
-            .local_addr()
-            .expect("addr")
-            .port();
-        let server = Command::new(&bin)
-            .arg("serve")
-            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-            .env("KASAR__DATABASE__URL", &url)
-            .env("KASAR__SERVER__PORT", port.to_string())
-            .env("KASAR__DATABASE__POOL_SIZE", "32")
-            .env("KASAR__DUPLICATES__MAX_SCAN_LIMIT", "1000000")
-            .env("KASAR__RATE_LIMIT__ENABLED", "false")
-            // No background fold: it would run beside the timed requests;
-            // the first detect after seeding folds, and is reported apart.
-            .env("KASAR__DUPLICATES__FOLD_INTERVAL_SECONDS", "0")
-            .env("KASAR__LOG__LEVEL", "error")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start kasar serve");
-        let address = format!("http://127.0.0.1:{port}");
+        let (server, address) = serve(&url, &[]).await;
         let http = awc::Client::builder()
             .timeout(Duration::from_secs(600))
             .finish();
-        for _ in 0..200 {
-            if http
-                .get(format!("{address}/health"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                break;
-            }
-            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
-        }
         let (db, conn) = tokio_postgres::connect(&url, NoTls).await.expect("connect");
         tokio::spawn(conn);
         Self {
@@ -105,6 +75,7 @@ impl Bench {
             small_token,
             http,
             server,
+            url,
         }
     }
 
@@ -135,16 +106,25 @@ impl Bench {
         path: &str,
         body: Option<&Json>,
     ) -> (u16, Json) {
+        self.send_to(&self.address, token, method, path, body).await
+    }
+
+    /// Sends a request with `token` to the server at `base`.
+    pub(crate) async fn send_to(
+        &self,
+        base: &str,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<&Json>,
+    ) -> (u16, Json) {
         // Once more on a connection error: a kept-alive connection the server
         // closed while a long step ran (Splink) fails on reuse.
         let mut resp = Err(());
         for _ in 0..2 {
             let req = self
                 .http
-                .request(
-                    method.parse().expect("method"),
-                    format!("{}{path}", self.address),
-                )
+                .request(method.parse().expect("method"), format!("{base}{path}"))
                 .insert_header(("Authorization", format!("Bearer {token}")));
             resp = match body {
                 Some(b) => req.send_json(b).await,
@@ -210,4 +190,46 @@ impl Drop for Bench {
         let _ = self.server.kill();
         let _ = self.server.wait();
     }
+}
+
+/// Starts `kasar serve` (KASAR_BIN) over the database at `url` with the
+/// bench's settings and `extra` ones; returns it once it answers, and its
+/// address.
+pub(crate) async fn serve(url: &str, extra: &[(&str, &str)]) -> (Child, String) {
+    let bin = std::env::var("KASAR_BIN").expect("KASAR_BIN: run `make bench`");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let server = Command::new(&bin)
+        .arg("serve")
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .env("KASAR__DATABASE__URL", url)
+        .env("KASAR__SERVER__PORT", port.to_string())
+        .env("KASAR__DATABASE__POOL_SIZE", "32")
+        .env("KASAR__DUPLICATES__MAX_SCAN_LIMIT", "1000000")
+        .env("KASAR__RATE_LIMIT__ENABLED", "false")
+        // No background fold: it would run beside the timed requests;
+        // the first detect after seeding folds, and is reported apart.
+        .env("KASAR__DUPLICATES__FOLD_INTERVAL_SECONDS", "0")
+        .env("KASAR__LOG__LEVEL", "error")
+        .envs(extra.iter().copied())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start kasar serve");
+    let address = format!("http://127.0.0.1:{port}");
+    let http = awc::Client::default();
+    for _ in 0..200 {
+        if http
+            .get(format!("{address}/ready"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    (server, address)
 }

@@ -15,7 +15,7 @@ use crate::redis_limits::{free_port, RedisServer};
 
 /// A child process stopped when dropped, if still running: SIGTERM (nginx's
 /// master then stops its workers), SIGKILL after two seconds.
-struct Proc(Child);
+pub(crate) struct Proc(pub(crate) Child);
 
 impl Drop for Proc {
     fn drop(&mut self) {
@@ -35,7 +35,7 @@ impl Drop for Proc {
     }
 }
 
-async fn wait_for(port: u16, path: &str) {
+pub(crate) async fn wait_for(port: u16, path: &str) {
     let client = awc::Client::default();
     for _ in 0..200 {
         if let Ok(r) = client

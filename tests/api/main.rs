@@ -24,6 +24,8 @@ mod limits;
 mod merges;
 mod metrics;
 mod openapi_org;
+mod pgbouncer;
+mod pooler;
 mod provision;
 mod ratelimit;
 mod records;

@@ -12,12 +12,14 @@ use std::time::Duration;
 
 use deadpool_postgres::TimeoutType;
 use deadpool_postgres::{Object, Pool, PoolError};
+use futures_util::TryStreamExt;
 use kasar_application::StoreError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{Row, Statement};
+use tokio_postgres::Row;
 
 use crate::error::{db, pool};
+use crate::unnamed::{self, ParamTypes};
 
 /// How connections are handed out: the pool, the bound of a round trip, how
 /// long to wait for a connection, and the budget of connections for writes.
@@ -27,28 +29,40 @@ pub(crate) struct Connections {
     round_trip: Duration,
     wait: Duration,
     writes: Arc<Semaphore>,
+    /// `Some`: statements are sent unnamed, with the parameter types kept
+    /// here (a pooler in transaction mode, see `unnamed`); `None`: named
+    /// statements, prepared once per connection.
+    unnamed: Option<Arc<ParamTypes>>,
 }
 
 impl Connections {
-    /// Connections of `pool`; writes may hold `write_budget` of them at once.
+    /// Connections of `pool`; writes may hold `write_budget` of them at once;
+    /// `named_statements` false sends every statement unnamed.
     pub(crate) fn new(
         pool: Pool,
         round_trip: Duration,
         wait: Duration,
         write_budget: usize,
+        named_statements: bool,
     ) -> Self {
         Self {
             pool,
             round_trip,
             wait,
             writes: Arc::new(Semaphore::new(write_budget.max(1))),
+            unnamed: (!named_statements).then(Arc::default),
         }
     }
 
     /// A connection for reads.
     pub(crate) async fn read(&self) -> Result<Conn, StoreError> {
         let object = self.pool.get().await.map_err(saturated_or_down)?;
-        Ok(Conn::new(object, self.round_trip, None))
+        Ok(Conn::new(
+            object,
+            self.round_trip,
+            None,
+            self.unnamed.clone(),
+        ))
     }
 
     /// A connection for a unit of work that writes: a permit of the write
@@ -59,7 +73,12 @@ impl Connections {
             .map_err(|_| StoreError::Busy("every write connection is in use".into()))?
             .map_err(|_| StoreError::Unavailable("the pool is closed".into()))?;
         let object = self.pool.get().await.map_err(saturated_or_down)?;
-        Ok(Conn::new(object, self.round_trip, Some(permit)))
+        Ok(Conn::new(
+            object,
+            self.round_trip,
+            Some(permit),
+            self.unnamed.clone(),
+        ))
     }
 }
 
@@ -80,16 +99,28 @@ pub(crate) struct Conn {
     round_trip: Duration,
     broken: AtomicBool,
     _permit: Option<OwnedSemaphorePermit>,
+    unnamed: Option<Arc<ParamTypes>>,
 }
 
 impl Conn {
-    fn new(object: Object, round_trip: Duration, permit: Option<OwnedSemaphorePermit>) -> Self {
+    fn new(
+        object: Object,
+        round_trip: Duration,
+        permit: Option<OwnedSemaphorePermit>,
+        unnamed: Option<Arc<ParamTypes>>,
+    ) -> Self {
         Self {
             object: Some(object),
             round_trip,
             broken: AtomicBool::new(false),
             _permit: permit,
+            unnamed,
         }
+    }
+
+    /// Whether statements are named (and may be cached per connection).
+    pub(crate) fn named_statements(&self) -> bool {
+        self.unnamed.is_none()
     }
 
     fn client(&self) -> Result<&Object, StoreError> {
@@ -126,10 +157,61 @@ impl Conn {
         self.object.take()
     }
 
-    /// A prepared (cached) statement.
-    pub(crate) async fn prepare(&self, sql: &str) -> Result<Statement, StoreError> {
+    /// Runs a statement: prepared once per connection and cached (named
+    /// statements), or sent unnamed with its described parameter types.
+    /// Returns its rows and the number of rows it changed.
+    async fn run(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<(Vec<Row>, u64), StoreError> {
         let c = self.client()?;
-        self.bounded(c.prepare_cached(sql)).await
+        let stream = match &self.unnamed {
+            None => {
+                let stmt = self.bounded(c.prepare_cached(sql)).await?;
+                self.bounded(c.query_raw(&stmt, params.iter().copied()))
+                    .await?
+            }
+            Some(known) => {
+                let types = self.param_types(known, sql, params.len()).await?;
+                let typed = params.iter().copied().zip(types.iter().cloned());
+                self.bounded(c.query_typed_raw(sql, typed)).await?
+            }
+        };
+        self.bounded(async move {
+            futures_util::pin_mut!(stream);
+            let mut rows = Vec::new();
+            while let Some(row) = stream.try_next().await? {
+                rows.push(row);
+            }
+            Ok((rows, stream.rows_affected().unwrap_or(0)))
+        })
+        .await
+    }
+
+    /// The parameter types of `sql` (unnamed statements): kept, or described
+    /// by the server once.
+    async fn param_types(
+        &self,
+        known: &ParamTypes,
+        sql: &str,
+        given: usize,
+    ) -> Result<Arc<[Type]>, StoreError> {
+        if given == 0 {
+            return Ok(Arc::from(Vec::new()));
+        }
+        let types = match known.cached(sql) {
+            Some(types) => types,
+            None => {
+                let types = self.bounded(unnamed::describe(self.client()?, sql)).await?;
+                known.keep(sql, types.clone());
+                types
+            }
+        };
+        if types.len() != given {
+            return Err(unnamed::arity(sql, types.len(), given));
+        }
+        Ok(types)
     }
 
     /// Rows of a statement.
@@ -138,9 +220,7 @@ impl Conn {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>, StoreError> {
-        let stmt = self.prepare(sql).await?;
-        let c = self.client()?;
-        self.bounded(c.query(&stmt, params)).await
+        Ok(self.run(sql, params).await?.0)
     }
 
     /// Rows of a statement whose parameters carry their types: sent with
@@ -155,15 +235,20 @@ impl Conn {
         self.bounded(c.query_typed(sql, params)).await
     }
 
-    /// The row of a statement, if any.
+    /// The row of a statement, if any (more than one is an error).
     pub(crate) async fn query_opt(
         &self,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Option<Row>, StoreError> {
-        let stmt = self.prepare(sql).await?;
-        let c = self.client()?;
-        self.bounded(c.query_opt(&stmt, params)).await
+        let mut rows = self.run(sql, params).await?.0;
+        if rows.len() > 1 {
+            return Err(StoreError::Unexpected(anyhow::anyhow!(
+                "{} rows where at most one was expected: {sql}",
+                rows.len()
+            )));
+        }
+        Ok(rows.pop())
     }
 
     /// Rows changed by a statement.
@@ -172,9 +257,7 @@ impl Conn {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<u64, StoreError> {
-        let stmt = self.prepare(sql).await?;
-        let c = self.client()?;
-        self.bounded(c.execute(&stmt, params)).await
+        Ok(self.run(sql, params).await?.1)
     }
 
     /// Statements without parameters.

@@ -48,6 +48,15 @@ pub(crate) fn db(e: tokio_postgres::Error) -> StoreError {
         {
             return StoreError::Unavailable(e.to_string());
         }
+        if *code == SqlState::INVALID_SQL_STATEMENT_NAME || *code == SqlState::DUPLICATE_PSTATEMENT
+        {
+            // A named statement unknown to (or already on) the server: the
+            // connection is multiplexed by a pooler that does not keep them.
+            return StoreError::Unexpected(anyhow::Error::new(e).context(
+                "a prepared statement is missing or doubled on the server: behind a pooler in \
+                 transaction mode (PgBouncer before 1.21) set database.named_statements = false",
+            ));
+        }
         return StoreError::Unexpected(anyhow::Error::new(e));
     }
     if e.is_closed()

@@ -26,6 +26,7 @@ mod selecting;
 mod sql;
 mod store;
 mod tx;
+mod unnamed;
 mod unrelink;
 mod write;
 
@@ -57,13 +58,23 @@ pub struct PoolSettings {
     pub round_trip: Duration,
     /// Connections writes may never take: reads always find one of these.
     pub read_reserve: usize,
+    /// Statements prepared under a name and cached per connection (true), or
+    /// sent unnamed (false: behind a pooler in transaction mode that does
+    /// not track prepared statements, such as PgBouncer before 1.21).
+    pub named_statements: bool,
 }
 
 impl PoolSettings {
     /// The bounded connections of `pool`.
     pub(crate) fn connections(&self, pool: Pool) -> conn::Connections {
         let budget = self.max_size.saturating_sub(self.read_reserve).max(1);
-        conn::Connections::new(pool, self.round_trip, self.timeout, budget)
+        conn::Connections::new(
+            pool,
+            self.round_trip,
+            self.timeout,
+            budget,
+            self.named_statements,
+        )
     }
 }
 
@@ -143,21 +154,26 @@ pub async fn is_migrated(pool: &Pool) -> Result<bool, SetupError> {
         .map(|m| i64::from(m.version()))
         .max()
         .unwrap_or(0);
-    let exists: bool = client
-        .query_one(
-            "SELECT to_regclass('public.refinery_schema_history') IS NOT NULL",
-            &[],
-        )
-        .await
-        .map_err(|e| SetupError::Unavailable(e.to_string()))?
+    // Unnamed statements (one message each): this also runs behind a pooler
+    // in transaction mode.
+    let client = &client;
+    let one = |sql: &'static str| async move {
+        client
+            .query_typed(sql, &[])
+            .await
+            .map_err(|e| SetupError::Unavailable(e.to_string()))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| SetupError::Unavailable(format!("no row: {sql}")))
+    };
+    let exists: bool = one("SELECT to_regclass('public.refinery_schema_history') IS NOT NULL")
+        .await?
         .get(0);
     if !exists {
         return Ok(false);
     }
-    let applied: Option<i32> = client
-        .query_one("SELECT max(version) FROM refinery_schema_history", &[])
-        .await
-        .map_err(|e| SetupError::Unavailable(e.to_string()))?
+    let applied: Option<i32> = one("SELECT max(version) FROM refinery_schema_history")
+        .await?
         .get(0);
     Ok(applied.map(i64::from).unwrap_or(0) >= latest)
 }

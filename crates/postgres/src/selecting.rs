@@ -159,5 +159,9 @@ async fn produce(
             break;
         }
     }
+    // Closed in the transaction, before COMMIT (a dropped statement sends its
+    // Close): behind a pooler in transaction mode no name outlives it.
+    drop(portal);
+    drop(stmt);
     bounded(limit, broken, tx.commit()).await
 }

@@ -196,9 +196,17 @@ impl Store for PgStore {
         // processed, and no more than one batch waits in memory however
         // large the scan (a plain query would buffer what the sink has not
         // consumed yet). Read-only; dropped, the transaction rolls back.
+        let named = conn.named_statements();
         let (client, broken, limit_rt) = conn.parts()?;
         let tx = bounded(limit_rt, broken, client.transaction()).await?;
-        let stmt = bounded(limit_rt, broken, tx.prepare_cached(&sql)).await?;
+        // Unnamed statements (a pooler in transaction mode): the portal needs
+        // a named statement, prepared in the transaction and closed before
+        // it ends, so nothing named outlives it (see `unnamed`).
+        let stmt = if named {
+            bounded(limit_rt, broken, tx.prepare_cached(&sql)).await?
+        } else {
+            bounded(limit_rt, broken, tx.prepare(&sql)).await?
+        };
         let portal = bounded(limit_rt, broken, tx.bind(&stmt, &[&i64::from(limit)])).await?;
         let mut count = 0;
         loop {
@@ -222,6 +230,9 @@ impl Store for PgStore {
                 break;
             }
         }
+        // Closed in the transaction (a dropped statement sends its Close).
+        drop(portal);
+        drop(stmt);
         bounded(limit_rt, broken, tx.commit()).await?;
         Ok(count)
     }

@@ -72,6 +72,10 @@ pub struct DatabaseSettings {
     /// Connections only reads may use, so that writes waiting on locks never
     /// starve reads (at most pool_size - 1).
     pub read_reserve: usize,
+    /// false: every statement is sent unnamed (one message each), for a
+    /// pooler in transaction mode that does not track prepared statements
+    /// (PgBouncer before 1.21, or `max_prepared_statements = 0`).
+    pub named_statements: bool,
 }
 
 impl Default for DatabaseSettings {
@@ -83,6 +87,7 @@ impl Default for DatabaseSettings {
             statement_timeout_ms: 30_000,
             round_trip_timeout_ms: 32_000,
             read_reserve: 4,
+            named_statements: true,
         }
     }
 }
@@ -329,6 +334,7 @@ impl Settings {
                 .then(|| Duration::from_millis(self.database.statement_timeout_ms)),
             round_trip: Duration::from_millis(self.database.round_trip_timeout_ms.max(1)),
             read_reserve: self.database.read_reserve,
+            named_statements: self.database.named_statements,
         }
     }
 

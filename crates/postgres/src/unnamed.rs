@@ -1,0 +1,130 @@
+//! Statements without a name, for a connection pooler in transaction mode
+//! that does not track prepared statements (PgBouncer before 1.21, or with
+//! `max_prepared_statements = 0`). There each transaction, and each
+//! statement outside one, may run on another server connection: a statement
+//! prepared under a name on one is unknown to the next ("prepared statement
+//! does not exist"), and a name left behind collides with another client's
+//! ("already exists").
+//!
+//! In this mode a statement is sent as one message (Parse of the unnamed
+//! statement with its parameter types, Bind, Execute, Sync), which the pooler
+//! runs on one server connection. The parameter types come from the server:
+//! the first use of a statement text describes it with `PREPARE`, a read of
+//! `pg_prepared_statements` and `DEALLOCATE` in one simple query (one message
+//! too, so nothing named outlives it), and the types are kept per text for
+//! the life of the process, shared by every connection.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use kasar_application::StoreError;
+use tokio_postgres::types::Type;
+use tokio_postgres::{Client, SimpleQueryMessage};
+
+/// The most statement texts whose parameter types are kept; past it the
+/// cache starts again (texts depend on the catalog, which is bounded, but a
+/// long-lived process sees every version of it).
+const MAX_TEXTS: usize = 4_096;
+
+/// The parameter types of the statement texts described so far.
+#[derive(Default)]
+pub(crate) struct ParamTypes {
+    known: RwLock<HashMap<String, Arc<[Type]>>>,
+}
+
+impl ParamTypes {
+    /// The types of `sql`'s parameters, if described before.
+    pub(crate) fn cached(&self, sql: &str) -> Option<Arc<[Type]>> {
+        self.known.read().ok()?.get(sql).cloned()
+    }
+
+    /// Keeps `types` for `sql`.
+    pub(crate) fn keep(&self, sql: &str, types: Arc<[Type]>) {
+        if let Ok(mut known) = self.known.write() {
+            if known.len() >= MAX_TEXTS {
+                known.clear();
+            }
+            known.insert(sql.to_owned(), types);
+        }
+    }
+}
+
+/// The simple query that describes `sql` and leaves nothing behind.
+fn describing(sql: &str) -> String {
+    // The newline ends a trailing comment of `sql`, if any.
+    format!(
+        "PREPARE kasar_describe AS {sql}\n; \
+         SELECT parameter_types::oid[]::text FROM pg_prepared_statements WHERE name = 'kasar_describe'; \
+         DEALLOCATE kasar_describe"
+    )
+}
+
+/// Asks the server for the parameter types of `sql`.
+pub(crate) async fn describe(
+    client: &Client,
+    sql: &str,
+) -> Result<Arc<[Type]>, tokio_postgres::Error> {
+    let messages = client.simple_query(&describing(sql)).await?;
+    let text = messages.iter().find_map(|m| match m {
+        SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
+        _ => None,
+    });
+    Ok(parse_oids(text.as_deref().unwrap_or("{}")).into())
+}
+
+/// `{25,2950}` as types; an OID this driver does not know (no type of the
+/// service's tables) reads as `UNKNOWN`, which the server then infers.
+fn parse_oids(text: &str) -> Vec<Type> {
+    text.trim_matches(|c| c == '{' || c == '}')
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|oid| {
+            oid.trim()
+                .parse::<u32>()
+                .ok()
+                .and_then(Type::from_oid)
+                .unwrap_or(Type::UNKNOWN)
+        })
+        .collect()
+}
+
+/// A statement whose parameters did not match its description.
+pub(crate) fn arity(sql: &str, expected: usize, given: usize) -> StoreError {
+    StoreError::Unexpected(anyhow::anyhow!(
+        "statement takes {expected} parameters, {given} given: {sql}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oids_read_as_types() {
+        assert_eq!(
+            parse_oids("{2950,25,1009}"),
+            vec![Type::UUID, Type::TEXT, Type::TEXT_ARRAY]
+        );
+        assert_eq!(parse_oids("{}"), Vec::<Type>::new());
+        assert_eq!(parse_oids("{4294967295}"), vec![Type::UNKNOWN]);
+    }
+
+    #[test]
+    fn the_description_ends_a_trailing_comment() {
+        let sql = describing("SELECT $1 -- note");
+        assert!(sql.contains("-- note\n;"));
+        assert!(sql.ends_with("DEALLOCATE kasar_describe"));
+    }
+
+    #[test]
+    fn the_cache_starts_again_when_full() {
+        let types = ParamTypes::default();
+        for i in 0..MAX_TEXTS {
+            types.keep(&format!("SELECT {i}"), Arc::from(vec![]));
+        }
+        assert!(types.cached("SELECT 0").is_some());
+        types.keep("SELECT x", Arc::from(vec![Type::INT4]));
+        assert!(types.cached("SELECT 0").is_none());
+        assert_eq!(types.cached("SELECT x").as_deref(), Some(&[Type::INT4][..]));
+    }
+}
