@@ -106,7 +106,13 @@ pub(crate) async fn spawn_app() -> TestApp {
 
 /// Like `spawn_app`, with settings adjusted first.
 pub(crate) async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
-    let db_url = fresh_database().await;
+    spawn_app_on(&cluster_url(), adjust).await
+}
+
+/// Like `spawn_app_with`, on a database of the cluster at `cluster` (a URL
+/// of any of its databases).
+pub(crate) async fn spawn_app_on(cluster: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let db_url = crate::provision::create_database(cluster, "kasar_test").await;
     let mut settings = test_settings(&db_url);
     adjust(&mut settings);
     let (pool, services) = services(&settings).expect("services");

@@ -30,6 +30,7 @@ mod provision;
 mod ratelimit;
 mod records;
 mod redis_limits;
+mod replica;
 mod scale;
 mod schema;
 mod security;

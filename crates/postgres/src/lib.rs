@@ -20,6 +20,7 @@ mod keys;
 mod models;
 mod reindex;
 mod relink;
+mod scan;
 mod schema;
 mod select;
 mod selecting;

@@ -6,7 +6,6 @@ use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 use deadpool_postgres::Pool;
-use futures_util::TryStreamExt;
 use kasar_application::ports::{
     Dismissal, IndexedGroups, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink,
     Scanned, SchemaTx, Selected, Store, StoredModel, Tenant, Tx,
@@ -18,19 +17,19 @@ use kasar_domain::{Catalog, ObjectDef, Record};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::conn::{bounded, Connections};
+use crate::conn::Connections;
 use crate::error::db;
-use crate::sql::{decode_record, ident, select_records, table};
+use crate::sql::{decode_record, select_records};
 use crate::tx::PgTx;
 use crate::PoolSettings;
-
-/// Rows fetched per round trip by a duplicates scan.
-const SCAN_BATCH: i32 = 8192;
 
 /// The PostgreSQL store.
 #[derive(Clone)]
 pub struct PgStore {
     pub(crate) connections: Connections,
+    /// Connections of a streaming replica, for the long read-only scans
+    /// (detect's scan of the newest records, exports); none: the primary's.
+    replica: Option<Connections>,
     catalogs: Arc<RwLock<HashMap<Uuid, Arc<Catalog>>>>,
     pub(crate) region: PhoneRegion,
 }
@@ -41,9 +40,26 @@ impl PgStore {
     pub fn new(pool: Pool, settings: &PoolSettings, region: PhoneRegion) -> Self {
         Self {
             connections: settings.connections(pool),
+            replica: None,
             catalogs: Arc::default(),
             region,
         }
+    }
+
+    /// The same store, its scans and exports read from the replica of
+    /// `pool` (whatever changes stays on the primary, and so do the reads
+    /// that must see the caller's own writes: records by id, lists, the key
+    /// index).
+    pub fn with_replica(self, pool: Pool, settings: &PoolSettings) -> Self {
+        Self {
+            replica: Some(settings.connections(pool)),
+            ..self
+        }
+    }
+
+    /// Where the long read-only scans read: the replica, if any.
+    fn scans(&self) -> &Connections {
+        self.replica.as_ref().unwrap_or(&self.connections)
     }
 
     /// The catalog of `organization_id` as it is now.
@@ -131,7 +147,7 @@ impl Store for PgStore {
         object: &ObjectDef,
         selection: &Selection,
     ) -> Result<RecordStream, StoreError> {
-        let conn = self.connections.read().await?;
+        let conn = self.scans().read().await?;
         Ok(crate::selecting::stream(conn, tenant, object, selection))
     }
 
@@ -176,65 +192,8 @@ impl Store for PgStore {
         limit: u32,
         sink: &mut ScanSink<'a>,
     ) -> Result<usize, StoreError> {
-        let mut conn = self.connections.read().await?;
-        let mut list = vec!["id".to_owned(), "created_at".to_owned()];
-        // Every column as text (fuzzy comparisons read dates, numbers and
-        // ids too); a name that is no column reads null.
-        for c in columns {
-            match object.field(c) {
-                Some(f) if f.field_type.is_textual() => list.push(ident(c)),
-                Some(f) if f.is_column() => list.push(format!("{}::text", ident(c))),
-                _ => list.push("NULL::text".to_owned()),
-            }
-        }
-        let sql = format!(
-            "SELECT {} FROM {} ORDER BY created_at DESC, id DESC LIMIT $1",
-            list.join(", "),
-            table(&tenant.schema, &object.name)
-        );
-        // A portal read in batches: rows arrive while the previous ones are
-        // processed, and no more than one batch waits in memory however
-        // large the scan (a plain query would buffer what the sink has not
-        // consumed yet). Read-only; dropped, the transaction rolls back.
-        let named = conn.named_statements();
-        let (client, broken, limit_rt) = conn.parts()?;
-        let tx = bounded(limit_rt, broken, client.transaction()).await?;
-        // Unnamed statements (a pooler in transaction mode): the portal needs
-        // a named statement, prepared in the transaction and closed before
-        // it ends, so nothing named outlives it (see `unnamed`).
-        let stmt = if named {
-            bounded(limit_rt, broken, tx.prepare_cached(&sql)).await?
-        } else {
-            bounded(limit_rt, broken, tx.prepare(&sql)).await?
-        };
-        let portal = bounded(limit_rt, broken, tx.bind(&stmt, &[&i64::from(limit)])).await?;
-        let mut count = 0;
-        loop {
-            let rows = bounded(limit_rt, broken, tx.query_portal_raw(&portal, SCAN_BATCH)).await?;
-            futures_util::pin_mut!(rows);
-            let mut in_batch = 0;
-            while let Some(row) = bounded(limit_rt, broken, rows.try_next()).await? {
-                let texts = (0..columns.len())
-                    .map(|i| row.try_get(i + 2))
-                    .collect::<Result<Vec<Option<&str>>, _>>()
-                    .map_err(db)?;
-                sink(
-                    row.try_get(0).map_err(db)?,
-                    row.try_get(1).map_err(db)?,
-                    &texts,
-                );
-                in_batch += 1;
-            }
-            count += in_batch;
-            if in_batch < SCAN_BATCH as usize {
-                break;
-            }
-        }
-        // Closed in the transaction (a dropped statement sends its Close).
-        drop(portal);
-        drop(stmt);
-        bounded(limit_rt, broken, tx.commit()).await?;
-        Ok(count)
+        let conn = self.scans().read().await?;
+        crate::scan::newest(conn, tenant, object, columns, limit, sink).await
     }
 
     async fn dismissals(

@@ -61,6 +61,9 @@ impl Default for ServerSettings {
 pub struct DatabaseSettings {
     /// Empty: `make run` starts a private cluster and sets it.
     pub url: DatabaseUrl,
+    /// A streaming replica of `url` for the long read-only scans (detect's
+    /// scan of the newest records, exports); empty: everything on `url`.
+    pub read_url: DatabaseUrl,
     pub pool_size: usize,
     /// Wait for a connection (or to connect) before answering 503.
     pub timeout_ms: u64,
@@ -82,6 +85,7 @@ impl Default for DatabaseSettings {
     fn default() -> Self {
         Self {
             url: DatabaseUrl::default(),
+            read_url: DatabaseUrl::default(),
             pool_size: 16,
             timeout_ms: 2000,
             statement_timeout_ms: 30_000,
@@ -336,6 +340,17 @@ impl Settings {
             read_reserve: self.database.read_reserve,
             named_statements: self.database.named_statements,
         }
+    }
+
+    /// Pool settings of the replica (`database.read_url`), if one is set:
+    /// those of the primary but the URL, and no connections kept for reads
+    /// (it serves reads only).
+    pub fn replica_pool(&self) -> Option<PoolSettings> {
+        (!self.database.read_url.is_empty()).then(|| PoolSettings {
+            url: self.database.read_url.expose().to_owned(),
+            read_reserve: 0,
+            ..self.pool()
+        })
     }
 
     /// Rate limits of the HTTP adapter (a window of at least one second).

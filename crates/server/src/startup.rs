@@ -45,13 +45,18 @@ pub enum StartupError {
     KeyIndex(#[source] kasar_application::StoreError),
 }
 
-/// The store of `pool` as the server configures it.
+/// The store of `pool` as the server configures it, with a pool of the
+/// replica (`database.read_url`) for its scans when one is set.
 pub fn store(settings: &Settings, pool: &Pool) -> Result<PgStore, StartupError> {
-    Ok(PgStore::new(
+    let store = PgStore::new(
         pool.clone(),
         &settings.pool(),
         settings.limits()?.phone_region,
-    ))
+    );
+    Ok(match settings.replica_pool() {
+        Some(replica) => store.with_replica(kasar_postgres::pool(&replica)?, &replica),
+        None => store,
+    })
 }
 
 /// Makes sure the key index holds keys built with the configured phone
