@@ -13,6 +13,7 @@
 #   scripts/pg.sh free-port         print a free TCP port on 127.0.0.1
 #
 # As root, the cluster runs as the `postgres` user (initdb refuses root).
+# KASAR_PG_OPTIONS: more server options for `ensure` (e.g. "-c shared_buffers=1GB").
 set -euo pipefail
 
 find_bin() {
@@ -63,6 +64,7 @@ case "$cmd" in
       if [ "$mode" = fast ]; then
         opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
       fi
+      opts="$opts ${KASAR_PG_OPTIONS:-}"
       as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 -o "$opts" \
         start >/dev/null || { tail -20 "$dir/postgres.log" >&2; exit 1; }
     fi
