@@ -19,7 +19,7 @@ use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::Row;
 
 use crate::error::{db, pool};
-use crate::unnamed::{self, ParamTypes};
+use crate::unnamed::ParamTypes;
 
 /// How connections are handed out: the pool, the bound of a round trip, how
 /// long to wait for a connection, and the budget of connections for writes.
@@ -123,7 +123,7 @@ impl Conn {
         self.unnamed.is_none()
     }
 
-    fn client(&self) -> Result<&Object, StoreError> {
+    pub(crate) fn client(&self) -> Result<&Object, StoreError> {
         self.object
             .as_ref()
             .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("connection already released")))
@@ -173,7 +173,7 @@ impl Conn {
                     .await?
             }
             Some(known) => {
-                let types = self.param_types(known, sql, params.len()).await?;
+                let types = known.of(self, sql, params.len()).await?;
                 let typed = params.iter().copied().zip(types.iter().cloned());
                 self.bounded(c.query_typed_raw(sql, typed)).await?
             }
@@ -187,31 +187,6 @@ impl Conn {
             Ok((rows, stream.rows_affected().unwrap_or(0)))
         })
         .await
-    }
-
-    /// The parameter types of `sql` (unnamed statements): kept, or described
-    /// by the server once.
-    async fn param_types(
-        &self,
-        known: &ParamTypes,
-        sql: &str,
-        given: usize,
-    ) -> Result<Arc<[Type]>, StoreError> {
-        if given == 0 {
-            return Ok(Arc::from(Vec::new()));
-        }
-        let types = match known.cached(sql) {
-            Some(types) => types,
-            None => {
-                let types = self.bounded(unnamed::describe(self.client()?, sql)).await?;
-                known.keep(sql, types.clone());
-                types
-            }
-        };
-        if types.len() != given {
-            return Err(unnamed::arity(sql, types.len(), given));
-        }
-        Ok(types)
     }
 
     /// Rows of a statement.

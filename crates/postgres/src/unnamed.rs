@@ -21,6 +21,8 @@ use kasar_application::StoreError;
 use tokio_postgres::types::Type;
 use tokio_postgres::{Client, SimpleQueryMessage};
 
+use crate::conn::Conn;
+
 /// The most statement texts whose parameter types are kept; past it the
 /// cache starts again (texts depend on the catalog, which is bounded, but a
 /// long-lived process sees every version of it).
@@ -36,6 +38,31 @@ impl ParamTypes {
     /// The types of `sql`'s parameters, if described before.
     pub(crate) fn cached(&self, sql: &str) -> Option<Arc<[Type]>> {
         self.known.read().ok()?.get(sql).cloned()
+    }
+
+    /// The parameter types of `sql`, which is given `given` parameters:
+    /// kept, or described by the server once, through `conn`.
+    pub(crate) async fn of(
+        &self,
+        conn: &Conn,
+        sql: &str,
+        given: usize,
+    ) -> Result<Arc<[Type]>, StoreError> {
+        if given == 0 {
+            return Ok(Arc::from(Vec::new()));
+        }
+        let types = match self.cached(sql) {
+            Some(types) => types,
+            None => {
+                let types = conn.bounded(describe(conn.client()?, sql)).await?;
+                self.keep(sql, types.clone());
+                types
+            }
+        };
+        if types.len() != given {
+            return Err(arity(sql, types.len(), given));
+        }
+        Ok(types)
     }
 
     /// Keeps `types` for `sql`.
@@ -60,10 +87,7 @@ fn describing(sql: &str) -> String {
 }
 
 /// Asks the server for the parameter types of `sql`.
-pub(crate) async fn describe(
-    client: &Client,
-    sql: &str,
-) -> Result<Arc<[Type]>, tokio_postgres::Error> {
+async fn describe(client: &Client, sql: &str) -> Result<Arc<[Type]>, tokio_postgres::Error> {
     let messages = client.simple_query(&describing(sql)).await?;
     let text = messages.iter().find_map(|m| match m {
         SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
@@ -89,7 +113,7 @@ fn parse_oids(text: &str) -> Vec<Type> {
 }
 
 /// A statement whose parameters did not match its description.
-pub(crate) fn arity(sql: &str, expected: usize, given: usize) -> StoreError {
+fn arity(sql: &str, expected: usize, given: usize) -> StoreError {
     StoreError::Unexpected(anyhow::anyhow!(
         "statement takes {expected} parameters, {given} given: {sql}"
     ))
