@@ -13,6 +13,7 @@ pub mod me;
 pub mod merges;
 pub mod openapi;
 mod openapi_bodies;
+mod openapi_bounds;
 mod openapi_bulk;
 mod openapi_org;
 mod openapi_select;
