@@ -43,6 +43,7 @@ pub(super) fn document(limits: &Limits) -> Json {
         "description",
         scan.into(),
     );
+    bound_pairs_scan(&mut doc, limits);
     set(
         &mut doc,
         "MergeBody/properties/duplicate_ids",
@@ -79,6 +80,31 @@ pub(super) fn document(limits: &Limits) -> Json {
     doc
 }
 
+/// The pairs export's `scan_limit` parameter: the configured maximum and
+/// default.
+fn bound_pairs_scan(doc: &mut Json, limits: &Limits) {
+    let params = doc
+        .pointer_mut("/paths/~1api~1v1~1export~1duplicates~1{object}/get/parameters")
+        .and_then(Json::as_array_mut);
+    let Some(param) = params
+        .into_iter()
+        .flatten()
+        .find(|p| p.get("name").and_then(Json::as_str) == Some("scan_limit"))
+    else {
+        return;
+    };
+    let description = format!(
+        "Newest records to read, 1 to {} (default {})",
+        limits.max_scan_limit, limits.scan_limit
+    );
+    if let Some(p) = param.as_object_mut() {
+        p.insert("description".into(), description.into());
+    }
+    if let Some(schema) = param.get_mut("schema").and_then(Json::as_object_mut) {
+        schema.insert("maximum".into(), limits.max_scan_limit.into());
+    }
+}
+
 /// Sets `key` of the schema object at `path` (under the components' schemas),
 /// when there is one.
 fn set(doc: &mut Json, path: &str, key: &str, value: Json) {
@@ -108,6 +134,13 @@ mod tests {
             schemas["DetectBody"]["properties"]["scan_limit"]["maximum"],
             1234
         );
+        let pairs = doc["paths"]["/api/v1/export/duplicates/{object}"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "scan_limit")
+            .unwrap();
+        assert_eq!(pairs["schema"]["maximum"], 1234);
         assert_eq!(
             schemas["MergeBody"]["properties"]["duplicate_ids"]["maxItems"],
             7
