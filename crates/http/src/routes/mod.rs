@@ -16,6 +16,7 @@ mod openapi_bodies;
 mod openapi_bounds;
 mod openapi_bulk;
 mod openapi_org;
+mod openapi_query;
 mod openapi_select;
 pub mod records;
 pub mod schema;
