@@ -5,6 +5,8 @@
 use crate::helpers::*;
 use serde_json::{json, Value as Json};
 
+mod query;
+
 async fn doc(app: &TestApp, token: Option<&str>) -> (u16, Json) {
     app.send("GET", "/api/v1/openapi.json", token, None).await
 }

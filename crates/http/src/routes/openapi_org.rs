@@ -5,7 +5,8 @@
 //! whose path names an object written out once per object, its bodies typed
 //! with those schemas. Generic components that hold records (a list page, a
 //! batch body...) get a copy per object (`<Component>_<object>`); a search,
-//! a match, an import and a bulk change are typed per object too.
+//! a match, an import and a bulk change are typed per object too, and so are
+//! the query parameters of a list and an export.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -224,6 +225,9 @@ pub(crate) fn organization_document(mut doc: Json, catalog: &Catalog) -> Json {
                 if let Some(post) = item.get_mut("post") {
                     super::openapi_bodies::type_records_body(schemas, object, path, post);
                     super::openapi_bodies::type_selection_body(schemas, object, path, post);
+                }
+                if let Some(get) = item.get_mut("get") {
+                    super::openapi_query::type_query(object, path, get);
                 }
                 if let Some(ops) = item.as_object_mut() {
                     for op in ops.values_mut().filter_map(Json::as_object_mut) {

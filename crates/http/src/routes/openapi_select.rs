@@ -13,7 +13,7 @@ use crate::dto::common::{value_schema, ANY_TEXT};
 
 /// How a column compares (the operators that apply to it).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Compare {
+pub(super) enum Compare {
     /// TEXT, EMAIL, PHONE, LINKEDIN: equality and substrings.
     Text,
     /// NUMBER, DATE, `created_at`, `updated_at`: equality and order.
@@ -26,9 +26,9 @@ enum Compare {
 
 /// A column a selection names: its name, how it compares and the schema of
 /// one value.
-struct Column {
-    name: String,
-    compare: Compare,
+pub(super) struct Column {
+    pub(super) name: String,
+    pub(super) compare: Compare,
     value: Json,
 }
 
@@ -37,7 +37,7 @@ fn ops(list: &[Op]) -> Json {
 }
 
 /// The columns of `object`: `id`, the timestamps and its fields.
-fn columns(object: &ObjectDef) -> Vec<Column> {
+pub(super) fn columns(object: &ObjectDef) -> Vec<Column> {
     let uuid = json!({"type": "string", "format": "uuid"});
     let instant = json!({"anyOf": [
         {"type": "string", "format": "date-time"},
@@ -97,13 +97,14 @@ fn condition(column: &Column, operators: &[Op], value: Option<Json>) -> Json {
     })
 }
 
-/// The conditions a column takes, one schema per family of operators.
-fn conditions_of(column: &Column) -> Vec<Json> {
+/// The families of operators a column takes, each with the schema of its
+/// value (`None`: no value).
+fn families(column: &Column) -> Vec<(Vec<Op>, Option<Json>)> {
     let list = |item: &Json| json!({"type": "array", "items": item, "minItems": 1, "maxItems": MAX_VALUES});
-    let mut out = vec![condition(column, &[Op::IsNull, Op::IsNotNull], None)];
+    let mut out = vec![(vec![Op::IsNull, Op::IsNotNull], None)];
     if column.compare == Compare::Links {
         let ids = list(&json!({"type": "string", "format": "uuid"}));
-        out.push(condition(column, &[Op::HasAny, Op::HasNone], Some(ids)));
+        out.push((vec![Op::HasAny, Op::HasNone], Some(ids)));
         return out;
     }
     let mut scalar = vec![Op::Equals, Op::NotEquals];
@@ -115,21 +116,32 @@ fn conditions_of(column: &Column) -> Vec<Json> {
             Op::LessEqual,
         ]);
     }
-    out.push(condition(column, &scalar, Some(column.value.clone())));
-    out.push(condition(
-        column,
-        &[Op::In, Op::NotIn],
-        Some(list(&column.value)),
-    ));
+    out.push((scalar, Some(column.value.clone())));
+    out.push((vec![Op::In, Op::NotIn], Some(list(&column.value))));
     if column.compare == Compare::Text {
         let text = json!({"type": "string", "minLength": 1, "pattern": ANY_TEXT});
-        out.push(condition(
-            column,
-            &[Op::Contains, Op::NotContains, Op::StartsWith],
+        out.push((
+            vec![Op::Contains, Op::NotContains, Op::StartsWith],
             Some(text),
         ));
     }
     out
+}
+
+/// The operators that apply to `column`.
+pub(super) fn operators(column: &Column) -> Vec<Op> {
+    families(column)
+        .into_iter()
+        .flat_map(|(ops, _)| ops)
+        .collect()
+}
+
+/// The conditions a column takes, one schema per family of operators.
+fn conditions_of(column: &Column) -> Vec<Json> {
+    families(column)
+        .into_iter()
+        .map(|(ops, value)| condition(column, &ops, value))
+        .collect()
 }
 
 /// The name of the FilterGroup schema of `object` at `level` (1: the top).
