@@ -52,23 +52,38 @@ pub(crate) async fn wait_for(port: u16, path: &str) {
     panic!("nothing answers on port {port}");
 }
 
-/// `kasar serve` on `port` over `db`, rate limits in `redis`.
-async fn serve(db: &str, redis: &str, port: u16) -> Proc {
+/// The `kasar` binary serving on `port` over `db` with the quiet settings of
+/// these tests and `settings` (environment names and values); returns once
+/// `ready` answers 200.
+pub(crate) async fn kasar_serve(
+    db: &str,
+    port: u16,
+    settings: &[(&str, &str)],
+    ready: &str,
+) -> Proc {
     let child = Command::new(env!("CARGO_BIN_EXE_kasar"))
         .arg("serve")
         .env("KASAR__DATABASE__URL", db)
         .env("KASAR__SERVER__PORT", port.to_string())
         .env("KASAR__SERVER__WORKERS", "2")
-        .env("KASAR__RATE_LIMIT__STORE", "redis")
-        .env("KASAR__RATE_LIMIT__REDIS_URL", redis)
-        .env("KASAR__RATE_LIMIT__RECORDS", "5")
         .env("KASAR__LOG__LEVEL", "error")
+        .envs(settings.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("kasar serve");
-    wait_for(port, "/health").await;
+    wait_for(port, ready).await;
     Proc(child)
+}
+
+/// `kasar serve` on `port` over `db`, rate limits in `redis`.
+async fn serve(db: &str, redis: &str, port: u16) -> Proc {
+    let settings = [
+        ("KASAR__RATE_LIMIT__STORE", "redis"),
+        ("KASAR__RATE_LIMIT__REDIS_URL", redis),
+        ("KASAR__RATE_LIMIT__RECORDS", "5"),
+    ];
+    kasar_serve(db, port, &settings, "/health").await
 }
 
 /// nginx on `port` in front of `upstreams`, retrying what it may retry on

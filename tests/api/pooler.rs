@@ -5,11 +5,9 @@
 //! background fold) answers as it does on a direct connection, under
 //! concurrency, and the organization ends consistent.
 
-use std::process::{Command, Stdio};
-
 use serde_json::{json, Value as Json};
 
-use crate::balancer::{wait_for, Proc};
+use crate::balancer::{kasar_serve, Proc};
 use crate::helpers::*;
 use crate::pgbouncer::PgBouncer;
 use crate::redis_limits::free_port;
@@ -25,23 +23,14 @@ const SERVER_CONNECTIONS: usize = 3;
 /// unnamed, no startup `statement_timeout` (PgBouncer refuses it), the
 /// background fold every second.
 async fn serve(db: &str, port: u16) -> Proc {
-    let child = Command::new(env!("CARGO_BIN_EXE_kasar"))
-        .arg("serve")
-        .env("KASAR__DATABASE__URL", db)
-        .env("KASAR__DATABASE__NAMED_STATEMENTS", "false")
-        .env("KASAR__DATABASE__STATEMENT_TIMEOUT_MS", "0")
-        .env("KASAR__DATABASE__POOL_SIZE", "12")
-        .env("KASAR__DUPLICATES__FOLD_INTERVAL_SECONDS", "1")
-        .env("KASAR__SERVER__PORT", port.to_string())
-        .env("KASAR__SERVER__WORKERS", "2")
-        .env("KASAR__RATE_LIMIT__ENABLED", "false")
-        .env("KASAR__LOG__LEVEL", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("kasar serve");
-    wait_for(port, "/ready").await;
-    Proc(child)
+    let settings = [
+        ("KASAR__DATABASE__NAMED_STATEMENTS", "false"),
+        ("KASAR__DATABASE__STATEMENT_TIMEOUT_MS", "0"),
+        ("KASAR__DATABASE__POOL_SIZE", "12"),
+        ("KASAR__DUPLICATES__FOLD_INTERVAL_SECONDS", "1"),
+        ("KASAR__RATE_LIMIT__ENABLED", "false"),
+    ];
+    kasar_serve(db, port, &settings, "/ready").await
 }
 
 /// One client's rounds: each request must succeed; returns the ids it
