@@ -36,7 +36,7 @@ pub(crate) struct ParamTypes {
 
 impl ParamTypes {
     /// The types of `sql`'s parameters, if described before.
-    pub(crate) fn cached(&self, sql: &str) -> Option<Arc<[Type]>> {
+    fn cached(&self, sql: &str) -> Option<Arc<[Type]>> {
         self.known.read().ok()?.get(sql).cloned()
     }
 
@@ -54,7 +54,14 @@ impl ParamTypes {
         let types = match self.cached(sql) {
             Some(types) => types,
             None => {
-                let types = conn.bounded(describe(conn.client()?, sql)).await?;
+                let text = conn.bounded(describe(conn.client()?, sql)).await?;
+                let types: Arc<[Type]> = parse_oids(&text)
+                    .map_err(|oid| {
+                        StoreError::Unexpected(anyhow::anyhow!(
+                            "parameter type {oid} is not one this driver encodes: {sql}"
+                        ))
+                    })?
+                    .into();
                 self.keep(sql, types.clone());
                 types
             }
@@ -66,7 +73,7 @@ impl ParamTypes {
     }
 
     /// Keeps `types` for `sql`.
-    pub(crate) fn keep(&self, sql: &str, types: Arc<[Type]>) {
+    fn keep(&self, sql: &str, types: Arc<[Type]>) {
         if let Ok(mut known) = self.known.write() {
             if known.len() >= MAX_TEXTS {
                 known.clear();
@@ -86,28 +93,30 @@ fn describing(sql: &str) -> String {
     )
 }
 
-/// Asks the server for the parameter types of `sql`.
-async fn describe(client: &Client, sql: &str) -> Result<Arc<[Type]>, tokio_postgres::Error> {
+/// Asks the server for the parameter types of `sql`: their OIDs as an
+/// array's text, `{25,2950}`.
+async fn describe(client: &Client, sql: &str) -> Result<String, tokio_postgres::Error> {
     let messages = client.simple_query(&describing(sql)).await?;
     let text = messages.iter().find_map(|m| match m {
         SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
         _ => None,
     });
-    Ok(parse_oids(text.as_deref().unwrap_or("{}")).into())
+    Ok(text.unwrap_or_else(|| "{}".to_owned()))
 }
 
-/// `{25,2950}` as types; an OID this driver does not know (no type of the
-/// service's tables) reads as `UNKNOWN`, which the server then infers.
-fn parse_oids(text: &str) -> Vec<Type> {
+/// `{25,2950}` as types; an OID that is no built-in type (none of the
+/// service's columns has one) is returned as the error: its values could
+/// not be encoded.
+fn parse_oids(text: &str) -> Result<Vec<Type>, String> {
     text.trim_matches(|c| c == '{' || c == '}')
         .split(',')
         .filter(|s| !s.is_empty())
         .map(|oid| {
-            oid.trim()
-                .parse::<u32>()
+            let oid = oid.trim();
+            oid.parse::<u32>()
                 .ok()
                 .and_then(Type::from_oid)
-                .unwrap_or(Type::UNKNOWN)
+                .ok_or_else(|| oid.to_owned())
         })
         .collect()
 }
@@ -127,10 +136,10 @@ mod tests {
     fn oids_read_as_types() {
         assert_eq!(
             parse_oids("{2950,25,1009}"),
-            vec![Type::UUID, Type::TEXT, Type::TEXT_ARRAY]
+            Ok(vec![Type::UUID, Type::TEXT, Type::TEXT_ARRAY])
         );
-        assert_eq!(parse_oids("{}"), Vec::<Type>::new());
-        assert_eq!(parse_oids("{4294967295}"), vec![Type::UNKNOWN]);
+        assert_eq!(parse_oids("{}"), Ok(Vec::<Type>::new()));
+        assert_eq!(parse_oids("{25,4294967295}"), Err("4294967295".to_owned()));
     }
 
     #[test]
