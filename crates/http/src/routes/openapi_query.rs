@@ -11,13 +11,12 @@
 //! can say: the service answers 400.
 
 use kasar_domain::duplicates::Criterion;
-use kasar_domain::select::{Op, MAX_SEARCH_CHARS, MAX_SORT_KEYS};
+use kasar_domain::select::{Op, MAX_SORT_KEYS};
 use kasar_domain::ObjectDef;
 use serde_json::{json, Value as Json};
 
 use super::openapi_org::REF;
-use super::openapi_select::{columns, operators, Compare};
-use crate::dto::common::ANY_TEXT;
+use super::openapi_select::{columns, operators, search_schema, Compare};
 
 /// A character the service trims around a name (Unicode's White_Space, as
 /// Rust's `trim`): ECMA-262's `\s` has U+FEFF and lacks U+0085.
@@ -75,11 +74,7 @@ fn selection(object: &ObjectDef) -> Vec<Typed> {
         ("sort_by", one_of(&sortable), true),
         ("sort_dir", one_of(&["asc", "desc"]), true),
         ("fields", list(&names, true), true),
-        (
-            "search",
-            json!({"type": "string", "maxLength": MAX_SEARCH_CHARS, "pattern": ANY_TEXT}),
-            true,
-        ),
+        ("search", search_schema(), true),
         (
             "filters",
             json_text(json!({"$ref": format!("{REF}FilterGroup_{name}")})),

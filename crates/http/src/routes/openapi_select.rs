@@ -144,6 +144,11 @@ fn conditions_of(column: &Column) -> Vec<Json> {
         .collect()
 }
 
+/// A search: any text up to its bound (a search body's and a list's).
+pub(super) fn search_schema() -> Json {
+    json!({"type": "string", "maxLength": MAX_SEARCH_CHARS, "pattern": ANY_TEXT})
+}
+
 /// The name of the FilterGroup schema of `object` at `level` (1: the top).
 fn group_name(object: &ObjectDef, level: usize) -> String {
     if level == 1 {
@@ -216,7 +221,7 @@ pub(super) fn add_search_body(schemas: &mut Map<String, Json>, object: &ObjectDe
         }),
     );
     let all: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-    let search = json!({"type": "string", "maxLength": MAX_SEARCH_CHARS, "pattern": ANY_TEXT});
+    let search = search_schema();
     // `filters` excludes `search`: one branch each.
     let branch = |filters: Json, search: Json| {
         json!({
