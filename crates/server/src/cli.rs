@@ -178,7 +178,7 @@ async fn migrate(settings: &Settings) -> Result<(), CliError> {
 
 async fn reindex(settings: &Settings) -> Result<(), CliError> {
     let (pool, _) = services(settings)?;
-    let store = crate::startup::store(settings, &pool)?;
+    let store = crate::startup::primary_store(settings, &pool)?;
     let report = store.reindex().await.map_err(AppError::from)?;
     println!(
         "key index rebuilt with phone region {}: {} organizations, {} records, {} keys",

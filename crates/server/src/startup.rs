@@ -48,21 +48,28 @@ pub enum StartupError {
 /// The store of `pool` as the server configures it, with a pool of the
 /// replica (`database.read_url`) for its scans when one is set.
 pub fn store(settings: &Settings, pool: &Pool) -> Result<PgStore, StartupError> {
-    let store = PgStore::new(
-        pool.clone(),
-        &settings.pool(),
-        settings.limits()?.phone_region,
-    );
+    let store = primary_store(settings, pool)?;
     Ok(match settings.replica_pool() {
         Some(replica) => store.with_replica(kasar_postgres::pool(&replica)?, &replica),
         None => store,
     })
 }
 
+/// The store of `pool` alone, for the work that only the primary does
+/// (the key index's check and rebuild, the background fold): none of it
+/// scans, so it builds no pool of the replica.
+pub fn primary_store(settings: &Settings, pool: &Pool) -> Result<PgStore, StartupError> {
+    Ok(PgStore::new(
+        pool.clone(),
+        &settings.pool(),
+        settings.limits()?.phone_region,
+    ))
+}
+
 /// Makes sure the key index holds keys built with the configured phone
 /// region: builds it when it never was, refuses another region.
 pub async fn ensure_key_index(settings: &Settings, pool: &Pool) -> Result<(), StartupError> {
-    let store = store(settings, pool)?;
+    let store = primary_store(settings, pool)?;
     let configured = settings.limits()?.phone_region.code().to_owned();
     match store
         .key_index_region()
@@ -135,7 +142,7 @@ impl Application {
         let folder = match settings.duplicates.fold_interval_seconds {
             0 => None,
             seconds => Some(tokio::spawn(fold_loop(
-                store(settings, &pool)?,
+                primary_store(settings, &pool)?,
                 Duration::from_secs(seconds),
             ))),
         };
