@@ -8,7 +8,6 @@ use kasar_application::StoreError;
 use kasar_domain::ObjectDef;
 
 use crate::conn::{bounded, Conn};
-use crate::error::db;
 use crate::sql::{ident, table};
 
 /// Rows fetched per round trip by a duplicates scan.
@@ -57,21 +56,22 @@ pub(crate) async fn newest(
     let portal = bounded(limit_rt, broken, tx.bind(&stmt, &[&i64::from(limit)])).await?;
     let mut count = 0;
     loop {
-        let rows = bounded(limit_rt, broken, tx.query_portal_raw(&portal, SCAN_BATCH)).await?;
-        futures_util::pin_mut!(rows);
-        let mut in_batch = 0;
-        while let Some(row) = bounded(limit_rt, broken, rows.try_next()).await? {
-            let texts = (0..columns.len())
-                .map(|i| row.try_get(i + 2))
-                .collect::<Result<Vec<Option<&str>>, _>>()
-                .map_err(db)?;
-            sink(
-                row.try_get(0).map_err(db)?,
-                row.try_get(1).map_err(db)?,
-                &texts,
-            );
-            in_batch += 1;
-        }
+        // One batch is one round trip, bounded as a whole (a bound per
+        // row would arm a timer 8,192 times a batch).
+        let in_batch = bounded(limit_rt, broken, async {
+            let rows = tx.query_portal_raw(&portal, SCAN_BATCH).await?;
+            futures_util::pin_mut!(rows);
+            let mut in_batch = 0;
+            while let Some(row) = rows.try_next().await? {
+                let texts = (0..columns.len())
+                    .map(|i| row.try_get(i + 2))
+                    .collect::<Result<Vec<Option<&str>>, _>>()?;
+                sink(row.try_get(0)?, row.try_get(1)?, &texts);
+                in_batch += 1;
+            }
+            Ok(in_batch)
+        })
+        .await?;
         count += in_batch;
         if in_batch < SCAN_BATCH as usize {
             break;

@@ -144,12 +144,17 @@ async fn produce(
         .collect();
     let portal = bounded(limit, broken, tx.bind(&stmt, &values)).await?;
     loop {
-        let rows = bounded(limit, broken, tx.query_portal_raw(&portal, EXPORT_BATCH)).await?;
-        futures_util::pin_mut!(rows);
-        let mut batch = Vec::with_capacity(EXPORT_BATCH as usize);
-        while let Some(row) = bounded(limit, broken, rows.try_next()).await? {
-            batch.push(decode_record(object, &row).map_err(db)?);
-        }
+        // One batch is one round trip, bounded as a whole (not row by row).
+        let batch = bounded(limit, broken, async {
+            let rows = tx.query_portal_raw(&portal, EXPORT_BATCH).await?;
+            futures_util::pin_mut!(rows);
+            let mut batch = Vec::with_capacity(EXPORT_BATCH as usize);
+            while let Some(row) = rows.try_next().await? {
+                batch.push(decode_record(object, &row)?);
+            }
+            Ok(batch)
+        })
+        .await?;
         let last = batch.len() < EXPORT_BATCH as usize;
         if !batch.is_empty() && out.send(Ok(batch)).await.is_err() {
             // The reader is gone (the client hung up): stop reading.
