@@ -89,10 +89,12 @@ async fn connect(url: &str) -> tokio_postgres::Client {
     client
 }
 
-/// Waits until `standby` has replayed everything `primary` has written.
+/// Waits until `standby` has replayed everything `primary` has written: up
+/// to the primary's insert position, since with asynchronous commits a
+/// committed transaction may not have been written out yet.
 async fn caught_up(primary: &tokio_postgres::Client, standby: &tokio_postgres::Client) {
     let lsn: String = primary
-        .query_one("SELECT pg_current_wal_lsn()::text", &[])
+        .query_one("SELECT pg_current_wal_insert_lsn()::text", &[])
         .await
         .expect("primary LSN")
         .get(0);
@@ -111,6 +113,28 @@ async fn caught_up(primary: &tokio_postgres::Client, standby: &tokio_postgres::C
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     panic!("the standby did not catch up");
+}
+
+/// Pauses the standby's replay and waits until it has stopped: a pause is
+/// only requested at first, and a record written meanwhile could still be
+/// replayed.
+async fn paused(standby: &tokio_postgres::Client) {
+    standby
+        .batch_execute("SELECT pg_wal_replay_pause()")
+        .await
+        .expect("pause");
+    for _ in 0..200 {
+        let state: String = standby
+            .query_one("SELECT pg_get_wal_replay_pause_state()", &[])
+            .await
+            .expect("pause state")
+            .get(0);
+        if state == "paused" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the standby did not pause");
 }
 
 /// The e-mail of the one group a detect of the newest 2 contacts returns.
@@ -171,10 +195,7 @@ async fn scans_and_exports_read_the_replica_and_everything_else_the_primary() {
         .await;
     }
     caught_up(&app.db, &on_standby).await;
-    on_standby
-        .batch_execute("SELECT pg_wal_replay_pause()")
-        .await
-        .expect("pause");
+    paused(&on_standby).await;
     // Written on the primary, not replayed on the standby.
     let mut bobs = Vec::new();
     for _ in 0..2 {
