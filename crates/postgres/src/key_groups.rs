@@ -1,11 +1,13 @@
 //! Detect over a whole table from the key index's groups (`_groups_<object>`,
 //! migration V8): first the keys the writes since the last detect noted are
 //! folded in (their groups recomputed from the key table), then, in one
-//! read-only snapshot, the table's size, the keys held by two or more
-//! records (never the records), the keys a dismissed set covers, and the
-//! holders of the groups returned.
+//! read-only snapshot, the table's size, the sums of the keys held by two or
+//! more records (never the records, nor the keys themselves: a set is told
+//! by its count and fingerprint), the sets a dismissed set covers, and the
+//! holders of the groups returned, through the key each set is found again
+//! by among its oldest holder's keys.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
@@ -138,28 +140,41 @@ impl PgStore {
         let codes: Vec<i16> = criteria.iter().map(|c| c.code()).collect();
         let mut groups = shared_keys(&snap, &names, &codes).await?;
         if !dismissed.is_empty() {
-            let covered = covered_keys(&snap, &names, &codes, dismissed).await?;
+            let covered = covered_sets(&snap, &names, &codes, dismissed).await?;
             for g in &mut groups {
-                g.dismissed = covered
-                    .get(&g.criterion.code())
-                    .is_some_and(|keys| keys.contains(g.key.as_str()));
+                g.dismissed = covered.contains(&(g.criterion.code(), g.holders, g.fingerprint));
             }
         }
         let sets = distinct_sets(groups);
         let total = sets.len();
         let read = sets.get(..to_read(&sets, limit)).unwrap_or_default();
-        let (set_codes, set_keys): (Vec<i16>, Vec<&str>) = read
+        // Each set's key is found again among its oldest holder's keys of
+        // its criterion (the one whose group has the set's count and
+        // fingerprint), then its holders through that key.
+        let set_codes: Vec<i16> = read.iter().map(|s| s.criterion.code()).collect();
+        let oldest: Vec<Uuid> = read.iter().map(|s| s.oldest.1).collect();
+        let counts: Vec<i32> = read
             .iter()
-            .map(|s| (s.criterion.code(), s.key.as_str()))
-            .unzip();
+            .map(|s| i32::try_from(s.holders).unwrap_or(i32::MAX))
+            .collect();
+        let (fp1, fp2): (Vec<i64>, Vec<i64>) = read.iter().map(|s| s.fingerprint).unzip();
         let rows = snap
             .rows(
                 &format!(
-                    "SELECT q.i, t.created_at, t.id FROM unnest($1::int2[], $2::text[]) WITH ORDINALITY AS q(criterion, key, i) \
-                     JOIN {} k ON k.criterion = q.criterion AND k.key = q.key JOIN {} t ON t.id = k.record_id",
-                    names.keys, names.records
+                    "WITH s AS (SELECT DISTINCT ON (q.i) q.i, q.criterion, k.key \
+                       FROM unnest($1::int2[], $2::uuid[], $3::int4[], $4::int8[], $5::int8[]) \
+                         WITH ORDINALITY AS q(criterion, oldest, n, fp1, fp2, i) \
+                       JOIN {keys} k ON k.record_id = q.oldest AND k.criterion = q.criterion \
+                       JOIN {groups} g ON g.criterion = k.criterion AND g.key = k.key \
+                         AND g.n = q.n AND g.fp1 = q.fp1 AND g.fp2 = q.fp2 \
+                       ORDER BY q.i) \
+                     SELECT s.i, t.created_at, t.id FROM s \
+                     JOIN {keys} k ON k.criterion = s.criterion AND k.key = s.key JOIN {records} t ON t.id = k.record_id",
+                    keys = names.keys,
+                    groups = names.groups,
+                    records = names.records
                 ),
-                &[&set_codes, &set_keys],
+                &[&set_codes, &oldest, &counts, &fp1, &fp2],
             )
             .await?;
         let mut holders: Vec<Vec<(DateTime<Utc>, Uuid)>> = vec![Vec::new(); read.len()];
@@ -189,7 +204,7 @@ async fn shared_keys(
     let rows = snap
         .rows(
             &format!(
-                "SELECT criterion, key, n, fp1, fp2, oldest_at, oldest_id FROM {} \
+                "SELECT criterion, n, fp1, fp2, oldest_at, oldest_id FROM {} \
                  WHERE n >= 2 AND criterion = ANY($1)",
                 names.groups
             ),
@@ -202,27 +217,27 @@ async fn shared_keys(
         let Some(criterion) = Criterion::from_code(code) else {
             continue;
         };
-        let n: i32 = row.try_get(2).map_err(db)?;
+        let n: i32 = row.try_get(1).map_err(db)?;
         out.push(KeyGroup {
             criterion,
-            key: row.try_get(1).map_err(db)?,
             holders: u32::try_from(n).unwrap_or(0),
-            fingerprint: (row.try_get(3).map_err(db)?, row.try_get(4).map_err(db)?),
-            oldest: (row.try_get(5).map_err(db)?, row.try_get(6).map_err(db)?),
+            fingerprint: (row.try_get(2).map_err(db)?, row.try_get(3).map_err(db)?),
+            oldest: (row.try_get(4).map_err(db)?, row.try_get(5).map_err(db)?),
             dismissed: false,
         });
     }
     Ok(out)
 }
 
-/// The keys every holder of which is in one dismissed set (those the set's
-/// records hold as many times as the key has holders), by criterion.
-async fn covered_keys(
+/// The sets of holders every one of which is in one dismissed set (those of
+/// the keys the set's records hold as many times as the key has holders), as
+/// (criterion, count, fingerprint).
+async fn covered_sets(
     snap: &Snapshot<'_>,
     names: &Tables,
     codes: &[i16],
     dismissed: &[Vec<Uuid>],
-) -> Result<HashMap<i16, HashSet<String>>, StoreError> {
+) -> Result<HashSet<(i16, u32, (i64, i64))>, StoreError> {
     let (ids, sets): (Vec<Uuid>, Vec<i32>) = (0i32..)
         .zip(dismissed)
         .flat_map(|(i, set)| set.iter().map(move |id| (*id, i)))
@@ -230,7 +245,7 @@ async fn covered_keys(
     let rows = snap
         .rows(
             &format!(
-                "SELECT DISTINCT x.criterion, x.key FROM ( \
+                "SELECT DISTINCT g.criterion, g.n, g.fp1, g.fp2 FROM ( \
                    SELECT d.s, k.criterion, k.key, count(*) AS c \
                    FROM unnest($1::uuid[], $2::int4[]) AS d(id, s) \
                    JOIN {} k ON k.record_id = d.id AND k.criterion = ANY($3) \
@@ -241,11 +256,14 @@ async fn covered_keys(
             &[&ids, &sets, &codes],
         )
         .await?;
-    let mut out: HashMap<i16, HashSet<String>> = HashMap::new();
+    let mut out = HashSet::with_capacity(rows.len());
     for r in &rows {
-        out.entry(r.try_get(0).map_err(db)?)
-            .or_default()
-            .insert(r.try_get(1).map_err(db)?);
+        let n: i32 = r.try_get(1).map_err(db)?;
+        out.insert((
+            r.try_get(0).map_err(db)?,
+            u32::try_from(n).unwrap_or(0),
+            (r.try_get(2).map_err(db)?, r.try_get(3).map_err(db)?),
+        ));
     }
     Ok(out)
 }

@@ -16,12 +16,12 @@ use uuid::Uuid;
 use super::criterion::Criterion;
 use super::grouping::DuplicateGroup;
 
-/// One key held by two or more records, as the key index sums it up.
+/// One key held by two or more records, as the key index sums it up (the
+/// key itself is not needed: a set is told by its count and fingerprint,
+/// and found again from its oldest holder's keys).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyGroup {
     pub criterion: Criterion,
-    /// The key in its stored form.
-    pub key: String,
     /// How many records hold it.
     pub holders: u32,
     /// The fingerprint of the set of holders.
@@ -32,12 +32,14 @@ pub struct KeyGroup {
     pub dismissed: bool,
 }
 
-/// A distinct set of records: the first key that found it and every
-/// criterion that did.
+/// A distinct set of records: the first criterion that found it, its count
+/// and fingerprint (which tell it from every other set), its oldest holder
+/// and every criterion that found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeySet {
     pub criterion: Criterion,
-    pub key: String,
+    pub holders: u32,
+    pub fingerprint: (i64, i64),
     pub oldest: Holder,
     /// In criterion order: the keys of one set are met by criterion.
     pub reasons: Vec<Criterion>,
@@ -48,14 +50,7 @@ pub struct KeySet {
 /// that tie there are ordered by [`exact_order`] once their records are read).
 pub fn distinct_sets(mut groups: Vec<KeyGroup>) -> Vec<KeySet> {
     groups.retain(|g| !g.dismissed && g.holders >= 2);
-    groups.sort_unstable_by(|a, b| {
-        (a.holders, a.fingerprint, a.criterion, &a.key).cmp(&(
-            b.holders,
-            b.fingerprint,
-            b.criterion,
-            &b.key,
-        ))
-    });
+    groups.sort_unstable_by_key(|g| (g.holders, g.fingerprint, g.criterion));
     let mut sets: Vec<KeySet> = Vec::new();
     let mut last: Option<(u32, (i64, i64))> = None;
     for g in groups {
@@ -68,16 +63,15 @@ pub fn distinct_sets(mut groups: Vec<KeyGroup>) -> Vec<KeySet> {
             }
             _ => sets.push(KeySet {
                 criterion: g.criterion,
-                key: g.key,
+                holders: g.holders,
+                fingerprint: g.fingerprint,
                 oldest: g.oldest,
                 reasons: vec![g.criterion],
             }),
         }
         last = Some(same);
     }
-    sets.sort_unstable_by(|a, b| {
-        (a.criterion, a.oldest, &a.key).cmp(&(b.criterion, b.oldest, &b.key))
-    });
+    sets.sort_unstable_by_key(|s| (s.criterion, s.oldest, s.holders, s.fingerprint));
     sets
 }
 
@@ -137,10 +131,9 @@ mod tests {
         Uuid::from_u128(n)
     }
 
-    fn group(c: Criterion, key: &str, holders: u32, fp: i64, oldest: i64) -> KeyGroup {
+    fn group(c: Criterion, holders: u32, fp: i64, oldest: i64) -> KeyGroup {
         KeyGroup {
             criterion: c,
-            key: key.to_owned(),
             holders,
             fingerprint: (fp, -fp),
             oldest: (at(oldest), id(oldest as u128)),
@@ -151,9 +144,9 @@ mod tests {
     #[test]
     fn one_set_found_by_two_criteria_is_one_group_under_the_first() {
         let sets = distinct_sets(vec![
-            group(Criterion::Name, "ann lee", 2, 7, 1),
-            group(Criterion::Phone, "+1555", 2, 7, 1),
-            group(Criterion::Email, "x@y", 3, 9, 2),
+            group(Criterion::Name, 2, 7, 1),
+            group(Criterion::Phone, 2, 7, 1),
+            group(Criterion::Email, 3, 9, 2),
         ]);
         assert_eq!(sets.len(), 2);
         assert_eq!(sets[0].criterion, Criterion::Email);
@@ -163,18 +156,18 @@ mod tests {
 
     #[test]
     fn dismissed_and_single_holder_keys_are_left_out() {
-        let mut d = group(Criterion::Email, "a", 2, 1, 1);
+        let mut d = group(Criterion::Email, 2, 1, 1);
         d.dismissed = true;
-        let sets = distinct_sets(vec![d, group(Criterion::Email, "b", 1, 2, 2)]);
+        let sets = distinct_sets(vec![d, group(Criterion::Email, 1, 2, 2)]);
         assert!(sets.is_empty());
     }
 
     #[test]
     fn ties_on_the_oldest_holder_are_read_and_ordered_by_all_holders() {
         let sets = distinct_sets(vec![
-            group(Criterion::Email, "a", 2, 1, 5),
-            group(Criterion::Email, "b", 2, 2, 5),
-            group(Criterion::Email, "c", 2, 3, 9),
+            group(Criterion::Email, 2, 1, 5),
+            group(Criterion::Email, 2, 2, 5),
+            group(Criterion::Email, 2, 3, 9),
         ]);
         assert_eq!(to_read(&sets, 1), 2);
         assert_eq!(to_read(&sets, 2), 2);
