@@ -2,12 +2,11 @@
 //! batches inside a transaction, each row handed to a sink with the scanned
 //! columns as text.
 
-use futures_util::TryStreamExt;
 use kasar_application::ports::{ScanSink, Tenant};
 use kasar_application::StoreError;
 use kasar_domain::ObjectDef;
 
-use crate::conn::{bounded, Conn};
+use crate::conn::{bounded, portal_batch, Conn};
 use crate::sql::{ident, table};
 
 /// Rows fetched per round trip by a duplicates scan.
@@ -56,20 +55,12 @@ pub(crate) async fn newest(
     let portal = bounded(limit_rt, broken, tx.bind(&stmt, &[&i64::from(limit)])).await?;
     let mut count = 0;
     loop {
-        // One batch is one round trip, bounded as a whole (a bound per
-        // row would arm a timer 8,192 times a batch).
-        let in_batch = bounded(limit_rt, broken, async {
-            let rows = tx.query_portal_raw(&portal, SCAN_BATCH).await?;
-            futures_util::pin_mut!(rows);
-            let mut in_batch = 0;
-            while let Some(row) = rows.try_next().await? {
-                let texts = (0..columns.len())
-                    .map(|i| row.try_get(i + 2))
-                    .collect::<Result<Vec<Option<&str>>, _>>()?;
-                sink(row.try_get(0)?, row.try_get(1)?, &texts);
-                in_batch += 1;
-            }
-            Ok(in_batch)
+        let in_batch = portal_batch(&tx, &portal, SCAN_BATCH, (limit_rt, broken), |row| {
+            let texts = (0..columns.len())
+                .map(|i| row.try_get(i + 2))
+                .collect::<Result<Vec<Option<&str>>, _>>()?;
+            sink(row.try_get(0)?, row.try_get(1)?, &texts);
+            Ok(())
         })
         .await?;
         count += in_batch;

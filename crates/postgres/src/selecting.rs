@@ -4,7 +4,6 @@
 //! without bound); its parameters carry their types instead, so a statement
 //! costs one round trip, not a prepare and an execute.
 
-use futures_util::TryStreamExt;
 use kasar_application::ports::{RecordStream, Selected, Tenant};
 use kasar_application::StoreError;
 use kasar_domain::select::{After, Selection};
@@ -13,7 +12,7 @@ use tokio::sync::mpsc;
 use tokio_postgres::types::{ToSql, Type};
 use uuid::Uuid;
 
-use crate::conn::{bounded, Conn};
+use crate::conn::{bounded, portal_batch, Conn};
 use crate::error::db;
 use crate::select::{clause, order_by, Typed};
 use crate::sql::{decode_record, select_records, table};
@@ -144,15 +143,10 @@ async fn produce(
         .collect();
     let portal = bounded(limit, broken, tx.bind(&stmt, &values)).await?;
     loop {
-        // One batch is one round trip, bounded as a whole (not row by row).
-        let batch = bounded(limit, broken, async {
-            let rows = tx.query_portal_raw(&portal, EXPORT_BATCH).await?;
-            futures_util::pin_mut!(rows);
-            let mut batch = Vec::with_capacity(EXPORT_BATCH as usize);
-            while let Some(row) = rows.try_next().await? {
-                batch.push(decode_record(object, &row)?);
-            }
-            Ok(batch)
+        let mut batch = Vec::with_capacity(EXPORT_BATCH as usize);
+        portal_batch(&tx, &portal, EXPORT_BATCH, (limit, broken), |row| {
+            batch.push(decode_record(object, row)?);
+            Ok(())
         })
         .await?;
         let last = batch.len() < EXPORT_BATCH as usize;

@@ -177,7 +177,8 @@ async fn migrate(settings: &Settings) -> Result<(), CliError> {
 }
 
 async fn reindex(settings: &Settings) -> Result<(), CliError> {
-    let (pool, _) = services(settings)?;
+    // The primary alone: a rebuild scans nothing through the replica.
+    let pool = kasar_postgres::pool(&settings.pool()).map_err(StartupError::from)?;
     let store = crate::startup::primary_store(settings, &pool)?;
     let report = store.reindex().await.map_err(AppError::from)?;
     println!(
