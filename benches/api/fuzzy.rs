@@ -150,10 +150,7 @@ async fn insert(bench: &Bench, records: &[Labeled]) -> Vec<Uuid> {
          FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(i, n, f, l, e, p, j)",
         bench.table("contacts")
     );
-    let keys_sql = format!(
-        "INSERT INTO {} (record_id, criterion, key) SELECT * FROM unnest($1::uuid[], $2::int2[], $3::text[]) ON CONFLICT DO NOTHING",
-        bench.table("_keys_contacts")
-    );
+    let keys_sql = seed::keys_insert(&format!("\"{}\"", bench.schema));
     let mut ids = Vec::with_capacity(records.len());
     for (c, chunk) in records.chunks(10_000).enumerate() {
         let chunk_ids: Vec<Uuid> = chunk.iter().map(|_| Uuid::now_v7()).collect();

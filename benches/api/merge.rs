@@ -111,10 +111,7 @@ async fn pairs(bench: &Bench, n: usize, tag: &str) -> Vec<(Uuid, Uuid)> {
     bench
         .db
         .execute(
-            &format!(
-                "INSERT INTO \"{s}\".\"_keys_contacts\" (record_id, criterion, key) \
-                 SELECT * FROM unnest($1::uuid[], $2::int2[], $3::text[])"
-            ),
+            &seed::keys_insert(&format!("\"{s}\"")),
             &[&keys.0, &keys.1, &keys.2],
         )
         .await

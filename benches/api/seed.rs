@@ -128,10 +128,7 @@ pub(crate) async fn insert(bench: &Bench, schema: &str, people: &[Person]) -> Ve
         "INSERT INTO {t} (id, first_name, last_name, email, phone, status) \
          SELECT i, f, l, e, p, 'new' FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(i, f, l, e, p)"
     );
-    let keys_sql = format!(
-        "INSERT INTO \"{schema}\".\"_keys_contacts\" (record_id, criterion, key) \
-         SELECT * FROM unnest($1::uuid[], $2::int2[], $3::text[]) ON CONFLICT DO NOTHING"
-    );
+    let keys_sql = keys_insert(&format!("\"{schema}\""));
     let stmt = bench.db.prepare(&sql).await.expect("prepare");
     let keys_stmt = bench.db.prepare(&keys_sql).await.expect("prepare keys");
     let mut ids = Vec::with_capacity(people.len());
@@ -169,6 +166,17 @@ pub(crate) async fn insert(bench: &Bench, schema: &str, people: &[Person]) -> Ve
             .expect("vacuum analyze");
     }
     ids
+}
+
+/// The insert of key rows given as three arrays (record, criterion, key),
+/// each row with its record's creation time (the records are inserted
+/// first), into the contacts' key table of `schema` (quoted).
+pub(crate) fn keys_insert(schema: &str) -> String {
+    format!(
+        "INSERT INTO {schema}.\"_keys_contacts\" (record_id, criterion, key, created_at) \
+         SELECT u.r, u.c, u.k, t.created_at FROM unnest($1::uuid[], $2::int2[], $3::text[]) AS u(r, c, k) \
+         JOIN {schema}.\"contacts\" t ON t.id = u.r ON CONFLICT DO NOTHING"
+    )
 }
 
 /// Key rows as the parallel arrays of an `unnest` insert.

@@ -5,22 +5,29 @@
 use crate::helpers::*;
 use serde_json::{json, Value as Json};
 
-/// Every key row of the organization, sorted (object, record, criterion, key).
-async fn keys(app: &TestApp) -> Vec<String> {
+/// Every key row of the organization, sorted (object, record, criterion,
+/// key), with the creation time it carries, which must be its record's.
+pub(crate) async fn keys(app: &TestApp) -> Vec<String> {
     let mut out = Vec::new();
     for object in ["companies", "contacts", "opportunities", "tags"] {
         let rows = app
             .db
             .query(
                 &format!(
-                    "SELECT record_id::text, criterion, key FROM \"{}\".\"_keys_{object}\"",
-                    app.org.schema
+                    "SELECT k.record_id::text, k.criterion, k.key, k.created_at = t.created_at \
+                     FROM \"{s}\".\"_keys_{object}\" k LEFT JOIN \"{s}\".\"{object}\" t ON t.id = k.record_id",
+                    s = app.org.schema
                 ),
                 &[],
             )
             .await
             .unwrap();
         out.extend(rows.iter().map(|r| {
+            assert_eq!(
+                r.get::<_, Option<bool>>(3),
+                Some(true),
+                "a key row without its record's creation time"
+            );
             format!(
                 "{object} {} {} {}",
                 r.get::<_, String>(0),

@@ -23,6 +23,7 @@ mod key_index;
 mod limits;
 mod merges;
 mod metrics;
+mod migrations;
 mod openapi_org;
 mod pgbouncer;
 mod pooler;

@@ -2,7 +2,7 @@
 //! own fields, with a fixed number of statements whatever their count (one per
 //! table touched: the object's, and each MANY_TO_MANY junction).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use kasar_application::StoreError;
@@ -10,7 +10,7 @@ use kasar_domain::duplicates::{normalize_email, Criterion};
 use kasar_domain::{FieldDef, FieldType, ObjectDef, Record, Value};
 use uuid::Uuid;
 
-use crate::keys::{self, Refresh};
+use crate::keys::{self, Holder, Refresh};
 use crate::sql::{array_param, column_type, ident, Param};
 use crate::tx::PgTx;
 
@@ -91,13 +91,24 @@ async fn insert_rows(
         unnest.push(format!("${}::{ty}", params.len()));
     }
     let sql = format!(
-        "INSERT INTO {} ({}) SELECT * FROM unnest({})",
+        "INSERT INTO {} ({}) SELECT * FROM unnest({}) RETURNING id, created_at",
         tx.t(&object.name),
         cols.join(", "),
         unnest.join(", ")
     );
-    tx.exec(&sql, &crate::sql::refs(&params)).await?;
-    keys::for_inserted(tx, object, ids, rows).await?;
+    let inserted = tx.rows(&sql, &crate::sql::refs(&params)).await?;
+    let created = inserted
+        .iter()
+        .map(|r| Holder::of_row(r).map(|h| (h.id, h)))
+        .collect::<Result<HashMap<Uuid, Holder>, StoreError>>()?;
+    let holders = ids
+        .iter()
+        .map(|id| created.get(id).copied())
+        .collect::<Option<Vec<Holder>>>()
+        .ok_or_else(|| {
+            StoreError::Unexpected(anyhow::anyhow!("an inserted record was not returned"))
+        })?;
+    keys::for_inserted(tx, object, &holders, rows).await?;
     for f in object.many_to_many_fields() {
         let (sources, targets) = pairs(f, ids, rows);
         if !sources.is_empty() {

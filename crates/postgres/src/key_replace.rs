@@ -40,10 +40,10 @@ pub(crate) async fn replace(
         ));
     }
     let mut added = KeyRows::default();
-    for ((id, criterion), key) in new.ids.iter().zip(&new.criteria).zip(&new.keys) {
+    for (holder, criterion, key) in new.iter() {
         // `take`: what remains in `old` afterwards is what goes.
-        if old.take(&(*id, *criterion, key.clone())).is_none() {
-            added.row(*id, *criterion, key.clone());
+        if old.take(&(holder.id, criterion, key.clone())).is_none() {
+            added.row(holder, criterion, key.clone());
         }
     }
     if !old.is_empty() {

@@ -19,7 +19,9 @@ pub(crate) fn keys_name(object: &str) -> String {
 }
 
 /// The statements creating the key table of `object`, its groups and its
-/// notes: the key table's primary key serves lookups by key; the second
+/// notes: the key table's primary key serves lookups by key, each key's
+/// holders in the order of their records' creation (`created_at`, the
+/// record's, copied); the second
 /// index serves the refresh and the drop by record; the trigger on the
 /// object's table (`kasar.drop_keys`, migration V3) drops the keys of deleted
 /// records; the triggers on the key table (`kasar.note_keys_*`, migration V8)
@@ -35,7 +37,8 @@ pub(crate) fn ddl(schema: &str, object: &str) -> Vec<String> {
     vec![
         format!(
             "CREATE TABLE {k} (\n    record_id uuid NOT NULL,\n    \
-             criterion smallint NOT NULL,\n    key text NOT NULL,\n    PRIMARY KEY (criterion, key, record_id)\n)"
+             criterion smallint NOT NULL,\n    key text NOT NULL,\n    created_at timestamptz NOT NULL,\n    \
+             PRIMARY KEY (criterion, key, created_at, record_id)\n)"
         ),
         format!(
             "CREATE INDEX {} ON {k} (record_id)",

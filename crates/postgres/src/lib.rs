@@ -15,6 +15,7 @@ mod key_groups;
 mod key_groups_background;
 mod key_groups_fold;
 mod key_replace;
+mod key_rows;
 mod key_tables;
 mod keys;
 mod models;

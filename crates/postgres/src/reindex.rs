@@ -12,7 +12,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::error::db;
-use crate::keys::{insert, keys_table, KeyRows};
+use crate::keys::{insert, keys_table, Holder, KeyRows};
 use crate::sql::ident;
 use crate::store::PgStore;
 use crate::tx::PgTx;
@@ -119,7 +119,7 @@ pub(crate) async fn rebuild_object(
         .collect();
     // Pages in id order (the primary key), each after the last id read.
     let page = format!(
-        "SELECT id, {} FROM {t} WHERE id > $1 ORDER BY id LIMIT {FETCH}",
+        "SELECT id, created_at, {} FROM {t} WHERE id > $1 ORDER BY id LIMIT {FETCH}",
         cols.join(", ")
     );
     let (mut records, mut keys) = (0u64, 0u64);
@@ -128,17 +128,22 @@ pub(crate) async fn rebuild_object(
         let rows = tx.rows(&page, &[&after]).await?;
         let mut out = KeyRows::default();
         for row in &rows {
-            let id: Uuid = row.try_get(0).map_err(db)?;
+            let holder = Holder::of_row(row)?;
             let texts = (0..cols.len())
-                .map(|i| row.try_get(i + 1))
+                .map(|i| row.try_get(i + 2))
                 .collect::<Result<Vec<Option<&str>>, _>>()
                 .map_err(db)?;
-            out.add(&plan, tx.region, id, texts.get(..exact).unwrap_or_default());
+            out.add(
+                &plan,
+                tx.region,
+                holder,
+                texts.get(..exact).unwrap_or_default(),
+            );
             out.push_blocks(
-                id,
+                holder,
                 blocks.keys(texts.get(exact..).unwrap_or_default(), tx.region),
             );
-            after = id;
+            after = holder.id;
         }
         records += rows.len() as u64;
         keys += out.ids.len() as u64;

@@ -8,7 +8,7 @@ use kasar_domain::{ObjectDef, Value};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::keys::{self, Refresh};
+use crate::keys::{self, Holder, Refresh};
 use crate::sql::{ident, insert_links, param, refs, Param};
 use crate::tx::PgTx;
 
@@ -81,26 +81,27 @@ impl PgTx {
         }
         let t = self.t(&object.name);
         let sql = if cols.is_empty() {
-            format!("INSERT INTO {t} DEFAULT VALUES RETURNING id")
+            format!("INSERT INTO {t} DEFAULT VALUES RETURNING id, created_at")
         } else {
             let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
             format!(
-                "INSERT INTO {t} ({}) VALUES ({}) RETURNING id",
+                "INSERT INTO {t} ({}) VALUES ({}) RETURNING id, created_at",
                 cols.join(", "),
                 placeholders.join(", ")
             )
         };
         let rows = self.rows(&sql, &refs(&params)).await?;
-        let id: Uuid = rows
-            .first()
-            .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("insert returned no id")))?
-            .get(0);
+        let holder =
+            Holder::of_row(rows.first().ok_or_else(|| {
+                StoreError::Unexpected(anyhow::anyhow!("insert returned no id"))
+            })?)?;
+        let id = holder.id;
         for f in object.many_to_many_fields() {
             if let Some(Value::Ids(targets)) = values.get(&f.name) {
                 self.replace_links(object, &f.name, &[id], targets).await?;
             }
         }
-        keys::for_inserted(self, object, &[id], &[values]).await?;
+        keys::for_inserted(self, object, &[holder], &[values]).await?;
         Ok(id)
     }
 

@@ -74,6 +74,32 @@ async fn a_duplicate_is_found_whatever_the_age_of_the_record_it_duplicates() {
 }
 
 #[actix_web::test]
+async fn duplicate_of_is_the_oldest_holder_whatever_the_order_of_ids() {
+    let app = spawn_app().await;
+    // Records created one at a time get random ids: find two holders of one
+    // e-mail where the older one's id sorts after the younger one's.
+    let mut pair = None;
+    for n in 0..40 {
+        let email = format!("pair{n}@x.io");
+        let older = app.create_id("contacts", json!({"email": email})).await;
+        let younger = app.create_id("contacts", json!({"email": email})).await;
+        if older > younger {
+            pair = Some((email, older));
+            break;
+        }
+    }
+    let (email, older) = pair.expect("two random ids in the other order");
+    let (_, out) = import(
+        &app,
+        "contacts",
+        json!({"records": [{"email": email.to_uppercase()}]}),
+    )
+    .await;
+    assert_eq!(result_statuses(&out), ["duplicate"], "{out}");
+    assert_eq!(out["results"][0]["duplicate_of"], older, "{out}");
+}
+
+#[actix_web::test]
 async fn create_update_and_error_do_what_they_say() {
     let app = spawn_app().await;
     let tag = app.create_id("tags", json!({"name": "vip"})).await;

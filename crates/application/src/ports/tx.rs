@@ -34,8 +34,9 @@ pub trait Tx: Send {
     /// transaction ends, so that their duplicate checks see each other's records.
     async fn lock_imports(&mut self, object: &ObjectDef) -> Result<(), StoreError>;
 
-    /// The records of `object` holding one of `keys` (stored form) in the key
-    /// index, oldest record first (then by id).
+    /// For each of `keys` (stored form) held in the key index of `object`, its
+    /// oldest holder (the earliest `created_at`, then the smallest id): one
+    /// match per key held, none for a key no record holds.
     async fn find_keys(
         &mut self,
         object: &ObjectDef,

@@ -1,0 +1,78 @@
+//! Migrations over a database with data: a database at the migration before
+//! the last is brought to the last by `migrate`, its data kept.
+
+use crate::helpers::*;
+use serde_json::json;
+
+/// The columns of the primary key of the contacts' key table, in order.
+async fn key_table_primary_key(app: &TestApp) -> Vec<String> {
+    let sql = format!(
+        "SELECT a.attname FROM pg_index i \
+         CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS c(attnum, n) \
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = c.attnum \
+         WHERE i.indrelid = '\"{}\".\"_keys_contacts\"'::regclass AND i.indisprimary ORDER BY c.n",
+        app.org.schema
+    );
+    let rows = app.db.query(&sql, &[]).await.unwrap();
+    rows.iter().map(|r| r.get(0)).collect()
+}
+
+#[actix_web::test]
+async fn v9_gives_every_key_row_its_records_creation_time() {
+    let app = spawn_app().await;
+    let token = app.admin.token.clone();
+    app.create_id(
+        "contacts",
+        json!({"first_name": "Ann", "email": "ann@x.io"}),
+    )
+    .await;
+    let (status, _) = app
+        .post(
+            "/api/v1/records/contacts/batch/create",
+            &token,
+            &json!({"records": [
+                {"first_name": "Bo", "email": "ANN@x.io", "phone": "+1 415 555 0100"},
+                {"first_name": "Cy", "phone": "415.555.0100"}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    app.create_id("companies", json!({"name": "Acme"})).await;
+    let before = crate::key_index::keys(&app).await;
+    assert!(before.len() > 5, "{before:?}");
+
+    // The database as V8 left it: key tables without creation times.
+    let s = &app.org.schema;
+    for object in ["companies", "contacts", "opportunities", "tags"] {
+        app.db
+            .batch_execute(&format!(
+                "ALTER TABLE \"{s}\".\"_keys_{object}\" DROP CONSTRAINT \"_keys_{object}_pkey\", \
+                 DROP COLUMN created_at, ADD PRIMARY KEY (criterion, key, record_id)"
+            ))
+            .await
+            .unwrap();
+    }
+    app.db
+        .batch_execute("DELETE FROM refinery_schema_history WHERE version = 9")
+        .await
+        .unwrap();
+
+    let (pool, _) = kasar_server::services(&app.settings).unwrap();
+    let applied = kasar_postgres::migrate(&pool).await.unwrap();
+    assert_eq!(applied, ["V9__key_creation_times"]);
+    // The same rows, each with its record's creation time (`keys` checks it).
+    assert_eq!(crate::key_index::keys(&app).await, before);
+    assert_eq!(
+        key_table_primary_key(&app).await,
+        ["criterion", "key", "created_at", "record_id"]
+    );
+    // And the import's check reads the oldest holder from it.
+    let (_, out) = app
+        .post(
+            "/api/v1/import/contacts",
+            &token,
+            &json!({"records": [{"phone": "(415) 555-0100"}]}),
+        )
+        .await;
+    assert_eq!(out["duplicates"], 1, "{out}");
+}
