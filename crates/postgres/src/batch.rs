@@ -2,7 +2,7 @@
 //! own fields, with a fixed number of statements whatever their count (one per
 //! table touched: the object's, and each MANY_TO_MANY junction).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use kasar_application::StoreError;
@@ -97,17 +97,7 @@ async fn insert_rows(
         unnest.join(", ")
     );
     let inserted = tx.rows(&sql, &crate::sql::refs(&params)).await?;
-    let created = inserted
-        .iter()
-        .map(|r| Holder::of_row(r).map(|h| (h.id, h)))
-        .collect::<Result<HashMap<Uuid, Holder>, StoreError>>()?;
-    let holders = ids
-        .iter()
-        .map(|id| created.get(id).copied())
-        .collect::<Option<Vec<Holder>>>()
-        .ok_or_else(|| {
-            StoreError::Unexpected(anyhow::anyhow!("an inserted record was not returned"))
-        })?;
+    let holders = Holder::of_inserted(ids, &inserted)?;
     keys::for_inserted(tx, object, &holders, rows).await?;
     for f in object.many_to_many_fields() {
         let (sources, targets) = pairs(f, ids, rows);

@@ -8,7 +8,7 @@ use kasar_domain::ObjectDef;
 use uuid::Uuid;
 
 use crate::error::db;
-use crate::keys::{insert, keys_table, KeyRows};
+use crate::keys::{insert, keys_table, Holder, KeyRows};
 use crate::tx::PgTx;
 
 /// Makes the keys of `codes` held by `ids` exactly `new`: reads the keys
@@ -27,38 +27,44 @@ pub(crate) async fn replace(
     let k = keys_table(&tx.tenant.schema, &object.name);
     let held = tx
         .rows(
-            &format!("SELECT record_id, criterion, key FROM {k} WHERE record_id = ANY($1) AND criterion = ANY($2)"),
+            &format!(
+                "SELECT record_id, created_at, criterion, key FROM {k} \
+                 WHERE record_id = ANY($1) AND criterion = ANY($2)"
+            ),
             &[&ids, &codes],
         )
         .await?;
-    let mut old: HashSet<(Uuid, i16, String)> = HashSet::with_capacity(held.len());
+    let mut old: HashSet<(Holder, i16, String)> = HashSet::with_capacity(held.len());
     for r in &held {
         old.insert((
-            r.try_get(0).map_err(db)?,
-            r.try_get(1).map_err(db)?,
+            Holder::of_row(r)?,
             r.try_get(2).map_err(db)?,
+            r.try_get(3).map_err(db)?,
         ));
     }
     let mut added = KeyRows::default();
     for (holder, criterion, key) in new.iter() {
         // `take`: what remains in `old` afterwards is what goes.
-        if old.take(&(holder.id, criterion, key.clone())).is_none() {
+        if old.take(&(holder, criterion, key.clone())).is_none() {
             added.row(holder, criterion, key.clone());
         }
     }
     if !old.is_empty() {
-        let (mut gone_ids, mut gone_codes, mut gone_keys) = (Vec::new(), Vec::new(), Vec::new());
-        for (id, criterion, key) in old {
-            gone_ids.push(id);
-            gone_codes.push(criterion);
-            gone_keys.push(key);
+        let mut gone = KeyRows::default();
+        for (holder, criterion, key) in old {
+            gone.row(holder, criterion, key);
         }
+        // The whole primary key of each row: a common key (ten thousand
+        // records given one e-mail) has as many entries, and a probe by
+        // key alone would walk them all for each row it deletes.
+        let gone = gone.in_key_order();
         tx.exec(
             &format!(
-                "DELETE FROM {k} k USING unnest($1::uuid[], $2::int2[], $3::text[]) AS d(r, c, key) \
-                 WHERE k.criterion = d.c AND k.key = d.key AND k.record_id = d.r"
+                "DELETE FROM {k} k USING unnest($1::int2[], $2::text[], $3::timestamptz[], $4::uuid[]) \
+                 AS d(c, key, at, r) \
+                 WHERE k.criterion = d.c AND k.key = d.key AND k.created_at = d.at AND k.record_id = d.r"
             ),
-            &[&gone_ids, &gone_codes, &gone_keys],
+            &[&gone.criteria, &gone.keys, &gone.created, &gone.ids],
         )
         .await?;
     }

@@ -2,6 +2,8 @@
 //! record's id and creation time, once each, as the parallel arrays an
 //! `unnest` insert takes.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use kasar_application::StoreError;
 use kasar_domain::duplicates::{stored_key, Criterion, MatchPlan, PhoneRegion};
@@ -12,7 +14,7 @@ use crate::error::db;
 use crate::keys::BLOCKING;
 
 /// A record as its key rows name it: its id and creation time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Holder {
     pub(crate) id: Uuid,
     pub(crate) created_at: DateTime<Utc>,
@@ -25,6 +27,21 @@ impl Holder {
             id: row.try_get(0).map_err(db)?,
             created_at: row.try_get(1).map_err(db)?,
         })
+    }
+
+    /// The holders of `ids`, in their order, from the rows (`id, created_at`,
+    /// in any order) an insert of those records returned.
+    pub(crate) fn of_inserted(ids: &[Uuid], rows: &[Row]) -> Result<Vec<Holder>, StoreError> {
+        let created = rows
+            .iter()
+            .map(|r| Holder::of_row(r).map(|h| (h.id, h)))
+            .collect::<Result<HashMap<Uuid, Holder>, StoreError>>()?;
+        ids.iter()
+            .map(|id| created.get(id).copied())
+            .collect::<Option<Vec<Holder>>>()
+            .ok_or_else(|| {
+                StoreError::Unexpected(anyhow::anyhow!("an inserted record was not returned"))
+            })
     }
 }
 
