@@ -41,7 +41,12 @@ async fn v9_gives_every_key_row_its_records_creation_time() {
     let before = crate::key_index::keys(&app).await;
     assert!(before.len() > 5, "{before:?}");
 
-    // The database as V8 left it: key tables without creation times.
+    // The database as V8 left it: key tables without creation times, no
+    // trigger carrying them.
+    app.db
+        .batch_execute("DROP FUNCTION kasar.carry_created_at() CASCADE")
+        .await
+        .unwrap();
     let s = &app.org.schema;
     for object in ["companies", "contacts", "opportunities", "tags"] {
         app.db
@@ -66,6 +71,15 @@ async fn v9_gives_every_key_row_its_records_creation_time() {
         key_table_primary_key(&app).await,
         ["criterion", "key", "created_at", "record_id"]
     );
+    // A creation time changed by hand is carried to the key rows (`keys`
+    // checks every row against its record's).
+    app.db
+        .batch_execute(&format!(
+            "UPDATE \"{s}\".contacts SET created_at = '2001-01-01T00:00:00Z'"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(crate::key_index::keys(&app).await, before);
     // And the import's check reads the oldest holder from it.
     let (_, out) = app
         .post(

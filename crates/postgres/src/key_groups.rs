@@ -150,7 +150,8 @@ impl PgStore {
         let read = sets.get(..to_read(&sets, limit)).unwrap_or_default();
         // Each set's key is found again among its oldest holder's keys of
         // its criterion (the one whose group has the set's count and
-        // fingerprint), then its holders through that key.
+        // fingerprint), then its holders through that key, with the
+        // creation times their key rows carry (no record is read).
         let set_codes: Vec<i16> = read.iter().map(|s| s.criterion.code()).collect();
         let oldest: Vec<Uuid> = read.iter().map(|s| s.oldest.1).collect();
         let counts: Vec<i32> = read
@@ -168,11 +169,10 @@ impl PgStore {
                        JOIN {groups} g ON g.criterion = k.criterion AND g.key = k.key \
                          AND g.n = q.n AND g.fp1 = q.fp1 AND g.fp2 = q.fp2 \
                        ORDER BY q.i) \
-                     SELECT s.i, t.created_at, t.id FROM s \
-                     JOIN {keys} k ON k.criterion = s.criterion AND k.key = s.key JOIN {records} t ON t.id = k.record_id",
+                     SELECT s.i, k.created_at, k.record_id FROM s \
+                     JOIN {keys} k ON k.criterion = s.criterion AND k.key = s.key",
                     keys = names.keys,
                     groups = names.groups,
-                    records = names.records
                 ),
                 &[&set_codes, &oldest, &counts, &fp1, &fp2],
             )

@@ -24,7 +24,9 @@ pub(crate) fn keys_name(object: &str) -> String {
 /// record's, copied); the second
 /// index serves the refresh and the drop by record; the trigger on the
 /// object's table (`kasar.drop_keys`, migration V3) drops the keys of deleted
-/// records; the triggers on the key table (`kasar.note_keys_*`, migration V8)
+/// records, and a row trigger (`kasar.carry_created_at`, migration V9)
+/// carries a `created_at` changed by hand (the API never does) to the
+/// record's key rows; the triggers on the key table (`kasar.note_keys_*`, migration V8)
 /// note the exact keys each statement changes, which detect folds into the
 /// groups. No foreign key: its per-row check would double the cost of writing
 /// keys, and keys are only written for records of the same transaction.
@@ -49,6 +51,13 @@ pub(crate) fn ddl(schema: &str, object: &str) -> Vec<String> {
              FOR EACH STATEMENT EXECUTE FUNCTION kasar.drop_keys({})",
             ident(&relation_name(format!("{object}_drop_keys"))),
             lit(&k)
+        ),
+        format!(
+            "CREATE TRIGGER carry_created_at AFTER UPDATE OF created_at ON {t} FOR EACH ROW \
+             WHEN (OLD.created_at IS DISTINCT FROM NEW.created_at) \
+             EXECUTE FUNCTION kasar.carry_created_at({}, {})",
+            lit(&k),
+            lit(&d)
         ),
         format!(
             "CREATE TABLE {g} (criterion smallint NOT NULL, key text NOT NULL, n integer NOT NULL, \
