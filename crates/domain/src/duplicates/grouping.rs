@@ -102,10 +102,11 @@ pub(super) struct Entry {
 pub struct Grouper {
     /// Bit `c.index()` set for each requested criterion.
     requested: u8,
-    /// Keys, in chunks of fixed capacity (no reallocation spikes).
-    arena: Vec<String>,
+    /// Keys (their bytes), in chunks of fixed capacity (no reallocation
+    /// spikes).
+    arena: Vec<Vec<u8>>,
     /// Keys too long for the arena's compact entries (see `LONG`).
-    long_keys: Vec<String>,
+    long_keys: Vec<Vec<u8>>,
     /// Entries, in chunks of fixed capacity, joined once when finishing.
     entries: Vec<Vec<Entry>>,
     records: Vec<(DateTime<Utc>, Uuid)>,
@@ -131,19 +132,37 @@ impl Grouper {
         self.records.is_empty()
     }
 
-    /// Adds one record and its keys.
+    /// Adds one record and its keys (blank keys are no keys).
     pub fn add<'k>(
         &mut self,
         id: Uuid,
         created_at: DateTime<Utc>,
         keys: impl IntoIterator<Item = (Criterion, &'k str)>,
     ) {
+        self.add_bytes(
+            id,
+            created_at,
+            keys.into_iter()
+                .filter(|(_, key)| !key.trim().is_empty())
+                .map(|(c, key)| (c, key.as_bytes())),
+        );
+    }
+
+    /// Adds one record and its keys as bytes (key digests: see
+    /// [`record_digests`](super::record_digests)); any key counts, an empty
+    /// one too.
+    pub fn add_bytes<'k>(
+        &mut self,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        keys: impl IntoIterator<Item = (Criterion, &'k [u8])>,
+    ) {
         let Ok(record) = u32::try_from(self.records.len()) else {
             return; // more than u32::MAX records cannot be scanned
         };
         self.records.push((created_at, id));
         for (criterion, key) in keys {
-            if self.requested & bit(criterion) == 0 || key.trim().is_empty() {
+            if self.requested & bit(criterion) == 0 {
                 continue;
             }
             let Some((start, len)) = self.store_key(key) else {
@@ -170,7 +189,7 @@ impl Grouper {
 
     /// Stores `key`: its position and length in the arena, or its index in
     /// `long_keys` and `LONG`.
-    fn store_key(&mut self, key: &str) -> Option<(u32, u16)> {
+    fn store_key(&mut self, key: &[u8]) -> Option<(u32, u16)> {
         let short = u16::try_from(key.len()).ok().filter(|&len| len != LONG);
         if let Some(len) = short {
             if let Some(start) = self.store_in_arena(key) {
@@ -178,24 +197,24 @@ impl Grouper {
             }
         }
         let index = u32::try_from(self.long_keys.len()).ok()?;
-        self.long_keys.push(key.to_owned());
+        self.long_keys.push(key.to_vec());
         Some((index, LONG))
     }
 
     /// Copies a short key into the arena; returns its position, or `None`
     /// when the arena is full (4096 chunks of 1 MiB).
-    fn store_in_arena(&mut self, key: &str) -> Option<u32> {
+    fn store_in_arena(&mut self, key: &[u8]) -> Option<u32> {
         let cap = 1usize << CHUNK_BITS;
         if self.arena.last().is_none_or(|c| c.len() + key.len() > cap) {
             if self.arena.len() >= 1 << (32 - CHUNK_BITS) {
                 return None;
             }
-            self.arena.push(String::with_capacity(cap));
+            self.arena.push(Vec::with_capacity(cap));
         }
         let index = u32::try_from(self.arena.len() - 1).ok()?;
         let chunk = self.arena.last_mut()?;
         let offset = u32::try_from(chunk.len()).ok()?;
-        chunk.push_str(key);
+        chunk.extend_from_slice(key);
         Some(index << CHUNK_BITS | offset)
     }
 

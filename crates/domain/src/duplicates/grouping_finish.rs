@@ -15,21 +15,21 @@ pub(super) fn bit(c: Criterion) -> u8 {
 
 /// Where the entries' keys live.
 pub(super) struct Keys<'a> {
-    pub(super) arena: &'a [String],
-    pub(super) long: &'a [String],
+    pub(super) arena: &'a [Vec<u8>],
+    pub(super) long: &'a [Vec<u8>],
 }
 
 impl Keys<'_> {
     /// The key of an entry.
-    pub(super) fn get(&self, e: &Entry) -> &str {
+    pub(super) fn get(&self, e: &Entry) -> &[u8] {
         if e.len == LONG {
-            return self.long.get(e.start as usize).map_or("", String::as_str);
+            return self.long.get(e.start as usize).map_or(&[], Vec::as_slice);
         }
         let start = (e.start & ((1 << CHUNK_BITS) - 1)) as usize;
         self.arena
             .get((e.start >> CHUNK_BITS) as usize)
             .and_then(|chunk| chunk.get(start..start + usize::from(e.len)))
-            .unwrap_or("")
+            .unwrap_or(&[])
     }
 }
 

@@ -3,6 +3,7 @@
 //! and the field values a merge gives the master. Pure, no I/O.
 
 mod criterion;
+mod digest;
 mod email;
 mod fast_hash;
 mod grouping;
@@ -28,6 +29,7 @@ mod region;
 mod stored;
 
 pub use criterion::Criterion;
+pub use digest::{key_digest, record_digests, KEY_DIGEST_BYTES};
 pub use email::normalize_email;
 pub use grouping::{Candidate, DuplicateGroup, Grouper};
 pub use indexed::{distinct_sets, exact_order, to_read, Holder, KeyGroup, KeySet};
