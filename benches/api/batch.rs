@@ -13,6 +13,9 @@ use crate::report::{time, Report};
 use crate::seed;
 use crate::setup::Bench;
 
+/// One batch of the raw side: ids, the five columns, key rows and digest
+/// columns.
+type Batch = (Vec<Uuid>, [Vec<String>; 5], seed::KeyCols, seed::DigestCols);
 /// One figure: batch create of 1,000.
 pub(crate) async fn run(bench: &Bench, report: &mut Report) {
     let size = 1000usize;
@@ -31,9 +34,10 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
         }
     })
     .await;
-    // The raw side: the same rows and their key rows (computed here, before
-    // the clock starts), two multi-row INSERTs in one transaction, every row
-    // created at the transaction's time (which the key rows carry).
+    // The raw side: the same rows, their key rows and their digest rows
+    // (computed here, before the clock starts), three multi-row INSERTs in one
+    // transaction, every row created at the transaction's time (which the key
+    // and digest rows carry).
     let object = seed::contacts_def();
     let sql = format!(
         "INSERT INTO {} (id, created_at, first_name, last_name, email, phone, status) \
@@ -46,9 +50,19 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
          SELECT *, now() FROM unnest($1::uuid[], $2::int2[], $3::text[])",
         bench.table("_keys_contacts")
     );
+    let digests_sql = format!(
+        "INSERT INTO {} (created_at, record_id, c0, c1, c2, c3) \
+         SELECT now(), * FROM unnest($1::uuid[], $2::bytea[], $3::bytea[], $4::bytea[], $5::bytea[])",
+        bench.table("_digests_contacts")
+    );
     let stmt = bench.db.prepare(&sql).await.expect("prepare");
     let keys_stmt = bench.db.prepare(&keys_sql).await.expect("prepare keys");
-    let batches: Vec<(Vec<Uuid>, [Vec<String>; 5], seed::KeyCols)> = (0..=20)
+    let digests_stmt = bench
+        .db
+        .prepare(&digests_sql)
+        .await
+        .expect("prepare digests");
+    let batches: Vec<Batch> = (0..=20)
         .map(|i| {
             let ids: Vec<Uuid> = (0..size).map(|_| Uuid::now_v7()).collect();
             let values: Vec<BTreeMap<String, Value>> = records(&format!("r{i}-"))
@@ -78,13 +92,16 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
                 col("status"),
             ];
             let keys = seed::key_rows(&object, &ids, &values);
-            (ids, cols, keys)
+            let digests = seed::digest_rows(&object, &values);
+            (ids, cols, keys, digests)
         })
         .collect();
     let raw = time(20, |i| {
-        let (stmt, keys_stmt) = (stmt.clone(), keys_stmt.clone());
+        let (stmt, keys_stmt, digests_stmt) =
+            (stmt.clone(), keys_stmt.clone(), digests_stmt.clone());
         // The warm-up run (`usize::MAX`) takes the last batch.
-        let (ids, [first, last, email, phone, status], keys) = &batches[i.min(20)];
+        let (ids, [first, last, email, phone, status], keys, [c0, c1, c2, c3]) =
+            &batches[i.min(20)];
         async move {
             bench.db.batch_execute("BEGIN").await.expect("begin");
             let n = bench
@@ -98,6 +115,11 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
                 .execute(&keys_stmt, &[&keys.0, &keys.1, &keys.2])
                 .await
                 .expect("insert keys");
+            bench
+                .db
+                .execute(&digests_stmt, &[ids, c0, c1, c2, c3])
+                .await
+                .expect("insert digests");
             bench.db.batch_execute("COMMIT").await.expect("commit");
         }
     })

@@ -182,6 +182,7 @@ async fn insert(bench: &Bench, records: &[Labeled]) -> Vec<Uuid> {
             .expect("insert keys");
         ids.extend(chunk_ids);
     }
+    seed::digests(bench, &bench.schema).await;
     bench
         .db
         .batch_execute(&format!(

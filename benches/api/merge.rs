@@ -116,6 +116,7 @@ async fn pairs(bench: &Bench, n: usize, tag: &str) -> Vec<(Uuid, Uuid)> {
         )
         .await
         .expect("pair keys");
+    seed::digests(bench, s).await;
     let pairs: Vec<(Uuid, Uuid)> = rows
         .iter()
         .map(|r| {

@@ -151,6 +151,7 @@ pub(crate) async fn insert(bench: &Bench, schema: &str, people: &[Person]) -> Ve
             .expect("insert keys");
         ids.extend(chunk_ids);
     }
+    digests(bench, schema).await;
     // The state autovacuum keeps a table in: statistics, and the visibility
     // map that lets index-only scans skip the heap (one statement each:
     // VACUUM runs outside a transaction block).
@@ -158,6 +159,7 @@ pub(crate) async fn insert(bench: &Bench, schema: &str, people: &[Person]) -> Ve
         t,
         format!("\"{schema}\".\"_keys_contacts\""),
         format!("\"{schema}\".\"_groups_contacts\""),
+        format!("\"{schema}\".\"_digests_contacts\""),
     ] {
         bench
             .db
@@ -166,6 +168,24 @@ pub(crate) async fn insert(bench: &Bench, schema: &str, people: &[Person]) -> Ve
             .expect("vacuum analyze");
     }
     ids
+}
+
+/// Adds the digest rows the server writes with the keys, from the key rows,
+/// for the contacts of `schema` that have none.
+pub(crate) async fn digests(bench: &Bench, schema: &str) {
+    let q = |name: &str| format!("\"{schema}\".\"{name}\"");
+    bench
+        .db
+        .execute(
+            "SELECT kasar.build_digests($1, $2, $3)",
+            &[
+                &q("_digests_contacts"),
+                &q("_keys_contacts"),
+                &q("contacts"),
+            ],
+        )
+        .await
+        .expect("digests");
 }
 
 /// The insert of key rows given as three arrays (record, criterion, key),
@@ -254,4 +274,22 @@ pub(crate) async fn tags(bench: &Bench, n: usize, prefix: &str) -> Vec<Uuid> {
         .await
         .expect("tags");
     rows.iter().map(|r| r.get(0)).collect()
+}
+
+/// Digest columns (c0 to c3) as the arrays of an `unnest` insert.
+pub(crate) type DigestCols = [Vec<Option<Vec<u8>>>; 4];
+
+/// The digest columns (c0 to c3) the server writes for records of `object`
+/// with these values, as `key_rows` computes their keys.
+pub(crate) fn digest_rows(object: &ObjectDef, values: &[BTreeMap<String, Value>]) -> DigestCols {
+    let plan = MatchPlan::new(object, &Criterion::ALL);
+    let mut out = DigestCols::default();
+    for v in values {
+        let digests =
+            kasar_domain::duplicates::record_digests(&plan.value_keys(v, PhoneRegion::default()));
+        for (column, d) in out.iter_mut().zip(digests) {
+            column.push(d);
+        }
+    }
+    out
 }

@@ -18,6 +18,7 @@ mod fuzzy_import;
 mod fuzzy_match;
 mod helpers;
 mod import;
+mod key_digests;
 mod key_groups;
 mod key_index;
 mod limits;

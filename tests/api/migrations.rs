@@ -1,5 +1,6 @@
-//! Migrations over a database with data: a database at the migration before
-//! the last is brought to the last by `migrate`, its data kept.
+//! Migrations over a database with data: a database put back in the shape
+//! of an earlier migration is brought to the last by `migrate`, its data
+//! kept.
 
 use crate::helpers::*;
 use serde_json::json;
@@ -18,7 +19,7 @@ async fn key_table_primary_key(app: &TestApp) -> Vec<String> {
 }
 
 #[actix_web::test]
-async fn v9_gives_every_key_row_its_records_creation_time() {
+async fn v9_and_v10_give_key_rows_their_records_creation_time_and_records_their_digests() {
     let app = spawn_app().await;
     let token = app.admin.token.clone();
     app.create_id(
@@ -41,10 +42,15 @@ async fn v9_gives_every_key_row_its_records_creation_time() {
     let before = crate::key_index::keys(&app).await;
     assert!(before.len() > 5, "{before:?}");
 
-    // The database as V8 left it: key tables without creation times, no
-    // trigger carrying them.
+    // The database as V8 left it: no digest tables (V10), key tables without
+    // creation times, no trigger carrying them (V9).
     app.db
-        .batch_execute("DROP FUNCTION kasar.carry_created_at() CASCADE")
+        .batch_execute(
+            "DROP FUNCTION kasar.carry_created_at() CASCADE; \
+             DROP FUNCTION kasar.carry_digest_created_at() CASCADE; \
+             DROP FUNCTION kasar.drop_digests() CASCADE; \
+             DROP FUNCTION kasar.build_digests(text, text, text)",
+        )
         .await
         .unwrap();
     let s = &app.org.schema;
@@ -52,27 +58,35 @@ async fn v9_gives_every_key_row_its_records_creation_time() {
         app.db
             .batch_execute(&format!(
                 "ALTER TABLE \"{s}\".\"_keys_{object}\" DROP CONSTRAINT \"_keys_{object}_pkey\", \
-                 DROP COLUMN created_at, ADD PRIMARY KEY (criterion, key, record_id)"
+                 DROP COLUMN created_at, ADD PRIMARY KEY (criterion, key, record_id); \
+                 DROP TABLE \"{s}\".\"_digests_{object}\""
             ))
             .await
             .unwrap();
     }
     app.db
-        .batch_execute("DELETE FROM refinery_schema_history WHERE version = 9")
+        .batch_execute("DELETE FROM refinery_schema_history WHERE version IN (9, 10)")
         .await
         .unwrap();
 
     let (pool, _) = kasar_server::services(&app.settings).unwrap();
     let applied = kasar_postgres::migrate(&pool).await.unwrap();
-    assert_eq!(applied, ["V9__key_creation_times"]);
-    // The same rows, each with its record's creation time (`keys` checks it).
+    assert_eq!(applied, ["V9__key_creation_times", "V10__key_digests"]);
+    // The same rows, each with its record's creation time (`keys` checks it),
+    // and the same digests, computed by V10 from the key rows as the server
+    // computes them from the keys.
     assert_eq!(crate::key_index::keys(&app).await, before);
     assert_eq!(
         key_table_primary_key(&app).await,
         ["criterion", "key", "created_at", "record_id"]
     );
-    // A creation time changed by hand is carried to the key rows (`keys`
-    // checks every row against its record's).
+    // Detect over the newest two reads their digests: Bo and Cy share a phone.
+    let out = app.detect_contacts(json!({"scan_limit": 2})).await;
+    assert_eq!(out["records_scanned"], 2, "{out}");
+    assert_eq!(out["total_groups"], 1, "{out}");
+    assert_eq!(out["duplicate_groups"][0]["match_reason"], "phone", "{out}");
+    // A creation time changed by hand is carried to the key and digest rows
+    // (`keys` checks every row against its record's).
     app.db
         .batch_execute(&format!(
             "UPDATE \"{s}\".contacts SET created_at = '2001-01-01T00:00:00Z'"

@@ -14,6 +14,7 @@ use deadpool_postgres::TimeoutType;
 use deadpool_postgres::{Object, Pool, PoolError};
 use futures_util::TryStreamExt;
 use kasar_application::StoreError;
+use tokio::runtime::Handle;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::Row;
@@ -33,6 +34,8 @@ pub(crate) struct Connections {
     /// here (a pooler in transaction mode, see `unnamed`); `None`: named
     /// statements, prepared once per connection.
     unnamed: Option<Arc<ParamTypes>>,
+    /// The runtime that drives the connections (see `connect`), if any.
+    runtime: Option<Handle>,
 }
 
 impl Connections {
@@ -51,18 +54,14 @@ impl Connections {
             wait,
             writes: Arc::new(Semaphore::new(write_budget.max(1))),
             unnamed: (!named_statements).then(Arc::default),
+            runtime: Handle::try_current().ok(),
         }
     }
 
     /// A connection for reads.
     pub(crate) async fn read(&self) -> Result<Conn, StoreError> {
         let object = self.pool.get().await.map_err(saturated_or_down)?;
-        Ok(Conn::new(
-            object,
-            self.round_trip,
-            None,
-            self.unnamed.clone(),
-        ))
+        Ok(Conn::new(object, self.round_trip, None, self.unnamed.clone()).on(self.runtime.clone()))
     }
 
     /// A connection for a unit of work that writes: a permit of the write
@@ -73,12 +72,10 @@ impl Connections {
             .map_err(|_| StoreError::Busy("every write connection is in use".into()))?
             .map_err(|_| StoreError::Unavailable("the pool is closed".into()))?;
         let object = self.pool.get().await.map_err(saturated_or_down)?;
-        Ok(Conn::new(
-            object,
-            self.round_trip,
-            Some(permit),
-            self.unnamed.clone(),
-        ))
+        Ok(
+            Conn::new(object, self.round_trip, Some(permit), self.unnamed.clone())
+                .on(self.runtime.clone()),
+        )
     }
 }
 
@@ -100,6 +97,7 @@ pub(crate) struct Conn {
     broken: AtomicBool,
     _permit: Option<OwnedSemaphorePermit>,
     unnamed: Option<Arc<ParamTypes>>,
+    runtime: Option<Handle>,
 }
 
 impl Conn {
@@ -115,7 +113,36 @@ impl Conn {
             broken: AtomicBool::new(false),
             _permit: permit,
             unnamed,
+            runtime: None,
         }
+    }
+
+    /// The same connection, knowing the runtime that drives it.
+    fn on(mut self, runtime: Option<Handle>) -> Self {
+        self.runtime = runtime;
+        self
+    }
+
+    /// The rows of `sql` (its one parameter: `param`), read on the runtime
+    /// that drives the connection and handed back at once. Rows arrive in as
+    /// many batches as the socket is read; read from an HTTP worker, each
+    /// batch crosses to that worker's thread, which doubled the time of a
+    /// read of 5,000 rows (2.6 against 1.3 ms).
+    pub(crate) async fn rows_on_runtime<P>(
+        self,
+        sql: String,
+        param: P,
+    ) -> Result<Vec<Row>, StoreError>
+    where
+        P: ToSql + Sync + Send + 'static,
+    {
+        let Some(runtime) = self.runtime.clone() else {
+            return self.query(&sql, &[&param]).await;
+        };
+        runtime
+            .spawn(async move { self.query(&sql, &[&param]).await })
+            .await
+            .map_err(|e| StoreError::Unexpected(anyhow::anyhow!("a read was cut short: {e}")))?
     }
 
     /// Whether statements are named (and may be cached per connection).

@@ -1,7 +1,9 @@
 //! The tables of the key index of an object: `_keys_<object>` (every
 //! record's keys) and `_groups_<object>` (per exact key, its holders summed
-//! up) and `_dirty_<object>` (keys changed since the groups were folded),
-//! their names, and the statements creating them with their triggers.
+//! up) and `_dirty_<object>` (keys changed since the groups were folded) and
+//! `_digests_<object>` (each record's exact keys as digests, for detect over
+//! the newest records), their names, and the statements creating them with
+//! their triggers.
 
 use kasar_domain::catalog::relation_name;
 
@@ -34,6 +36,7 @@ pub(crate) fn ddl(schema: &str, object: &str) -> Vec<String> {
     let k = keys_table(schema, object);
     let g = groups_table(schema, object);
     let d = notes_table(schema, object);
+    let dg = digests_table(schema, object);
     let t = table(schema, object);
     let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
     vec![
@@ -65,6 +68,27 @@ pub(crate) fn ddl(schema: &str, object: &str) -> Vec<String> {
              PRIMARY KEY (criterion, key))"
         ),
         format!("CREATE TABLE {d} (criterion smallint NOT NULL, key text NOT NULL)"),
+        // One row per record, written with its keys; its primary key read
+        // backwards lists the newest records first. Room is left on each page
+        // so that an update of a record's digests (no indexed column) stays on
+        // its page (a HOT update).
+        format!(
+            "CREATE TABLE {dg} (created_at timestamptz NOT NULL, record_id uuid NOT NULL, \
+             c0 bytea, c1 bytea, c2 bytea, c3 bytea, {DIGEST_RECORD}, \
+             PRIMARY KEY (created_at, record_id)) WITH (fillfactor = 80)"
+        ),
+        format!(
+            "CREATE TRIGGER {} AFTER DELETE ON {t} REFERENCING OLD TABLE AS gone \
+             FOR EACH STATEMENT EXECUTE FUNCTION kasar.drop_digests({})",
+            ident(&relation_name(format!("{object}_drop_digests"))),
+            lit(&dg)
+        ),
+        format!(
+            "CREATE TRIGGER carry_digest_created_at AFTER UPDATE OF created_at ON {t} FOR EACH ROW \
+             WHEN (OLD.created_at IS DISTINCT FROM NEW.created_at) \
+             EXECUTE FUNCTION kasar.carry_digest_created_at({})",
+            lit(&dg)
+        ),
         format!(
             "CREATE TRIGGER note_added AFTER INSERT ON {k} REFERENCING NEW TABLE AS added \
              FOR EACH STATEMENT EXECUTE FUNCTION kasar.note_keys_added({})",
@@ -104,4 +128,27 @@ pub(crate) fn notes_table(schema: &str, object: &str) -> String {
 /// The unqualified name of the notes table of `object`.
 pub(crate) fn notes_name(object: &str) -> String {
     relation_name(format!("_dirty_{object}"))
+}
+
+/// The digests table's column `d`: the record as detect reads it, computed by
+/// PostgreSQL from the others whenever they change (its layout is read by
+/// `digests::DigestRecords`): the id (16 bytes), `created_at` (8, microseconds
+/// since 2000 as `timestamptz_send` gives them), per criterion code the number
+/// of its digests (2, big-endian), then the digests of each criterion in that
+/// order. Reading this one column aggregated costs a fraction of sending one
+/// row per record.
+pub(crate) const DIGEST_RECORD: &str = "d bytea GENERATED ALWAYS AS (uuid_send(record_id) || timestamptz_send(created_at) \
+     || int2send((coalesce(octet_length(c0), 0) / 16)::int2) || int2send((coalesce(octet_length(c1), 0) / 16)::int2) \
+     || int2send((coalesce(octet_length(c2), 0) / 16)::int2) || int2send((coalesce(octet_length(c3), 0) / 16)::int2) \
+     || coalesce(c0, '') || coalesce(c1, '') || coalesce(c2, '') || coalesce(c3, '')) STORED";
+
+/// The digests table of `object`: per record, the digests of its exact keys
+/// (see migration V10).
+pub(crate) fn digests_table(schema: &str, object: &str) -> String {
+    table(schema, &digests_name(object))
+}
+
+/// The unqualified name of the digests table of `object`.
+pub(crate) fn digests_name(object: &str) -> String {
+    relation_name(format!("_digests_{object}"))
 }

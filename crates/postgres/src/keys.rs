@@ -22,6 +22,7 @@ use kasar_domain::fuzzy::BlockPlan;
 use kasar_domain::{ObjectDef, Value};
 use tokio_postgres::Row;
 
+use crate::digests::DigestRows;
 use crate::error::db;
 pub(crate) use crate::key_rows::{Holder, KeyRows};
 pub(crate) use crate::key_tables::keys_table;
@@ -44,11 +45,15 @@ pub(crate) async fn for_inserted(
     let plan = MatchPlan::new(object, &Criterion::ALL);
     let blocks = BlockPlan::new(object);
     let mut out = KeyRows::default();
+    let mut digests = DigestRows::default();
     for (holder, row) in holders.iter().zip(rows) {
-        out.push(*holder, plan.value_keys(row, tx.region));
+        let keys = plan.value_keys(row, tx.region);
+        digests.push(*holder, &keys);
+        out.push(*holder, keys);
         out.push_blocks(*holder, blocks.value_keys(row, tx.region));
     }
-    insert(tx, object, &out).await
+    insert(tx, object, &out).await?;
+    crate::digests::insert(tx, object, &digests).await
 }
 
 /// What an update must return for its keys to be refreshed: the criteria
@@ -115,6 +120,7 @@ impl Refresh {
         }
         let mut ids = Vec::with_capacity(rows.len());
         let mut out = KeyRows::default();
+        let mut digests = DigestRows::default();
         let exact = self.plan.columns().len();
         for row in rows {
             let holder = Holder::of_row(row)?;
@@ -122,7 +128,9 @@ impl Refresh {
                 .map(|i| row.try_get(i + 2))
                 .collect::<Result<Vec<Option<&str>>, _>>()
                 .map_err(db)?;
-            out.add(&self.plan, tx.region, holder, &texts);
+            let keys = self.plan.keys(&texts, tx.region);
+            digests.push(holder, &keys);
+            out.push(holder, keys);
             if let Some(blocks) = &self.blocks {
                 let texts = (0..blocks.columns().len())
                     .map(|i| row.try_get(i + 2 + exact))
@@ -136,7 +144,8 @@ impl Refresh {
         if self.blocks.is_some() {
             codes.push(BLOCKING);
         }
-        crate::key_replace::replace(tx, object, &ids, &codes, &out).await
+        crate::key_replace::replace(tx, object, &ids, &codes, &out).await?;
+        crate::digests::update(tx, object, &self.criteria, &digests).await
     }
 }
 

@@ -7,6 +7,7 @@ mod catalog;
 mod conn;
 mod connect;
 mod ddl;
+mod digests;
 mod directory;
 mod dismissals;
 mod error;

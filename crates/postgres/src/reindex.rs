@@ -105,6 +105,7 @@ pub(crate) async fn rebuild_object(
     let plan = MatchPlan::new(object, &Criterion::ALL);
     let blocks = BlockPlan::new(object);
     if plan.columns().is_empty() && blocks.columns().is_empty() {
+        crate::digests::rebuild(tx, object).await?;
         return Ok((0, 0));
     }
     let exact = plan.columns().len();
@@ -152,5 +153,6 @@ pub(crate) async fn rebuild_object(
             break;
         }
     }
+    crate::digests::rebuild(tx, object).await?;
     Ok((records, keys))
 }

@@ -1,12 +1,17 @@
-//! The scan of an object's newest records for detect: a portal read in
-//! batches inside a transaction, each row handed to a sink with the scanned
-//! columns as text.
+//! The scans of an object's newest records for detect: their key digests
+//! (exact detect) or their columns as text (fuzzy detect), read in batches
+//! inside a transaction when they may be many, each row handed to a sink.
 
-use kasar_application::ports::{ScanSink, Tenant};
+use kasar_application::ports::{DigestSink, ScanSink, Tenant};
 use kasar_application::StoreError;
+use kasar_domain::duplicates::Criterion;
 use kasar_domain::ObjectDef;
+use tokio_postgres::Row;
 
 use crate::conn::{bounded, portal_batch, Conn};
+use crate::digests::DigestRecords;
+use crate::error::db;
+use crate::key_tables::digests_table;
 use crate::sql::{ident, table};
 
 /// Rows fetched per round trip by a duplicates scan.
@@ -15,7 +20,7 @@ const SCAN_BATCH: i32 = 8192;
 /// Streams the newest `limit` records of `object` on `conn` into `sink`;
 /// returns how many were read.
 pub(crate) async fn newest(
-    mut conn: Conn,
+    conn: Conn,
     tenant: &Tenant,
     object: &ObjectDef,
     columns: &[String],
@@ -37,10 +42,84 @@ pub(crate) async fn newest(
         list.join(", "),
         table(&tenant.schema, &object.name)
     );
-    // A portal read in batches: rows arrive while the previous ones are
-    // processed, and no more than one batch waits in memory however
-    // large the scan (a plain query would buffer what the sink has not
-    // consumed yet). Read-only; dropped, the transaction rolls back.
+    read(conn, &sql, limit, |row| {
+        let texts = (0..columns.len())
+            .map(|i| row.try_get(i + 2))
+            .collect::<Result<Vec<Option<&str>>, _>>()?;
+        sink(row.try_get(0)?, row.try_get(1)?, &texts);
+        Ok(())
+    })
+    .await
+}
+
+/// Streams the key digests of `criteria` of the newest `limit` records of
+/// `object` into `sink` (their digests table's primary key read backwards,
+/// each record as its column `d` lays it out); returns how many were read.
+pub(crate) async fn newest_digests(
+    conn: Conn,
+    tenant: &Tenant,
+    object: &ObjectDef,
+    criteria: &[Criterion],
+    limit: u32,
+    sink: &mut DigestSink<'_>,
+) -> Result<usize, StoreError> {
+    let dg = digests_table(&tenant.schema, &object.name);
+    let newest = format!("SELECT d FROM {dg} ORDER BY created_at DESC, record_id DESC LIMIT $1");
+    let mut count = 0;
+    let mut each = |bytes: &[u8]| -> Result<(), StoreError> {
+        for record in DigestRecords(bytes) {
+            let record = record?;
+            let mut digests: [(Criterion, &[u8]); 4] = [(Criterion::Email, &[]); 4];
+            let mut n = 0;
+            for (c, d) in Criterion::ALL.into_iter().zip(record.digests) {
+                if let (true, false, Some(slot)) =
+                    (criteria.contains(&c), d.is_empty(), digests.get_mut(n))
+                {
+                    *slot = (c, d);
+                    n += 1;
+                }
+            }
+            sink(
+                record.id,
+                record.created_at,
+                digests.get(..n).unwrap_or_default(),
+            );
+            count += 1;
+        }
+        Ok(())
+    };
+    let mut failed = None;
+    read(conn, &newest, limit, |row| {
+        if let Err(e) = each(row.try_get(0)?) {
+            failed.get_or_insert(e);
+        }
+        Ok(())
+    })
+    .await?;
+    failed.map_or(Ok(count), Err)
+}
+
+/// Runs `sql` (its one parameter: `limit`) on `conn`, each row to `each`;
+/// returns how many rows were read. Up to one batch, one round trip, read on
+/// the runtime that drives the connection (`Conn::rows_on_runtime`); more, a
+/// portal read in batches inside a read-only transaction, so that rows arrive
+/// while the previous ones are processed and no more than one batch waits in
+/// memory however large the scan (a plain query would buffer what `each` has
+/// not consumed yet).
+async fn read(
+    mut conn: Conn,
+    sql: &str,
+    limit: u32,
+    mut each: impl FnMut(&Row) -> Result<(), tokio_postgres::Error>,
+) -> Result<usize, StoreError> {
+    let limit = i64::from(limit);
+    if limit <= i64::from(SCAN_BATCH) {
+        let rows = conn.rows_on_runtime(sql.to_owned(), limit).await?;
+        for row in &rows {
+            each(row).map_err(db)?;
+        }
+        return Ok(rows.len());
+    }
     let named = conn.named_statements();
     let (client, broken, limit_rt) = conn.parts()?;
     let tx = bounded(limit_rt, broken, client.transaction()).await?;
@@ -48,21 +127,15 @@ pub(crate) async fn newest(
     // a named statement, prepared in the transaction and closed before
     // it ends, so nothing named outlives it (see `unnamed`).
     let stmt = if named {
-        bounded(limit_rt, broken, tx.prepare_cached(&sql)).await?
+        bounded(limit_rt, broken, tx.prepare_cached(sql)).await?
     } else {
-        bounded(limit_rt, broken, tx.prepare(&sql)).await?
+        bounded(limit_rt, broken, tx.prepare(sql)).await?
     };
-    let portal = bounded(limit_rt, broken, tx.bind(&stmt, &[&i64::from(limit)])).await?;
+    let portal = bounded(limit_rt, broken, tx.bind(&stmt, &[&limit])).await?;
     let mut count = 0;
     loop {
-        let in_batch = portal_batch(&tx, &portal, SCAN_BATCH, (limit_rt, broken), |row| {
-            let texts = (0..columns.len())
-                .map(|i| row.try_get(i + 2))
-                .collect::<Result<Vec<Option<&str>>, _>>()?;
-            sink(row.try_get(0)?, row.try_get(1)?, &texts);
-            Ok(())
-        })
-        .await?;
+        let in_batch =
+            portal_batch(&tx, &portal, SCAN_BATCH, (limit_rt, broken), &mut each).await?;
         count += in_batch;
         if in_batch < SCAN_BATCH as usize {
             break;

@@ -7,8 +7,8 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 use deadpool_postgres::Pool;
 use kasar_application::ports::{
-    Dismissal, IndexedGroups, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink,
-    Scanned, SchemaTx, Selected, Store, StoredModel, Tenant, Tx,
+    DigestSink, Dismissal, IndexedGroups, MergeEntry, MergeFilter, MergeSummary, RecordStream,
+    ScanSink, Scanned, SchemaTx, Selected, Store, StoredModel, Tenant, Tx,
 };
 use kasar_application::StoreError;
 use kasar_domain::duplicates::{Criterion, PhoneRegion};
@@ -194,6 +194,19 @@ impl Store for PgStore {
     ) -> Result<usize, StoreError> {
         let conn = self.scans().read().await?;
         crate::scan::newest(conn, tenant, object, columns, limit, sink).await
+    }
+
+    #[instrument(skip_all, fields(object = %object.name, limit))]
+    async fn scan_digests<'a>(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        criteria: &[Criterion],
+        limit: u32,
+        sink: &mut DigestSink<'a>,
+    ) -> Result<usize, StoreError> {
+        let conn = self.scans().read().await?;
+        crate::scan::newest_digests(conn, tenant, object, criteria, limit, sink).await
     }
 
     async fn dismissals(

@@ -1,9 +1,9 @@
-//! Detect duplicates: one read of the newest records, keys computed and
-//! grouped in memory, full records fetched only for the groups returned.
+//! Detect duplicates: one read of the newest records' key digests, grouped
+//! in memory, full records fetched only for the groups returned.
 
 use std::collections::HashMap;
 
-use kasar_domain::duplicates::{DuplicateGroup, Grouper, MatchPlan};
+use kasar_domain::duplicates::{DuplicateGroup, Grouper, KEY_DIGEST_BYTES};
 use kasar_domain::{ObjectDef, Record};
 use uuid::Uuid;
 
@@ -178,19 +178,22 @@ async fn scan(
     {
         return Ok((found.groups, found.total, found.records));
     }
-    let plan = MatchPlan::new(object, criteria);
-    let region = services.limits.phone_region;
+    // The newest records: their keys' digests, kept by the key index, are
+    // grouped (equal digests, equal keys) instead of their columns read and
+    // normalized again.
     let mut grouper = Grouper::new(criteria);
     let records_scanned = services
         .store
-        .scan(
+        .scan_digests(
             tenant,
             object,
-            plan.columns(),
+            criteria,
             scan_limit,
-            &mut |id, created_at, texts| {
-                let keys = plan.keys(texts, region);
-                grouper.add(id, created_at, keys.iter().map(|(c, k)| (*c, k.as_str())));
+            &mut |id, created_at, digests| {
+                let keys = digests
+                    .iter()
+                    .flat_map(|(c, d)| d.chunks_exact(KEY_DIGEST_BYTES).map(move |k| (*c, k)));
+                grouper.add_bytes(id, created_at, keys);
             },
         )
         .await?;

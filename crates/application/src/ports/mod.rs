@@ -68,6 +68,12 @@ pub type RecordStream = BoxStream<'static, Result<Vec<Record>, StoreError>>;
 /// columns asked for (null as `None`), borrowed for the call only.
 pub type ScanSink<'a> = dyn FnMut(Uuid, DateTime<Utc>, &[Option<&str>]) + Send + 'a;
 
+/// Where a scan of key digests hands each record: its id, creation time and,
+/// per requested criterion it holds keys of, those keys' digests concatenated
+/// (see `kasar_domain::duplicates::record_digests`).
+pub type DigestSink<'a> =
+    dyn FnMut(Uuid, DateTime<Utc>, &[(kasar_domain::duplicates::Criterion, &[u8])]) + Send + 'a;
+
 /// A record holding a key of the key index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyMatch {

@@ -10,8 +10,8 @@ use kasar_domain::{Catalog, ObjectDef, Record};
 use uuid::Uuid;
 
 use super::{
-    Dismissal, IndexedGroups, MergeEntry, MergeFilter, MergeSummary, RecordStream, ScanSink,
-    Scanned, SchemaTx, Selected, StoredModel, Tenant, Tx,
+    DigestSink, Dismissal, IndexedGroups, MergeEntry, MergeFilter, MergeSummary, RecordStream,
+    ScanSink, Scanned, SchemaTx, Selected, StoredModel, Tenant, Tx,
 };
 use crate::error::StoreError;
 
@@ -82,6 +82,18 @@ pub trait Store: Send + Sync {
         columns: &[String],
         limit: u32,
         sink: &mut ScanSink<'a>,
+    ) -> Result<usize, StoreError>;
+
+    /// Streams the `limit` most recently created records, newest first, as
+    /// the digests of their exact keys of `criteria` (kept by the key index
+    /// beside the keys), to `sink` as they arrive; returns how many were read.
+    async fn scan_digests<'a>(
+        &self,
+        tenant: &Tenant,
+        object: &ObjectDef,
+        criteria: &[Criterion],
+        limit: u32,
+        sink: &mut DigestSink<'a>,
     ) -> Result<usize, StoreError>;
 
     /// Detect over the whole table from the key index's groups, in one

@@ -13,7 +13,7 @@ use kasar_domain::{Catalog, FieldDef, ObjectDef};
 use super::fields::{add_field, delete_field, patch_field};
 use crate::ddl::{index_name, junctions, object_tables};
 use crate::error::db;
-use crate::key_tables::{groups_name, keys_name, notes_name};
+use crate::key_tables::{digests_name, groups_name, keys_name, notes_name};
 use crate::sql::table;
 use crate::tx::PgTx;
 
@@ -100,6 +100,7 @@ async fn create_object(tx: &PgTx, o: &ObjectDef) -> Result<(), StoreError> {
         keys_name(&o.name),
         groups_name(&o.name),
         notes_name(&o.name),
+        digests_name(&o.name),
         relation_name(format!("{}_newest", o.name)),
         relation_name(format!("{}_updated", o.name)),
         relation_name(format!("_keys_{}_record", o.name)),
@@ -184,6 +185,10 @@ async fn delete_object(tx: &PgTx, o: &ObjectDef) -> Result<(), StoreError> {
     drops.push(format!(
         "DROP TABLE {}",
         table(schema, &notes_name(&o.name))
+    ));
+    drops.push(format!(
+        "DROP TABLE {}",
+        table(schema, &digests_name(&o.name))
     ));
     drops.push(format!("DROP TABLE {}", table(schema, &o.name)));
     run_all(tx, &drops).await?;
