@@ -1,7 +1,7 @@
-//! Detect over the newest records reads their key digests: what it reports
-//! equals the domain's grouping of the keys recomputed from the records'
-//! columns, after writes through every route and a creation time changed by
-//! hand.
+//! The key digests: one row per record, and detect over the newest records,
+//! which reads them, reports what the domain's grouping of the keys
+//! recomputed from the records' columns gives, after writes through every
+//! route and a creation time changed by hand.
 
 use kasar_domain::duplicates::{Criterion, Grouper, MatchPlan, PhoneRegion};
 use serde_json::{json, Value as Json};
@@ -9,6 +9,51 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 use crate::key_index::Rng;
+
+/// The digest rows of `object`, one per record (each with its record's
+/// creation time), as `<object> digest <record> <criterion> <digest>` per
+/// key digest (the order of digests within a row is not kept).
+pub(crate) async fn digests(app: &TestApp, object: &str) -> Vec<String> {
+    let rows = app
+        .db
+        .query(
+            &format!(
+                "SELECT t.id::text, d.record_id::text, d.created_at = t.created_at, d.c0, d.c1, d.c2, d.c3 \
+                 FROM \"{s}\".\"{object}\" t FULL JOIN \"{s}\".\"_digests_{object}\" d ON d.record_id = t.id",
+                s = app.org.schema
+            ),
+            &[],
+        )
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for r in &rows {
+        let (record, held) = (r.get::<_, Option<String>>(0), r.get::<_, Option<String>>(1));
+        assert!(
+            record.is_some() && record == held,
+            "one digest row per record: {record:?} {held:?}"
+        );
+        assert_eq!(
+            r.get::<_, Option<bool>>(2),
+            Some(true),
+            "a digest row without its record's creation time"
+        );
+        for c in 0..4 {
+            for d in r
+                .get::<_, Option<Vec<u8>>>(c + 3)
+                .unwrap_or_default()
+                .chunks(16)
+            {
+                let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+                out.push(format!(
+                    "{object} digest {} {c} {hex}",
+                    record.as_deref().unwrap_or_default()
+                ));
+            }
+        }
+    }
+    out
+}
 
 /// The groups (record ids, oldest first) and their number that the contract
 /// gives for the newest `n` contacts and `criteria`, from their columns.

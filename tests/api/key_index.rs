@@ -7,7 +7,7 @@ use serde_json::{json, Value as Json};
 
 /// Every key row of the organization, sorted (object, record, criterion,
 /// key), with the creation time it carries, which must be its record's; and
-/// every digest row (see `digests`).
+/// every digest row (see `key_digests::digests`).
 pub(crate) async fn keys(app: &TestApp) -> Vec<String> {
     let mut out = Vec::new();
     for object in ["companies", "contacts", "opportunities", "tags"] {
@@ -36,54 +36,9 @@ pub(crate) async fn keys(app: &TestApp) -> Vec<String> {
                 r.get::<_, String>(2)
             )
         }));
-        out.extend(digests(app, object).await);
+        out.extend(crate::key_digests::digests(app, object).await);
     }
     out.sort();
-    out
-}
-
-/// The digest rows of `object`, one per record (each with its record's
-/// creation time), as `<object> digest <record> <criterion> <digest>` per
-/// key digest (the order of digests within a row is not kept).
-async fn digests(app: &TestApp, object: &str) -> Vec<String> {
-    let rows = app
-        .db
-        .query(
-            &format!(
-                "SELECT t.id::text, d.record_id::text, d.created_at = t.created_at, d.c0, d.c1, d.c2, d.c3 \
-                 FROM \"{s}\".\"{object}\" t FULL JOIN \"{s}\".\"_digests_{object}\" d ON d.record_id = t.id",
-                s = app.org.schema
-            ),
-            &[],
-        )
-        .await
-        .unwrap();
-    let mut out = Vec::new();
-    for r in &rows {
-        let (record, held) = (r.get::<_, Option<String>>(0), r.get::<_, Option<String>>(1));
-        assert!(
-            record.is_some() && record == held,
-            "one digest row per record: {record:?} {held:?}"
-        );
-        assert_eq!(
-            r.get::<_, Option<bool>>(2),
-            Some(true),
-            "a digest row without its record's creation time"
-        );
-        for c in 0..4 {
-            for d in r
-                .get::<_, Option<Vec<u8>>>(c + 3)
-                .unwrap_or_default()
-                .chunks(16)
-            {
-                let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
-                out.push(format!(
-                    "{object} digest {} {c} {hex}",
-                    record.as_deref().unwrap_or_default()
-                ));
-            }
-        }
-    }
     out
 }
 

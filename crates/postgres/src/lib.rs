@@ -20,6 +20,7 @@ mod key_rows;
 mod key_tables;
 mod keys;
 mod models;
+mod portal;
 mod reindex;
 mod relink;
 mod scan;

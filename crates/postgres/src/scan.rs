@@ -8,10 +8,11 @@ use kasar_domain::duplicates::Criterion;
 use kasar_domain::ObjectDef;
 use tokio_postgres::Row;
 
-use crate::conn::{bounded, portal_batch, Conn};
+use crate::conn::{bounded, Conn};
 use crate::digests::DigestRecords;
 use crate::error::db;
 use crate::key_tables::digests_table;
+use crate::portal::portal_batch;
 use crate::sql::{ident, table};
 
 /// Rows fetched per round trip by a duplicates scan.

@@ -12,8 +12,9 @@ use tokio::sync::mpsc;
 use tokio_postgres::types::{ToSql, Type};
 use uuid::Uuid;
 
-use crate::conn::{bounded, portal_batch, Conn};
+use crate::conn::{bounded, Conn};
 use crate::error::db;
+use crate::portal::portal_batch;
 use crate::select::{clause, order_by, Typed};
 use crate::sql::{decode_record, select_records, table};
 
