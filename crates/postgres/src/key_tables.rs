@@ -49,18 +49,15 @@ pub(crate) fn ddl(schema: &str, object: &str) -> Vec<String> {
             "CREATE INDEX {} ON {k} (record_id)",
             ident(&relation_name(format!("_keys_{object}_record")))
         ),
-        format!(
-            "CREATE TRIGGER {} AFTER DELETE ON {t} REFERENCING OLD TABLE AS gone \
-             FOR EACH STATEMENT EXECUTE FUNCTION kasar.drop_keys({})",
-            ident(&relation_name(format!("{object}_drop_keys"))),
-            lit(&k)
+        after_delete(
+            &ident(&relation_name(format!("{object}_drop_keys"))),
+            &t,
+            &format!("kasar.drop_keys({})", lit(&k)),
         ),
-        format!(
-            "CREATE TRIGGER carry_created_at AFTER UPDATE OF created_at ON {t} FOR EACH ROW \
-             WHEN (OLD.created_at IS DISTINCT FROM NEW.created_at) \
-             EXECUTE FUNCTION kasar.carry_created_at({}, {})",
-            lit(&k),
-            lit(&d)
+        after_created_at(
+            "carry_created_at",
+            &t,
+            &format!("kasar.carry_created_at({}, {})", lit(&k), lit(&d)),
         ),
         format!(
             "CREATE TABLE {g} (criterion smallint NOT NULL, key text NOT NULL, n integer NOT NULL, \
@@ -77,17 +74,15 @@ pub(crate) fn ddl(schema: &str, object: &str) -> Vec<String> {
              c0 bytea, c1 bytea, c2 bytea, c3 bytea, {DIGEST_RECORD}, \
              PRIMARY KEY (created_at, record_id)) WITH (fillfactor = 80)"
         ),
-        format!(
-            "CREATE TRIGGER {} AFTER DELETE ON {t} REFERENCING OLD TABLE AS gone \
-             FOR EACH STATEMENT EXECUTE FUNCTION kasar.drop_digests({})",
-            ident(&relation_name(format!("{object}_drop_digests"))),
-            lit(&dg)
+        after_delete(
+            &ident(&relation_name(format!("{object}_drop_digests"))),
+            &t,
+            &format!("kasar.drop_digests({})", lit(&dg)),
         ),
-        format!(
-            "CREATE TRIGGER carry_digest_created_at AFTER UPDATE OF created_at ON {t} FOR EACH ROW \
-             WHEN (OLD.created_at IS DISTINCT FROM NEW.created_at) \
-             EXECUTE FUNCTION kasar.carry_digest_created_at({})",
-            lit(&dg)
+        after_created_at(
+            "carry_digest_created_at",
+            &t,
+            &format!("kasar.carry_digest_created_at({})", lit(&dg)),
         ),
         format!(
             "CREATE TRIGGER note_added AFTER INSERT ON {k} REFERENCING NEW TABLE AS added \
@@ -106,6 +101,24 @@ pub(crate) fn ddl(schema: &str, object: &str) -> Vec<String> {
             lit(&d)
         ),
     ]
+}
+
+/// A statement-level trigger `name` on `t` calling `call` after every
+/// DELETE, the rows it removed named `gone`.
+fn after_delete(name: &str, t: &str, call: &str) -> String {
+    format!(
+        "CREATE TRIGGER {name} AFTER DELETE ON {t} REFERENCING OLD TABLE AS gone \
+         FOR EACH STATEMENT EXECUTE FUNCTION {call}"
+    )
+}
+
+/// A row trigger `name` on `t` calling `call` after an UPDATE that changes
+/// the row's `created_at`.
+fn after_created_at(name: &str, t: &str, call: &str) -> String {
+    format!(
+        "CREATE TRIGGER {name} AFTER UPDATE OF created_at ON {t} FOR EACH ROW \
+         WHEN (OLD.created_at IS DISTINCT FROM NEW.created_at) EXECUTE FUNCTION {call}"
+    )
 }
 
 /// The groups table of `object` in `schema`: per exact key of two or more
