@@ -5,10 +5,10 @@
 -- (crates/domain/src/duplicates/digest.rs). A generated column `d` lays the
 -- record out as detect reads it (id, creation time, the number of digests of
 -- each criterion, then the digests). Detect over the newest records reads
--- that column, newest first along the primary key, aggregated into one
--- value, and groups equal digests, instead of reading the records' columns
--- and normalizing them again. Writes keep them with the keys (inserts add a row, updates
--- rewrite the criteria they change); a trigger drops the rows of deleted
+-- that column, newest first along the primary key, and groups equal
+-- digests, instead of reading the records' columns and normalizing them
+-- again. Writes keep them with the keys (inserts add a row, updates rewrite
+-- the criteria they change); a trigger drops the rows of deleted
 -- records and another carries a created_at changed by hand. New
 -- organizations get the same table from their DDL
 -- (crates/postgres/src/key_tables.rs).

@@ -16,6 +16,7 @@ use crate::setup::Bench;
 /// One batch of the raw side: ids, the five columns, key rows and digest
 /// columns.
 type Batch = (Vec<Uuid>, [Vec<String>; 5], seed::KeyCols, seed::DigestCols);
+
 /// One figure: batch create of 1,000.
 pub(crate) async fn run(bench: &Bench, report: &mut Report) {
     let size = 1000usize;

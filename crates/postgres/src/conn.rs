@@ -61,7 +61,7 @@ impl Connections {
     /// A connection for reads.
     pub(crate) async fn read(&self) -> Result<Conn, StoreError> {
         let object = self.pool.get().await.map_err(saturated_or_down)?;
-        Ok(Conn::new(object, self.round_trip, None, self.unnamed.clone()).on(self.runtime.clone()))
+        Ok(self.conn(object, None))
     }
 
     /// A connection for a unit of work that writes: a permit of the write
@@ -72,10 +72,20 @@ impl Connections {
             .map_err(|_| StoreError::Busy("every write connection is in use".into()))?
             .map_err(|_| StoreError::Unavailable("the pool is closed".into()))?;
         let object = self.pool.get().await.map_err(saturated_or_down)?;
-        Ok(
-            Conn::new(object, self.round_trip, Some(permit), self.unnamed.clone())
-                .on(self.runtime.clone()),
-        )
+        Ok(self.conn(object, Some(permit)))
+    }
+
+    /// A pooled connection with this pool's bound, statement mode and
+    /// runtime, holding `permit` (a write's) until it is dropped.
+    fn conn(&self, object: Object, permit: Option<OwnedSemaphorePermit>) -> Conn {
+        Conn {
+            object: Some(object),
+            round_trip: self.round_trip,
+            broken: AtomicBool::new(false),
+            _permit: permit,
+            unnamed: self.unnamed.clone(),
+            runtime: self.runtime.clone(),
+        }
     }
 }
 
@@ -101,28 +111,6 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
-    fn new(
-        object: Object,
-        round_trip: Duration,
-        permit: Option<OwnedSemaphorePermit>,
-        unnamed: Option<Arc<ParamTypes>>,
-    ) -> Self {
-        Self {
-            object: Some(object),
-            round_trip,
-            broken: AtomicBool::new(false),
-            _permit: permit,
-            unnamed,
-            runtime: None,
-        }
-    }
-
-    /// The same connection, knowing the runtime that drives it.
-    fn on(mut self, runtime: Option<Handle>) -> Self {
-        self.runtime = runtime;
-        self
-    }
-
     /// The rows of `sql` (its one parameter: `param`), read on the runtime
     /// that drives the connection and handed back at once. Rows arrive in as
     /// many batches as the socket is read; read from an HTTP worker, each

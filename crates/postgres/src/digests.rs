@@ -123,54 +123,43 @@ pub(crate) struct DigestRecord<'a> {
     pub(crate) digests: [&'a [u8]; 4],
 }
 
-/// The records of a run of `d` values, in order.
-pub(crate) struct DigestRecords<'a>(pub(crate) &'a [u8]);
-
 /// Microseconds from the Unix epoch to PostgreSQL's (2000-01-01).
 const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
 
-impl<'a> DigestRecords<'a> {
-    /// Takes the next `n` bytes.
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn record(&mut self) -> Option<DigestRecord<'a>> {
-        let id = Uuid::from_slice(self.take(16)?).ok()?;
-        let micros = i64::from_be_bytes(self.take(8)?.try_into().ok()?);
-        let created_at = DateTime::from_timestamp_micros(micros.checked_add(PG_EPOCH_MICROS)?)?;
-        let mut counts = [0usize; 4];
-        for count in &mut counts {
-            *count = usize::from(u16::from_be_bytes(self.take(2)?.try_into().ok()?));
+impl<'a> DigestRecord<'a> {
+    /// Reads one `d` value, which must hold exactly one record.
+    pub(crate) fn parse(d: &'a [u8]) -> Result<Self, StoreError> {
+        let mut rest = d;
+        let mut take = |n: usize| -> Option<&'a [u8]> {
+            let (head, tail) = (rest.get(..n)?, rest.get(n..)?);
+            rest = tail;
+            Some(head)
+        };
+        let mut read = || -> Option<DigestRecord<'a>> {
+            let id = Uuid::from_slice(take(16)?).ok()?;
+            let micros = i64::from_be_bytes(take(8)?.try_into().ok()?);
+            let created_at = DateTime::from_timestamp_micros(micros.checked_add(PG_EPOCH_MICROS)?)?;
+            let mut counts = [0usize; 4];
+            for count in &mut counts {
+                *count = usize::from(u16::from_be_bytes(take(2)?.try_into().ok()?));
+            }
+            let mut digests: [&[u8]; 4] = [&[]; 4];
+            for (slot, count) in digests.iter_mut().zip(counts) {
+                *slot = take(count.checked_mul(KEY_DIGEST_BYTES)?)?;
+            }
+            Some(DigestRecord {
+                id,
+                created_at,
+                digests,
+            })
+        };
+        let record = read();
+        match record {
+            Some(record) if rest.is_empty() => Ok(record),
+            _ => Err(StoreError::Unexpected(anyhow::anyhow!(
+                "a malformed record of a digests table"
+            ))),
         }
-        let mut digests: [&[u8]; 4] = [&[]; 4];
-        for (slot, count) in digests.iter_mut().zip(counts) {
-            *slot = self.take(count.checked_mul(KEY_DIGEST_BYTES)?)?;
-        }
-        Some(DigestRecord {
-            id,
-            created_at,
-            digests,
-        })
-    }
-}
-
-impl<'a> Iterator for DigestRecords<'a> {
-    type Item = Result<DigestRecord<'a>, StoreError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.0.is_empty() {
-            return None;
-        }
-        let record = self.record();
-        if record.is_none() {
-            self.0 = &[];
-        }
-        Some(record.ok_or_else(|| {
-            StoreError::Unexpected(anyhow::anyhow!("a malformed record of a digests table"))
-        }))
     }
 }
 
@@ -192,19 +181,21 @@ mod tests {
     }
 
     #[test]
-    fn records_are_read_back_in_order_and_a_cut_one_is_an_error() {
+    fn a_record_is_read_back_and_a_cut_or_longer_one_is_an_error() {
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
-        let mut blob = laid_out(a, 0, &[1; 32], &[2; 16]);
-        blob.extend(laid_out(b, 1_000_000, &[], &[]));
-        let read: Vec<_> = DigestRecords(&blob).map(Result::unwrap).collect();
-        assert_eq!(read.len(), 2);
-        assert_eq!((read[0].id, read[1].id), (a, b));
-        assert_eq!(read[0].created_at.timestamp(), 946_684_800);
-        assert_eq!(read[1].created_at.timestamp(), 946_684_801);
-        assert_eq!(read[0].digests, [&[1u8; 32][..], &[], &[], &[2u8; 16][..]]);
-        assert!(read[1].digests.iter().all(|d| d.is_empty()));
-        let cut = &blob[..blob.len() - 1];
-        let results: Vec<_> = DigestRecords(cut).collect();
-        assert!(results[0].is_ok() && results[1].is_err() && results.len() == 2);
+        let first = laid_out(a, 0, &[1; 32], &[2; 16]);
+        let second = laid_out(b, 1_000_000, &[], &[]);
+        let (one, two) = (
+            DigestRecord::parse(&first).unwrap(),
+            DigestRecord::parse(&second).unwrap(),
+        );
+        assert_eq!((one.id, two.id), (a, b));
+        assert_eq!(one.created_at.timestamp(), 946_684_800);
+        assert_eq!(two.created_at.timestamp(), 946_684_801);
+        assert_eq!(one.digests, [&[1u8; 32][..], &[], &[], &[2u8; 16][..]]);
+        assert!(two.digests.iter().all(|d| d.is_empty()));
+        assert!(DigestRecord::parse(&first[..first.len() - 1]).is_err());
+        let both = [first, second].concat();
+        assert!(DigestRecord::parse(&both).is_err());
     }
 }

@@ -9,7 +9,7 @@ use kasar_domain::ObjectDef;
 use tokio_postgres::Row;
 
 use crate::conn::{bounded, Conn};
-use crate::digests::DigestRecords;
+use crate::digests::DigestRecord;
 use crate::error::db;
 use crate::key_tables::digests_table;
 use crate::portal::portal_batch;
@@ -53,46 +53,35 @@ pub(crate) async fn newest(
     .await
 }
 
-/// Streams the key digests of `criteria` of the newest `limit` records of
-/// `object` into `sink` (their digests table's primary key read backwards,
-/// each record as its column `d` lays it out); returns how many were read.
+/// Streams the key digests of the newest `limit` records of `object` into
+/// `sink` (their digests table's primary key read backwards, each record as
+/// its column `d` lays it out); returns how many were read.
 pub(crate) async fn newest_digests(
     conn: Conn,
     tenant: &Tenant,
     object: &ObjectDef,
-    criteria: &[Criterion],
     limit: u32,
     sink: &mut DigestSink<'_>,
 ) -> Result<usize, StoreError> {
-    let dg = digests_table(&tenant.schema, &object.name);
-    let newest = format!("SELECT d FROM {dg} ORDER BY created_at DESC, record_id DESC LIMIT $1");
-    let mut count = 0;
-    let mut each = |bytes: &[u8]| -> Result<(), StoreError> {
-        for record in DigestRecords(bytes) {
-            let record = record?;
-            let mut digests: [(Criterion, &[u8]); 4] = [(Criterion::Email, &[]); 4];
-            let mut n = 0;
-            for (c, d) in Criterion::ALL.into_iter().zip(record.digests) {
-                if let (true, false, Some(slot)) =
-                    (criteria.contains(&c), d.is_empty(), digests.get_mut(n))
-                {
-                    *slot = (c, d);
-                    n += 1;
-                }
-            }
-            sink(
-                record.id,
-                record.created_at,
-                digests.get(..n).unwrap_or_default(),
-            );
-            count += 1;
-        }
-        Ok(())
-    };
+    let sql = format!(
+        "SELECT d FROM {} ORDER BY created_at DESC, record_id DESC LIMIT $1",
+        digests_table(&tenant.schema, &object.name)
+    );
     let mut failed = None;
-    read(conn, &newest, limit, |row| {
-        if let Err(e) = each(row.try_get(0)?) {
-            failed.get_or_insert(e);
+    let count = read(conn, &sql, limit, |row| {
+        match DigestRecord::parse(row.try_get(0)?) {
+            Ok(record) => {
+                // `digests` is by criterion code, the order of `ALL`.
+                let ([c0, c1, c2, c3], [d0, d1, d2, d3]) = (Criterion::ALL, record.digests);
+                sink(
+                    record.id,
+                    record.created_at,
+                    &[(c0, d0), (c1, d1), (c2, d2), (c3, d3)],
+                );
+            }
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
         }
         Ok(())
     })

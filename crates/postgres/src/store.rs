@@ -201,12 +201,11 @@ impl Store for PgStore {
         &self,
         tenant: &Tenant,
         object: &ObjectDef,
-        criteria: &[Criterion],
         limit: u32,
         sink: &mut DigestSink<'a>,
     ) -> Result<usize, StoreError> {
         let conn = self.scans().read().await?;
-        crate::scan::newest_digests(conn, tenant, object, criteria, limit, sink).await
+        crate::scan::newest_digests(conn, tenant, object, limit, sink).await
     }
 
     async fn dismissals(

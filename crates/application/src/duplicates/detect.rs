@@ -187,7 +187,6 @@ async fn scan(
         .scan_digests(
             tenant,
             object,
-            criteria,
             scan_limit,
             &mut |id, created_at, digests| {
                 let keys = digests

@@ -69,8 +69,8 @@ pub type RecordStream = BoxStream<'static, Result<Vec<Record>, StoreError>>;
 pub type ScanSink<'a> = dyn FnMut(Uuid, DateTime<Utc>, &[Option<&str>]) + Send + 'a;
 
 /// Where a scan of key digests hands each record: its id, creation time and,
-/// per requested criterion it holds keys of, those keys' digests concatenated
-/// (see `kasar_domain::duplicates::record_digests`).
+/// per criterion, the digests of its keys concatenated (empty: none; see
+/// `kasar_domain::duplicates::record_digests`).
 pub type DigestSink<'a> =
     dyn FnMut(Uuid, DateTime<Utc>, &[(kasar_domain::duplicates::Criterion, &[u8])]) + Send + 'a;
 

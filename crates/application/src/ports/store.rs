@@ -85,13 +85,12 @@ pub trait Store: Send + Sync {
     ) -> Result<usize, StoreError>;
 
     /// Streams the `limit` most recently created records, newest first, as
-    /// the digests of their exact keys of `criteria` (kept by the key index
-    /// beside the keys), to `sink` as they arrive; returns how many were read.
+    /// the digests of their exact keys (kept by the key index beside the
+    /// keys), to `sink` as they arrive; returns how many were read.
     async fn scan_digests<'a>(
         &self,
         tenant: &Tenant,
         object: &ObjectDef,
-        criteria: &[Criterion],
         limit: u32,
         sink: &mut DigestSink<'a>,
     ) -> Result<usize, StoreError>;
