@@ -247,12 +247,17 @@ impl Grouper {
         entries.retain(|e| first.get(e.record as usize).copied().unwrap_or(false));
         let (by_age, rank_of) = ranks(&records, &first);
         drop(first);
-        entries.sort_unstable_by(|a, b| {
-            (a.criterion, a.hash)
-                .cmp(&(b.criterion, b.hash))
-                .then_with(|| keys.get(a).cmp(keys.get(b)))
-                .then(a.record.cmp(&b.record))
-        });
+        // By criterion, hash, key and record: a sort on one integer first
+        // (criteria are numbered in their order), then each run of equal
+        // hashes (almost always one key's entries) by key and record.
+        entries.sort_unstable_by_key(|e| (e.criterion.index() as u64) << 32 | u64::from(e.hash));
+        for run in entries.chunk_by_mut(|a, b| a.criterion == b.criterion && a.hash == b.hash) {
+            if run.len() > 1 {
+                run.sort_unstable_by(|a, b| {
+                    keys.get(a).cmp(keys.get(b)).then(a.record.cmp(&b.record))
+                });
+            }
+        }
         let sets = Sets::found(&entries, &keys, &rank_of);
         drop(entries);
         let groups = sets.groups();
