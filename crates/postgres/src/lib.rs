@@ -6,6 +6,7 @@ mod batch;
 mod catalog;
 mod conn;
 mod connect;
+mod copy_out;
 mod ddl;
 mod digests;
 mod directory;

@@ -9,6 +9,7 @@ use kasar_domain::ObjectDef;
 use tokio_postgres::Row;
 
 use crate::conn::{bounded, Conn};
+use crate::copy_out;
 use crate::digests::DigestRecord;
 use crate::error::db;
 use crate::key_tables::digests_table;
@@ -55,7 +56,9 @@ pub(crate) async fn newest(
 
 /// Streams the key digests of the newest `limit` records of `object` into
 /// `sink` (their digests table's primary key read backwards, each record as
-/// its column `d` lays it out); returns how many were read.
+/// its column `d` lays it out); returns how many were read. Up to one batch
+/// of them, on named statements, as the binary output of `COPY` (see
+/// `copy_out`); otherwise as the rows of a query.
 pub(crate) async fn newest_digests(
     conn: Conn,
     tenant: &Tenant,
@@ -63,22 +66,25 @@ pub(crate) async fn newest_digests(
     limit: u32,
     sink: &mut DigestSink<'_>,
 ) -> Result<usize, StoreError> {
-    let sql = format!(
-        "SELECT d FROM {} ORDER BY created_at DESC, record_id DESC LIMIT $1",
+    let newest = format!(
+        "SELECT d FROM {} ORDER BY created_at DESC, record_id DESC",
         digests_table(&tenant.schema, &object.name)
     );
+    if limit <= SCAN_BATCH.unsigned_abs() && conn.named_statements() {
+        // COPY takes no parameters: the limit, a number, is written in.
+        let copy = format!("COPY ({newest} LIMIT {limit}) TO STDOUT (FORMAT binary)");
+        let out = copy_out::read(conn, copy).await?;
+        let rows = copy_out::single_column(&out)?;
+        for d in &rows {
+            let d = d.ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("a null `d`")))?;
+            to_sink(DigestRecord::parse(d)?, sink);
+        }
+        return Ok(rows.len());
+    }
     let mut failed = None;
-    let count = read(conn, &sql, limit, |row| {
+    let count = read(conn, &format!("{newest} LIMIT $1"), limit, |row| {
         match DigestRecord::parse(row.try_get(0)?) {
-            Ok(record) => {
-                // `digests` is by criterion code, the order of `ALL`.
-                let ([c0, c1, c2, c3], [d0, d1, d2, d3]) = (Criterion::ALL, record.digests);
-                sink(
-                    record.id,
-                    record.created_at,
-                    &[(c0, d0), (c1, d1), (c2, d2), (c3, d3)],
-                );
-            }
+            Ok(record) => to_sink(record, sink),
             Err(e) => {
                 failed.get_or_insert(e);
             }
@@ -87,6 +93,17 @@ pub(crate) async fn newest_digests(
     })
     .await?;
     failed.map_or(Ok(count), Err)
+}
+
+/// Hands one record's digests to `sink`.
+fn to_sink(record: DigestRecord<'_>, sink: &mut DigestSink<'_>) {
+    // `digests` is by criterion code, the order of `ALL`.
+    let ([c0, c1, c2, c3], [d0, d1, d2, d3]) = (Criterion::ALL, record.digests);
+    sink(
+        record.id,
+        record.created_at,
+        &[(c0, d0), (c1, d1), (c2, d2), (c3, d3)],
+    );
 }
 
 /// Runs `sql` (its one parameter: `limit`) on `conn`, each row to `each`;
