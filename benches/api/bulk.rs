@@ -1,8 +1,9 @@
-//! Bulk over HTTP vs the raw set-based SQL of the same rows.
+//! Bulk over HTTP vs the raw set-based SQL of the same rows, the two sides
+//! alternated.
 
 use std::time::{Duration, Instant};
 
-use crate::report::{time, Report};
+use crate::report::{time_alternated, Report};
 use crate::seed;
 use crate::setup::Bench;
 use serde_json::json;
@@ -13,28 +14,30 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
     for size in [100usize, 1_000, 10_000] {
         let ids = &ids[..size];
         let iterations = if size <= 1000 { 30 } else { 15 };
-        let http = time(iterations, |i| async move {
-            let body = json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": "job_title", "field_value": format!("http-{i}")});
-            let out = bench.post("/api/v1/bulk", &body).await;
-            assert_eq!(out["updated"], size);
-        })
-        .await;
         let sql = format!(
             "UPDATE {} SET job_title = $1, updated_at = clock_timestamp() WHERE id = ANY($2)",
             bench.table("contacts")
         );
         let stmt = bench.db.prepare(&sql).await.expect("prepare");
-        let raw = time(iterations, |i| {
-            let stmt = stmt.clone();
-            async move {
-                let n = bench
-                    .db
-                    .execute(&stmt, &[&format!("raw-{i}"), &ids])
-                    .await
-                    .expect("update");
-                assert_eq!(n as usize, size);
-            }
-        })
+        let (http, raw) = time_alternated(
+            iterations,
+            |i| async move {
+                let body = json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": "job_title", "field_value": format!("http-{i}")});
+                let out = bench.post("/api/v1/bulk", &body).await;
+                assert_eq!(out["updated"], size);
+            },
+            |i| {
+                let stmt = stmt.clone();
+                async move {
+                    let n = bench
+                        .db
+                        .execute(&stmt, &[&format!("raw-{i}"), &ids])
+                        .await
+                        .expect("update");
+                    assert_eq!(n as usize, size);
+                }
+            },
+        )
         .await;
         report.add("bulk update_field", size, &http, Some(&raw), Some(1.5));
     }
@@ -42,30 +45,32 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
     // A matched field: every record's email keys change with it.
     let size = ids.len();
     let all = &ids[..];
-    let http = time(15, |i| async move {
-        let ids = all;
-        let body = json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": "email", "field_value": format!("http-{i}@example.com")});
-        let out = bench.post("/api/v1/bulk", &body).await;
-        assert_eq!(out["updated"], size);
-    })
-    .await;
     let sql = format!(
         "UPDATE {} SET email = $1, updated_at = clock_timestamp() WHERE id = ANY($2)",
         bench.table("contacts")
     );
     let stmt = bench.db.prepare(&sql).await.expect("prepare");
-    let raw = time(15, |i| {
-        let stmt = stmt.clone();
-        let ids = all;
-        async move {
-            let n = bench
-                .db
-                .execute(&stmt, &[&format!("raw-{i}@example.com"), &ids])
-                .await
-                .expect("update");
-            assert_eq!(n as usize, size);
-        }
-    })
+    let (http, raw) = time_alternated(
+        15,
+        |i| async move {
+            let ids = all;
+            let body = json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": "email", "field_value": format!("http-{i}@example.com")});
+            let out = bench.post("/api/v1/bulk", &body).await;
+            assert_eq!(out["updated"], size);
+        },
+        |i| {
+            let stmt = stmt.clone();
+            let ids = all;
+            async move {
+                let n = bench
+                    .db
+                    .execute(&stmt, &[&format!("raw-{i}@example.com"), &ids])
+                    .await
+                    .expect("update");
+                assert_eq!(n as usize, size);
+            }
+        },
+    )
     .await;
     report.add(
         "bulk update_field email (keys change)",

@@ -47,6 +47,36 @@ where
     samples
 }
 
+/// Times `n` runs of `a` and `n` of `b`, alternated (after one warm-up run
+/// of each, given `usize::MAX`), so that both sides meet the same states of
+/// the machine and the cluster; returns both sets of sorted samples.
+pub(crate) async fn time_alternated<A, FA, B, FB>(
+    n: usize,
+    mut a: A,
+    mut b: B,
+) -> (Vec<Duration>, Vec<Duration>)
+where
+    A: FnMut(usize) -> FA,
+    FA: std::future::Future<Output = ()>,
+    B: FnMut(usize) -> FB,
+    FB: std::future::Future<Output = ()>,
+{
+    a(usize::MAX).await;
+    b(usize::MAX).await;
+    let (mut sa, mut sb) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for i in 0..n {
+        let start = Instant::now();
+        a(i).await;
+        sa.push(start.elapsed());
+        let start = Instant::now();
+        b(i).await;
+        sb.push(start.elapsed());
+    }
+    sa.sort();
+    sb.sort();
+    (sa, sb)
+}
+
 impl Report {
     /// Adds a row from HTTP samples and, when there is one, the raw SQL samples.
     pub(crate) fn add(
