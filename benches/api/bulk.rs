@@ -7,71 +7,20 @@ use crate::report::{time_alternated, Report};
 use crate::seed;
 use crate::setup::Bench;
 use serde_json::json;
+use uuid::Uuid;
 
 /// Measures update_field at several sizes and add_relation of 1,000 × 5.
 pub(crate) async fn run(bench: &Bench, report: &mut Report) {
     let ids = seed::contacts(bench, 10_000, 0.0, 99).await;
     for size in [100usize, 1_000, 10_000] {
-        let ids = &ids[..size];
         let iterations = if size <= 1000 { 30 } else { 15 };
-        let sql = format!(
-            "UPDATE {} SET job_title = $1, updated_at = clock_timestamp() WHERE id = ANY($2)",
-            bench.table("contacts")
-        );
-        let stmt = bench.db.prepare(&sql).await.expect("prepare");
-        let (http, raw) = time_alternated(
-            iterations,
-            |i| async move {
-                let body = json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": "job_title", "field_value": format!("http-{i}")});
-                let out = bench.post("/api/v1/bulk", &body).await;
-                assert_eq!(out["updated"], size);
-            },
-            |i| {
-                let stmt = stmt.clone();
-                async move {
-                    let n = bench
-                        .db
-                        .execute(&stmt, &[&format!("raw-{i}"), &ids])
-                        .await
-                        .expect("update");
-                    assert_eq!(n as usize, size);
-                }
-            },
-        )
-        .await;
+        let (http, raw) = update_field(bench, &ids[..size], "job_title", "", iterations).await;
         report.add("bulk update_field", size, &http, Some(&raw), Some(1.5));
     }
 
     // A matched field: every record's email keys change with it.
     let size = ids.len();
-    let all = &ids[..];
-    let sql = format!(
-        "UPDATE {} SET email = $1, updated_at = clock_timestamp() WHERE id = ANY($2)",
-        bench.table("contacts")
-    );
-    let stmt = bench.db.prepare(&sql).await.expect("prepare");
-    let (http, raw) = time_alternated(
-        15,
-        |i| async move {
-            let ids = all;
-            let body = json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": "email", "field_value": format!("http-{i}@example.com")});
-            let out = bench.post("/api/v1/bulk", &body).await;
-            assert_eq!(out["updated"], size);
-        },
-        |i| {
-            let stmt = stmt.clone();
-            let ids = all;
-            async move {
-                let n = bench
-                    .db
-                    .execute(&stmt, &[&format!("raw-{i}@example.com"), &ids])
-                    .await
-                    .expect("update");
-                assert_eq!(n as usize, size);
-            }
-        },
-    )
-    .await;
+    let (http, raw) = update_field(bench, &ids, "email", "@example.com", 15).await;
     report.add(
         "bulk update_field email (keys change)",
         size,
@@ -122,6 +71,44 @@ pub(crate) async fn run(bench: &Bench, report: &mut Report) {
         Some(&raw),
         Some(2.0),
     );
+}
+
+/// `update_field` of `field` on `ids` over HTTP beside the raw `UPDATE` of
+/// its column, alternated; each run writes a value of its own (`http-{i}` or
+/// `raw-{i}`, then `suffix`).
+async fn update_field(
+    bench: &Bench,
+    ids: &[Uuid],
+    field: &str,
+    suffix: &str,
+    iterations: usize,
+) -> (Vec<Duration>, Vec<Duration>) {
+    let size = ids.len();
+    let sql = format!(
+        "UPDATE {} SET {field} = $1, updated_at = clock_timestamp() WHERE id = ANY($2)",
+        bench.table("contacts")
+    );
+    let stmt = bench.db.prepare(&sql).await.expect("prepare");
+    time_alternated(
+        iterations,
+        |i| async move {
+            let body = json!({"action": "update_field", "object_name": "contacts", "record_ids": ids, "field_name": field, "field_value": format!("http-{i}{suffix}")});
+            let out = bench.post("/api/v1/bulk", &body).await;
+            assert_eq!(out["updated"], size);
+        },
+        |i| {
+            let stmt = stmt.clone();
+            async move {
+                let n = bench
+                    .db
+                    .execute(&stmt, &[&format!("raw-{i}{suffix}"), &ids])
+                    .await
+                    .expect("update");
+                assert_eq!(n as usize, size);
+            }
+        },
+    )
+    .await
 }
 
 fn sort(v: &mut [Duration]) {
