@@ -12,13 +12,18 @@ use crate::conn::Conn;
 const SIGNATURE: &[u8; 11] = b"PGCOPY\n\xff\r\n\0";
 
 /// The output of `COPY (...) TO STDOUT (FORMAT binary)` statement `sql`, in
-/// one buffer, read on the runtime that drives `conn`. The statement is
-/// prepared for this one read (COPY takes no parameters: caching it would
-/// keep one statement per value written into it).
-pub(crate) async fn read(conn: Conn, sql: String) -> Result<Vec<u8>, StoreError> {
-    conn.on_runtime(|conn| async move {
+/// one buffer, read on the runtime that drives `conn`. COPY takes no
+/// parameters, so a statement holds its values: it is kept prepared on the
+/// connection only when `keep` (one text, the default scan's: caching every
+/// text would keep a statement per value asked), prepared for this one read
+/// otherwise.
+pub(crate) async fn read(conn: Conn, sql: String, keep: bool) -> Result<Vec<u8>, StoreError> {
+    conn.on_runtime(move |conn| async move {
         let c = conn.client()?;
-        let stmt = conn.bounded(c.prepare(&sql)).await?;
+        let stmt = match keep {
+            true => conn.bounded(c.prepare_cached(&sql)).await?,
+            false => conn.bounded(c.prepare(&sql)).await?,
+        };
         conn.bounded(async {
             let stream = c.copy_out(&stmt).await?;
             futures_util::pin_mut!(stream);

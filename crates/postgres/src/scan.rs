@@ -58,12 +58,13 @@ pub(crate) async fn newest(
 /// `sink` (their digests table's primary key read backwards, each record as
 /// its column `d` lays it out); returns how many were read. Up to one batch
 /// of them, on named statements, as the binary output of `COPY` (see
-/// `copy_out`); otherwise as the rows of a query.
+/// `copy_out`; its statement kept prepared when `keep`); otherwise as the
+/// rows of a query.
 pub(crate) async fn newest_digests(
     conn: Conn,
     tenant: &Tenant,
     object: &ObjectDef,
-    limit: u32,
+    (limit, keep): (u32, bool),
     sink: &mut DigestSink<'_>,
 ) -> Result<usize, StoreError> {
     let newest = format!(
@@ -73,7 +74,7 @@ pub(crate) async fn newest_digests(
     if limit <= SCAN_BATCH.unsigned_abs() && conn.named_statements() {
         // COPY takes no parameters: the limit, a number, is written in.
         let copy = format!("COPY ({newest} LIMIT {limit}) TO STDOUT (FORMAT binary)");
-        let out = copy_out::read(conn, copy).await?;
+        let out = copy_out::read(conn, copy, keep).await?;
         let rows = copy_out::single_column(&out)?;
         for d in &rows {
             let d = d.ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("a null `d`")))?;

@@ -32,6 +32,8 @@ pub struct PgStore {
     replica: Option<Connections>,
     catalogs: Arc<RwLock<HashMap<Uuid, Arc<Catalog>>>>,
     pub(crate) region: PhoneRegion,
+    /// See `PoolSettings::kept_scan`.
+    kept_scan: u32,
 }
 
 impl PgStore {
@@ -43,6 +45,7 @@ impl PgStore {
             replica: None,
             catalogs: Arc::default(),
             region,
+            kept_scan: settings.kept_scan,
         }
     }
 
@@ -205,7 +208,8 @@ impl Store for PgStore {
         sink: &mut DigestSink<'a>,
     ) -> Result<usize, StoreError> {
         let conn = self.scans().read().await?;
-        crate::scan::newest_digests(conn, tenant, object, limit, sink).await
+        let keep = limit == self.kept_scan;
+        crate::scan::newest_digests(conn, tenant, object, (limit, keep), sink).await
     }
 
     async fn dismissals(

@@ -339,6 +339,7 @@ impl Settings {
             round_trip: Duration::from_millis(self.database.round_trip_timeout_ms.max(1)),
             read_reserve: self.database.read_reserve,
             named_statements: self.database.named_statements,
+            kept_scan: self.duplicates.scan_limit,
         }
     }
 

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::criterion::Criterion;
 use super::fast_hash::FastHasher;
-use super::grouping_finish::{bit, first_listings, ranks, Keys, Sets};
+use super::grouping_finish::{bit, first_listings, ranks, sort_by_hash, Keys, Listed, Sets};
 
 /// One scanned record: its id, creation time and match keys (as given by
 /// [`MatchPlan::keys`](super::MatchPlan::keys)).
@@ -76,6 +76,17 @@ pub(super) struct Entry {
     pub(super) criterion: Criterion,
 }
 
+impl Entry {
+    /// A placeholder (a sort's buffer is filled with it before the moves).
+    pub(super) const EMPTY: Self = Self {
+        hash: 0,
+        start: 0,
+        len: 0,
+        record: 0,
+        criterion: Criterion::Email,
+    };
+}
+
 /// Incremental grouping for a streaming scan: records are added as they
 /// arrive (keys copied into one arena, no per-key allocation), and the groups
 /// are formed once at the end.
@@ -109,7 +120,7 @@ pub struct Grouper {
     long_keys: Vec<Vec<u8>>,
     /// Entries, in chunks of fixed capacity, joined once when finishing.
     entries: Vec<Vec<Entry>>,
-    records: Vec<(DateTime<Utc>, Uuid)>,
+    records: Vec<Listed>,
 }
 
 impl Grouper {
@@ -160,7 +171,7 @@ impl Grouper {
         let Ok(record) = u32::try_from(self.records.len()) else {
             return; // more than u32::MAX records cannot be scanned
         };
-        self.records.push((created_at, id));
+        self.records.push(Listed::new(created_at, id));
         for (criterion, key) in keys {
             if self.requested & bit(criterion) == 0 {
                 continue;
@@ -247,10 +258,10 @@ impl Grouper {
         entries.retain(|e| first.get(e.record as usize).copied().unwrap_or(false));
         let (by_age, rank_of) = ranks(&records, &first);
         drop(first);
-        // By criterion, hash, key and record: a sort on one integer first
+        // By criterion, hash, key and record: by criterion and hash first
         // (criteria are numbered in their order), then each run of equal
         // hashes (almost always one key's entries) by key and record.
-        entries.sort_unstable_by_key(|e| (e.criterion.index() as u64) << 32 | u64::from(e.hash));
+        sort_by_hash(&mut entries);
         for run in entries.chunk_by_mut(|a, b| a.criterion == b.criterion && a.hash == b.hash) {
             if run.len() > 1 {
                 run.sort_unstable_by(|a, b| {
@@ -276,7 +287,7 @@ impl Grouper {
                     .iter()
                     .filter_map(|&rank| by_age.get(rank as usize))
                     .filter_map(|&record| records.get(record as usize))
-                    .map(|&(_, id)| id)
+                    .map(|r| Uuid::from_u128(r.id))
                     .collect(),
             })
             .collect();

@@ -33,10 +33,75 @@ impl Keys<'_> {
     }
 }
 
+/// One record listed: its creation time and id as plain integers, so that
+/// the sorts compare integers (ordered as `(created_at, id)`: a uuid's bytes
+/// are its big-endian `u128`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Listed {
+    secs: i64,
+    nanos: u32,
+    pub(super) id: u128,
+}
+
+impl Listed {
+    pub(super) fn new(created_at: DateTime<Utc>, id: Uuid) -> Self {
+        Self {
+            secs: created_at.timestamp(),
+            nanos: created_at.timestamp_subsec_nanos(),
+            id: id.as_u128(),
+        }
+    }
+}
+
+/// Sorts entries by criterion, then hash: a stable radix sort on those 34
+/// bits (three passes over the entries, no comparison), or a comparison
+/// sort when the entries are too many for a second buffer as large.
+pub(super) fn sort_by_hash(entries: &mut Vec<Entry>) {
+    let key = |e: &Entry| (e.criterion.index() as u64) << 32 | u64::from(e.hash);
+    if entries.len() > RADIX_MAX {
+        entries.sort_unstable_by_key(key);
+        return;
+    }
+    let mut from = std::mem::take(entries);
+    let mut to = Vec::with_capacity(from.len());
+    for shift in [0u32, 12, 24] {
+        // 12, 12 and 10 bits (the criterion's 2 above the hash's 32).
+        let digit = |e: &Entry| ((key(e) >> shift) & 0xfff) as usize;
+        let mut starts = vec![0usize; 4097];
+        for e in &from {
+            if let Some(c) = starts.get_mut(digit(e) + 1) {
+                *c += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            let before = starts.get(i - 1).copied().unwrap_or(0);
+            if let Some(c) = starts.get_mut(i) {
+                *c += before;
+            }
+        }
+        to.clear();
+        to.resize(from.len(), Entry::EMPTY);
+        for e in &from {
+            if let Some(at) = starts.get_mut(digit(e)) {
+                if let Some(slot) = to.get_mut(*at) {
+                    *slot = *e;
+                }
+                *at += 1;
+            }
+        }
+        std::mem::swap(&mut from, &mut to);
+    }
+    *entries = from;
+}
+
+/// Entries radix-sorted at most (16 MiB of them, beyond which the second
+/// buffer would weigh on a scan's memory).
+const RADIX_MAX: usize = 1 << 20;
+
 /// Whether each record is the first listing of its id (one sort, no hash set).
-pub(super) fn first_listings(records: &[(DateTime<Utc>, Uuid)]) -> Vec<bool> {
+pub(super) fn first_listings(records: &[Listed]) -> Vec<bool> {
     let count = u32::try_from(records.len()).unwrap_or(u32::MAX);
-    let id_of = |i: u32| records.get(i as usize).map(|&(_, id)| id);
+    let id_of = |i: u32| records.get(i as usize).map(|r| r.id);
     let mut by_id: Vec<u32> = (0..count).collect();
     by_id.sort_unstable_by_key(|&i| (id_of(i), i));
     let mut first = vec![true; records.len()];
@@ -54,7 +119,7 @@ pub(super) fn first_listings(records: &[(DateTime<Utc>, Uuid)]) -> Vec<bool> {
 
 /// The first listings, oldest first then by id, and the rank of each record
 /// in that order.
-pub(super) fn ranks(records: &[(DateTime<Utc>, Uuid)], first: &[bool]) -> (Vec<u32>, Vec<u32>) {
+pub(super) fn ranks(records: &[Listed], first: &[bool]) -> (Vec<u32>, Vec<u32>) {
     let count = u32::try_from(records.len()).unwrap_or(u32::MAX);
     let mut by_age: Vec<u32> = (0..count)
         .filter(|&i| first.get(i as usize).copied().unwrap_or(false))
@@ -156,5 +221,48 @@ impl Sets {
             (a.0.criterion, self.members(&a.0)).cmp(&(b.0.criterion, self.members(&b.0)))
         });
         groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_radix_sort_orders_by_criterion_then_hash_and_keeps_ties_in_order() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        // Hashes from a small pool too, so that many entries tie.
+        let entries: Vec<Entry> = (0..20_000u32)
+            .map(|record| {
+                let r = next();
+                Entry {
+                    hash: if r % 3 == 0 {
+                        (r >> 8) as u32 % 50
+                    } else {
+                        (r >> 8) as u32
+                    },
+                    start: 0,
+                    len: 0,
+                    record,
+                    criterion: Criterion::ALL[(r >> 40) as usize % 4],
+                }
+            })
+            .collect();
+        let view = |es: &[Entry]| -> Vec<(usize, u32, u32)> {
+            es.iter()
+                .map(|e| (e.criterion.index(), e.hash, e.record))
+                .collect()
+        };
+        let mut expected = entries.clone();
+        expected.sort_by_key(|e| (e.criterion.index(), e.hash));
+        let mut sorted = entries;
+        sort_by_hash(&mut sorted);
+        assert_eq!(view(&sorted), view(&expected));
     }
 }
