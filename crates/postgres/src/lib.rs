@@ -67,9 +67,10 @@ pub struct PoolSettings {
     /// sent unnamed (false: behind a pooler in transaction mode that does
     /// not track prepared statements, such as PgBouncer before 1.21).
     pub named_statements: bool,
-    /// The length of scan (a detect's default) whose read of the newest
-    /// records' digests each connection keeps prepared; a scan of another
-    /// length prepares its statement for the one read.
+    /// The length of scan (a detect's default, and the record more it reads)
+    /// whose read of the newest records' digests each connection keeps
+    /// prepared; a scan of another length prepares its statement for the
+    /// one read.
     pub kept_scan: u32,
 }
 

@@ -339,7 +339,9 @@ impl Settings {
             round_trip: Duration::from_millis(self.database.round_trip_timeout_ms.max(1)),
             read_reserve: self.database.read_reserve,
             named_statements: self.database.named_statements,
-            kept_scan: self.duplicates.scan_limit,
+            // Detect reads one record more than its scan (to tell a table
+            // that fits in it).
+            kept_scan: self.duplicates.scan_limit.saturating_add(1),
         }
     }
 

@@ -186,6 +186,34 @@ async fn the_scan_reads_only_the_newest_records_up_to_the_scan_limit() {
 }
 
 #[actix_web::test]
+async fn the_record_just_beyond_the_scan_is_left_out_of_the_groups() {
+    // Detect reads one record more than its scan, to tell a table that fits
+    // in it from a larger one: that record is not scanned, whatever it
+    // matches among those that are.
+    let app = spawn_app_with(|s| s.duplicates.scan_limit = 2).await;
+    let id = |body: Json| app.create_id("contacts", body);
+    let a = id(json!({"email": "m@x.io"})).await;
+    let b = id(json!({"email": "M@x.io", "phone": "555 000 0001"})).await;
+    let c = id(json!({"phone": "(555) 000-0001"})).await;
+
+    // The default scan (the two newest): `a`, read beyond it, shares b's e-mail.
+    let out = detect_on(&app, "contacts", None).await;
+    assert_eq!(out["records_scanned"], 2, "{out}");
+    assert_eq!(groups(&out), vec![group("phone", &[&b, &c])]);
+    // A scan of another length: `b`, read beyond it, shares c's phone.
+    let out = app.detect_contacts(json!({"scan_limit": 1})).await;
+    assert_eq!(out["records_scanned"], 1, "{out}");
+    assert_eq!(out["total_groups"], 0, "{out}");
+    // A scan that holds the whole table finds both pairs.
+    let out = app.detect_contacts(json!({"scan_limit": 3})).await;
+    assert_eq!(out["records_scanned"], 3, "{out}");
+    assert_eq!(
+        groups(&out),
+        vec![group("email", &[&a, &b]), group("phone", &[&b, &c])]
+    );
+}
+
+#[actix_web::test]
 async fn every_record_in_a_group_is_the_full_record_as_get_returns_it() {
     let app = spawn_app().await;
     let company = app

@@ -1,13 +1,15 @@
-//! Detect duplicates: one read of the newest records' key digests, grouped
-//! in memory, full records fetched only for the groups returned.
+//! Detect duplicates: exact groups from the key index (see `exact`) or
+//! fuzzy ones (see `fuzzy`), full records fetched only for the groups
+//! returned.
 
 use std::collections::HashMap;
 
-use kasar_domain::duplicates::{DuplicateGroup, Grouper, KEY_DIGEST_BYTES};
+use kasar_domain::duplicates::DuplicateGroup;
 use kasar_domain::{ObjectDef, Record};
 use uuid::Uuid;
 
 use super::command::{Criteria, DetectCommand, DetectMode, FieldNames, Threshold, DEFAULT_GROUPS};
+use super::exact::Exact;
 use crate::authorize::{Authorized, Detect};
 use crate::command::{Count, Limit};
 use crate::dismissals::Dismissed;
@@ -50,22 +52,31 @@ pub async fn detect(
     let scan_limit = scan_limit(services, command.scan_limit)?;
     let tenant = Tenant::from(auth.caller());
     let (_, object) = services.object(&tenant, &command.object_name).await?;
-    let dismissed = dismissed(services, &tenant, &object, command.include_dismissed).await?;
-    let scope = Scope {
-        tenant: &tenant,
-        object: &object,
-        scan_limit,
-        limit,
-        dismissed: &dismissed,
-    };
     let (groups, total_groups, records_scanned) = match command.mode {
         Some(DetectMode::Fuzzy) => {
+            let dismissed =
+                dismissed(services, &tenant, &object, command.include_dismissed).await?;
+            let scope = Scope {
+                tenant: &tenant,
+                object: &object,
+                scan_limit,
+                limit,
+                dismissed: &dismissed,
+            };
             let threshold = command.threshold.map_or(Threshold::DEFAULT, Threshold::get);
             super::fuzzy::detect(services, &scope, command.fields.as_ref(), threshold).await?
         }
         _ => {
             let criteria = criteria(command.fields.as_ref())?;
-            let (groups, total, scanned) = scan(services, &scope, criteria.as_slice()).await?;
+            let exact = Exact {
+                tenant: &tenant,
+                object: &object,
+                criteria: criteria.as_slice(),
+                scan_limit,
+                limit: usize::try_from(limit).unwrap_or(usize::MAX),
+                include_dismissed: command.include_dismissed,
+            };
+            let (groups, total, scanned) = super::exact::groups(services, &exact).await?;
             (
                 groups.into_iter().map(exact_group).collect(),
                 total,
@@ -146,68 +157,6 @@ fn exact_group(g: DuplicateGroup) -> FoundGroup {
     }
 }
 
-/// The groups of the whole table from the key index when the table fits in
-/// the scan; otherwise streams the scan of the newest records into the
-/// grouper. Returns the first `limit` groups, the number of groups and the
-/// number of records read.
-async fn scan(
-    services: &Services,
-    scope: &Scope<'_>,
-    criteria: &[kasar_domain::duplicates::Criterion],
-) -> Result<(Vec<DuplicateGroup>, usize, usize), AppError> {
-    let Scope {
-        tenant,
-        object,
-        scan_limit,
-        limit,
-        dismissed,
-    } = *scope;
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    // The whole table: its groups are in the key index.
-    if let Some(found) = services
-        .store
-        .indexed_groups(
-            tenant,
-            object,
-            criteria,
-            scan_limit,
-            &dismissed.sets(),
-            limit,
-        )
-        .await?
-    {
-        return Ok((found.groups, found.total, found.records));
-    }
-    // The newest records: their keys' digests, kept by the key index, are
-    // grouped (equal digests, equal keys) instead of their columns read and
-    // normalized again.
-    let mut grouper = Grouper::new(criteria);
-    let records_scanned = services
-        .store
-        .scan_digests(
-            tenant,
-            object,
-            scan_limit,
-            &mut |id, created_at, digests| {
-                let keys = digests
-                    .iter()
-                    .flat_map(|(c, d)| d.chunks_exact(KEY_DIGEST_BYTES).map(move |k| (*c, k)));
-                grouper.add_bytes(id, created_at, keys);
-            },
-        )
-        .await?;
-    if dismissed.is_empty() {
-        let (groups, total_groups) = grouper.finish_first(limit);
-        return Ok((groups, total_groups, records_scanned));
-    }
-    // Dismissed groups are neither reported nor counted.
-    let mut groups = grouper.finish();
-    groups.retain(|g| !dismissed.covers(&g.record_ids));
-    let total_groups = groups.len();
-    groups.truncate(limit);
-    Ok((groups, total_groups, records_scanned))
-}
-
 /// The full records of the groups, in one read. A record deleted between the
 /// scan and the read is left out of its group.
 async fn with_records(
@@ -222,21 +171,30 @@ async fn with_records(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let by_id: HashMap<_, _> = services
+    // Each record with the number of groups still to take it: the last
+    // one takes it, the others a copy.
+    let mut uses: HashMap<Uuid, usize> = HashMap::with_capacity(ids.len());
+    for id in groups.iter().flat_map(|g| g.record_ids.iter()) {
+        *uses.entry(*id).or_default() += 1;
+    }
+    let mut by_id: HashMap<_, _> = services
         .store
         .get_many(tenant, object, &ids)
         .await?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
+    let mut take = |id: &Uuid| match uses.get_mut(id) {
+        Some(n) if *n > 1 => {
+            *n -= 1;
+            by_id.get(id).cloned()
+        }
+        _ => by_id.remove(id),
+    };
     Ok(groups
         .into_iter()
         .map(|mut group| {
-            group.records = group
-                .record_ids
-                .iter()
-                .filter_map(|id| by_id.get(id).cloned())
-                .collect();
+            group.records = group.record_ids.iter().filter_map(&mut take).collect();
             group
         })
         .collect())

@@ -3,6 +3,7 @@
 mod auto_merge;
 mod command;
 mod detect;
+mod exact;
 mod export_pairs;
 mod fuzzy;
 mod match_one;
