@@ -319,3 +319,28 @@ async fn a_member_changes_only_its_own_or_unowned_records() {
         .await;
     assert_eq!(status, 200, "an admin may change anything");
 }
+
+#[actix_web::test]
+async fn a_record_read_by_id_carries_its_links_sorted_and_none_as_an_empty_list() {
+    let app = spawn_app().await;
+    let mut tags = Vec::new();
+    for name in ["a", "b", "c"] {
+        tags.push(app.create_id("tags", json!({ "name": name })).await);
+    }
+    let linked = app
+        .create(
+            "contacts",
+            json!({"first_name": "Ann", "tags": [&tags[2], &tags[0], &tags[1]]}),
+        )
+        .await;
+    let bare = app.create("contacts", json!({"first_name": "Bo"})).await;
+    let mut sorted = tags.clone();
+    sorted.sort();
+    assert_eq!(linked["tags"], json!(sorted));
+    // A read by id joins the links of every id at once: the same lists.
+    let fetched = app.fetch("contacts", &id_of(&linked)).await.unwrap();
+    assert_eq!(fetched, linked);
+    let fetched = app.fetch("contacts", &id_of(&bare)).await.unwrap();
+    assert_eq!(fetched["tags"], json!([]));
+    assert_eq!(fetched, bare);
+}

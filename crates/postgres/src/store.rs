@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::conn::Connections;
 use crate::error::db;
-use crate::sql::{decode_record, select_records};
+use crate::sql::{decode_record, select_records_by_ids};
 use crate::tx::PgTx;
 use crate::PoolSettings;
 
@@ -165,7 +165,7 @@ impl Store for PgStore {
             return Ok(Vec::new());
         }
         let client = self.connections.read().await?;
-        let sql = select_records(&tenant.schema, object, "WHERE t.id = ANY($1)");
+        let sql = select_records_by_ids(&tenant.schema, object);
         let rows = client.query(&sql, &[&ids]).await?;
         rows.iter()
             .map(|r| decode_record(object, r))
