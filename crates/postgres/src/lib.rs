@@ -67,10 +67,9 @@ pub struct PoolSettings {
     /// sent unnamed (false: behind a pooler in transaction mode that does
     /// not track prepared statements, such as PgBouncer before 1.21).
     pub named_statements: bool,
-    /// The length of scan (a detect's default, and the record more it reads)
-    /// whose read of the newest records' digests each connection keeps
-    /// prepared; a scan of another length prepares its statement for the
-    /// one read.
+    /// How many of the newest records' digests a detect with the default
+    /// scan reads: the one read whose statement each connection keeps
+    /// prepared; a read of another length prepares its statement for itself.
     pub kept_scan: u32,
 }
 

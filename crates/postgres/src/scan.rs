@@ -64,7 +64,8 @@ pub(crate) async fn newest_digests(
     conn: Conn,
     tenant: &Tenant,
     object: &ObjectDef,
-    (limit, keep): (u32, bool),
+    limit: u32,
+    keep: bool,
     sink: &mut DigestSink<'_>,
 ) -> Result<usize, StoreError> {
     let newest = format!(

@@ -37,19 +37,27 @@ pub(crate) fn column_type(t: FieldType) -> &'static str {
 /// The select list of a whole record, the table aliased `t`: system columns,
 /// every column field, and every MANY_TO_MANY field as a sorted id array.
 pub(crate) fn select_list(schema: &str, object: &ObjectDef) -> String {
+    record_columns(object, |_, f| {
+        format!(
+            "ARRAY(SELECT j.target_id FROM {} j WHERE j.source_id = t.id ORDER BY j.target_id)",
+            table(schema, &f.junction_table(&object.name))
+        )
+    })
+}
+
+/// The system columns and every column field of `t`, and each MANY_TO_MANY
+/// field as `links` writes it (given the field's position and the field).
+fn record_columns(object: &ObjectDef, mut links: impl FnMut(usize, &FieldDef) -> String) -> String {
     let mut cols = vec![
         "t.id".to_owned(),
         "t.created_at".to_owned(),
         "t.updated_at".to_owned(),
     ];
-    for f in &object.fields {
+    for (i, f) in object.fields.iter().enumerate() {
         if f.is_column() {
             cols.push(format!("t.{}", ident(&f.name)));
         } else {
-            cols.push(format!(
-                "ARRAY(SELECT j.target_id FROM {} j WHERE j.source_id = t.id ORDER BY j.target_id)",
-                table(schema, &f.junction_table(&object.name))
-            ));
+            cols.push(links(i, f));
         }
     }
     cols.join(", ")
@@ -70,27 +78,17 @@ pub(crate) fn select_records(schema: &str, object: &ObjectDef, tail: &str) -> St
 /// them and joined, instead of a subquery per record (half the time for the
 /// 150 records of a detect's 50 groups).
 pub(crate) fn select_records_by_ids(schema: &str, object: &ObjectDef) -> String {
-    let mut cols = vec![
-        "t.id".to_owned(),
-        "t.created_at".to_owned(),
-        "t.updated_at".to_owned(),
-    ];
     let mut joins = String::new();
-    for (i, f) in object.fields.iter().enumerate() {
-        if f.is_column() {
-            cols.push(format!("t.{}", ident(&f.name)));
-        } else {
-            cols.push(format!("coalesce(l{i}.ids, '{{}}'::uuid[])"));
-            joins.push_str(&format!(
-                " LEFT JOIN (SELECT source_id, array_agg(target_id ORDER BY target_id) AS ids \
-                 FROM {} WHERE source_id = ANY($1) GROUP BY source_id) l{i} ON l{i}.source_id = t.id",
-                table(schema, &f.junction_table(&object.name))
-            ));
-        }
-    }
+    let cols = record_columns(object, |i, f| {
+        joins.push_str(&format!(
+            " LEFT JOIN (SELECT source_id, array_agg(target_id ORDER BY target_id) AS ids \
+             FROM {} WHERE source_id = ANY($1) GROUP BY source_id) l{i} ON l{i}.source_id = t.id",
+            table(schema, &f.junction_table(&object.name))
+        ));
+        format!("coalesce(l{i}.ids, '{{}}'::uuid[])")
+    });
     format!(
-        "SELECT {} FROM {} t{joins} WHERE t.id = ANY($1)",
-        cols.join(", "),
+        "SELECT {cols} FROM {} t{joins} WHERE t.id = ANY($1)",
         table(schema, &object.name)
     )
 }

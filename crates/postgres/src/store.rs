@@ -209,7 +209,7 @@ impl Store for PgStore {
     ) -> Result<usize, StoreError> {
         let conn = self.scans().read().await?;
         let keep = limit == self.kept_scan;
-        crate::scan::newest_digests(conn, tenant, object, (limit, keep), sink).await
+        crate::scan::newest_digests(conn, tenant, object, limit, keep, sink).await
     }
 
     async fn dismissals(

@@ -339,9 +339,7 @@ impl Settings {
             round_trip: Duration::from_millis(self.database.round_trip_timeout_ms.max(1)),
             read_reserve: self.database.read_reserve,
             named_statements: self.database.named_statements,
-            // Detect reads one record more than its scan (to tell a table
-            // that fits in it).
-            kept_scan: self.duplicates.scan_limit.saturating_add(1),
+            kept_scan: kasar_application::duplicates::digests_read(self.duplicates.scan_limit),
         }
     }
 

@@ -20,6 +20,16 @@ use crate::Services;
 /// more than its groups.
 const SCAN_FIRST: u32 = 8192;
 
+/// How many records' digests a detect with a scan of `scan_limit` reads:
+/// one more than the scan when it reads them first (see `SCAN_FIRST`).
+pub fn digests_read(scan_limit: u32) -> u32 {
+    if scan_limit <= SCAN_FIRST {
+        scan_limit + 1
+    } else {
+        scan_limit
+    }
+}
+
 /// What an exact detect reads and returns.
 pub(super) struct Exact<'a> {
     pub(super) tenant: &'a Tenant,
@@ -40,7 +50,7 @@ pub(super) async fn groups(
     if e.scan_limit <= SCAN_FIRST {
         let mut grouper = Grouper::new(e.criteria);
         let (read, dismissed) = futures_util::future::try_join(
-            read_digests(services, e, e.scan_limit + 1, &mut grouper),
+            read_digests(services, e, digests_read(e.scan_limit), &mut grouper),
             dismissed_sets,
         )
         .await?;

@@ -18,6 +18,7 @@ pub use command::{
     DEFAULT_GROUPS, MAX_GROUPS,
 };
 pub use detect::{detect, DetectOutcome, FoundGroup};
+pub use exact::digests_read;
 pub use export_pairs::{export_pairs, ExportPairs, ExportedPair, PairExport};
 pub use fuzzy::{Evidence, PairEvidence};
 pub use match_one::{match_record, MatchCommand, Matched, DEFAULT_MATCHES, MAX_MATCHES};
