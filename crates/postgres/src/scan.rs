@@ -75,13 +75,12 @@ pub(crate) async fn newest_digests(
     if limit <= SCAN_BATCH.unsigned_abs() && conn.named_statements() {
         // COPY takes no parameters: the limit, a number, is written in.
         let copy = format!("COPY ({newest} LIMIT {limit}) TO STDOUT (FORMAT binary)");
-        let out = copy_out::read(conn, copy, keep).await?;
-        let rows = copy_out::single_column(&out)?;
-        for d in &rows {
+        return copy_out::each_field(conn, copy, keep, &mut |d| {
             let d = d.ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("a null `d`")))?;
             to_sink(DigestRecord::parse(d)?, sink);
-        }
-        return Ok(rows.len());
+            Ok(())
+        })
+        .await;
     }
     let mut failed = None;
     let count = read(conn, &format!("{newest} LIMIT $1"), limit, |row| {
