@@ -5,6 +5,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use actix_web::web::Bytes;
 use kasar_application::admin;
 use kasar_domain::Role;
 use kasar_server::{services, Settings};
@@ -109,6 +110,18 @@ impl Bench {
         self.send_to(&self.address, token, method, path, body).await
     }
 
+    /// POSTs JSON and reads the whole response without parsing it (what a
+    /// timed request waits for: the client's parse of the body is not the
+    /// service's time, as the raw side's rows are not decoded either);
+    /// panics unless 200. Returns the body's length.
+    pub(crate) async fn post_unparsed(&self, path: &str, body: &Json) -> usize {
+        let (status, bytes) = self
+            .send_bytes_to(&self.address, &self.token, "POST", path, Some(body))
+            .await;
+        assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&bytes));
+        bytes.len()
+    }
+
     /// Sends a request with `token` to the server at `base`.
     pub(crate) async fn send_to(
         &self,
@@ -118,6 +131,20 @@ impl Bench {
         path: &str,
         body: Option<&Json>,
     ) -> (u16, Json) {
+        let (status, bytes) = self.send_bytes_to(base, token, method, path, body).await;
+        (status, serde_json::from_slice(&bytes).unwrap_or(Json::Null))
+    }
+
+    /// Sends a request with `token` to the server at `base`; returns the
+    /// status and the body as sent (status 0: no response).
+    async fn send_bytes_to(
+        &self,
+        base: &str,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<&Json>,
+    ) -> (u16, Bytes) {
         // Once more on a connection error: a kept-alive connection the server
         // closed while a long step ran (Splink) fails on reuse.
         let mut resp = Err(());
@@ -136,7 +163,7 @@ impl Bench {
             }
         }
         let Ok(mut resp) = resp else {
-            return (0, Json::Null);
+            return (0, Bytes::new());
         };
         let status = resp.status().as_u16();
         let bytes = resp
@@ -144,7 +171,7 @@ impl Bench {
             .limit(512 * 1024 * 1024)
             .await
             .unwrap_or_default();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Json::Null))
+        (status, bytes)
     }
 
     /// `"schema"."table"`.
