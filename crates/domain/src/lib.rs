@@ -18,5 +18,5 @@ pub mod value;
 pub use access::{owner_change, Caller, Role, Scope};
 pub use catalog::{Catalog, FieldDef, FieldType, ObjectDef};
 pub use id::{MalformedId, RecordId};
-pub use record::Record;
+pub use record::{Record, RecordJson};
 pub use value::{Value, ValueError};

@@ -235,7 +235,7 @@ impl Value {
 }
 
 /// Integral numbers are written without a fraction (`1000`, not `1000.0`).
-fn number_to_json(n: f64) -> Json {
+pub(crate) fn number_to_json(n: f64) -> Json {
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     if n.fract() == 0.0 && n.abs() < EXACT {
         // The guard above makes the conversion exact.

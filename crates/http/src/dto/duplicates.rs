@@ -10,6 +10,7 @@ use utoipa::{PartialSchema, ToSchema};
 use uuid::Uuid;
 
 use super::common::{uuid_schema, ObjectName, RecordBody};
+use super::record_out::RecordOut;
 
 /// `action: "detect"`: find groups of matching records.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -143,7 +144,8 @@ fn strategy() -> ObjectBuilder {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GroupBody {
     /// Full records, oldest first.
-    pub records: Vec<RecordBody>,
+    #[schema(value_type = Vec<RecordBody>)]
+    pub records: Vec<RecordOut>,
     /// Exact: the first criterion that found this set (`email`, `phone`,
     /// `linkedin`, `name`); fuzzy: the comparison that gave most weight.
     pub match_reason: String,

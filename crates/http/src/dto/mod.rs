@@ -8,5 +8,6 @@ pub mod dismissals;
 pub mod duplicates;
 pub mod import;
 pub mod merges;
+pub mod record_out;
 pub mod schema;
 pub mod select;

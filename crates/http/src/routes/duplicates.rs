@@ -1,5 +1,7 @@
 //! `POST /api/v1/duplicates`: detect and merge (admins only).
 
+use std::sync::Arc;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use kasar_application::authorize::{Detect, Merge};
 use kasar_application::duplicates::{DetectOutcome, DuplicatesCommand, MergeOutcome};
@@ -11,6 +13,7 @@ use crate::dto::common::RecordBody;
 use crate::dto::duplicates::{
     DetectResponse, DuplicatesRequest, DuplicatesResponse, GroupBody, MergeResponse, PairBody,
 };
+use crate::dto::record_out::RecordOut;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::HttpState;
 
@@ -84,18 +87,19 @@ pub async fn duplicates(
 }
 
 fn detected(out: DetectOutcome) -> DuplicatesResponse {
+    let object = Arc::new(out.object);
     DuplicatesResponse::Detect(DetectResponse {
         duplicate_groups: out
             .groups
-            .iter()
+            .into_iter()
             .map(|g| GroupBody {
                 records: g
                     .records
-                    .iter()
-                    .map(|r| RecordBody::of(&out.object, r))
+                    .into_iter()
+                    .map(|r| RecordOut::new(Arc::clone(&object), r))
                     .collect(),
-                match_reason: g.match_reason.clone(),
-                match_reasons: g.match_reasons.clone(),
+                match_reason: g.match_reason,
+                match_reasons: g.match_reasons,
                 score: g.fuzzy.as_ref().map(|e| e.score),
                 pairs: g.fuzzy.as_ref().map(|e| {
                     e.pairs
