@@ -107,7 +107,8 @@ impl Bench {
         path: &str,
         body: Option<&Json>,
     ) -> (u16, Json) {
-        self.send_to(&self.address, token, method, path, body).await
+        let (status, bytes) = self.send_to(&self.address, token, method, path, body).await;
+        (status, serde_json::from_slice(&bytes).unwrap_or(Json::Null))
     }
 
     /// POSTs JSON and reads the whole response without parsing it (what a
@@ -116,28 +117,15 @@ impl Bench {
     /// panics unless 200. Returns the body's length.
     pub(crate) async fn post_unparsed(&self, path: &str, body: &Json) -> usize {
         let (status, bytes) = self
-            .send_bytes_to(&self.address, &self.token, "POST", path, Some(body))
+            .send_to(&self.address, &self.token, "POST", path, Some(body))
             .await;
         assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&bytes));
         bytes.len()
     }
 
-    /// Sends a request with `token` to the server at `base`.
-    pub(crate) async fn send_to(
-        &self,
-        base: &str,
-        token: &str,
-        method: &str,
-        path: &str,
-        body: Option<&Json>,
-    ) -> (u16, Json) {
-        let (status, bytes) = self.send_bytes_to(base, token, method, path, body).await;
-        (status, serde_json::from_slice(&bytes).unwrap_or(Json::Null))
-    }
-
     /// Sends a request with `token` to the server at `base`; returns the
     /// status and the body as sent (status 0: no response).
-    async fn send_bytes_to(
+    pub(crate) async fn send_to(
         &self,
         base: &str,
         token: &str,

@@ -108,11 +108,9 @@ mod tests {
 
     #[test]
     fn written_straight_it_is_the_json_of_to_json() {
-        let contacts = standard_objects()
-            .into_iter()
-            .find(|o| o.name == "contacts")
-            .unwrap();
-        let mut object = contacts.clone();
+        let mut objects = standard_objects();
+        objects.retain(|o| o.name == "contacts");
+        let mut object = objects.pop().expect("contacts is a standard object");
         let mut extra = object.fields[0].clone();
         for (name, field_type) in [
             ("score", crate::FieldType::Number),
