@@ -116,15 +116,16 @@ impl Fields {
     fn read(&mut self, buf: &[u8], each: &mut Each<'_>) -> Result<usize, StoreError> {
         let mut at = 0;
         if !self.header_read {
-            let Some(fixed) = buf.get(..SIGNATURE.len() + 8) else {
+            // The signature, the flags (none defined changes the layout),
+            // then the length of the header's extension, skipped.
+            let length_at = SIGNATURE.len() + 4;
+            let Some(fixed) = buf.get(..length_at + 4) else {
                 return Ok(0);
             };
             if !fixed.starts_with(SIGNATURE) {
                 return Err(malformed("no binary COPY signature"));
             }
-            // The flags (none defined changes the layout), then the length
-            // of the header's extension, skipped.
-            let extension = usize::try_from(u32::from_be_bytes(array(fixed, 15)?))
+            let extension = usize::try_from(u32::from_be_bytes(array(fixed, length_at)?))
                 .map_err(|_| malformed("header"))?;
             at = fixed.len() + extension;
             if buf.len() < at {
@@ -239,6 +240,18 @@ mod tests {
             assert_eq!(read(&out, size).unwrap(), want, "pieces of {size} bytes");
         }
         assert!(read(&output(&[]), 3).unwrap().is_empty());
+        // A header extension (none is defined yet) is skipped.
+        let mut extended = out[..15].to_vec();
+        extended.extend_from_slice(&3u32.to_be_bytes());
+        extended.extend_from_slice(b"ext");
+        extended.extend_from_slice(&out[19..]);
+        for size in 1..=extended.len() {
+            assert_eq!(
+                read(&extended, size).unwrap(),
+                want,
+                "pieces of {size} bytes"
+            );
+        }
     }
 
     #[test]
