@@ -262,3 +262,41 @@ async fn serve_folds_the_notes_in_the_background_without_a_detect() {
     );
     assert!(app.count(&groups).await > 0, "shared keys make groups");
 }
+
+#[actix_web::test]
+async fn a_bulk_change_of_one_email_notes_each_changed_key_once() {
+    let app = spawn_app().await;
+    let token = app.admin.token.clone();
+    let records: Vec<Json> = (0..30)
+        .map(|i| json!({"first_name": "Ann", "email": format!("old{}@x.io", i % 2)}))
+        .collect();
+    let refs: Vec<&Json> = records.iter().collect();
+    let ids = app.create_contacts(&token, &refs).await;
+    // Fold what the creates noted, so that only the bulk change's notes stay.
+    app.detect_contacts(json!({"limit": 1})).await;
+    let notes = format!(
+        "SELECT criterion || ' ' || key FROM \"{}\".\"_dirty_contacts\" ORDER BY 1",
+        app.org.schema
+    );
+    assert_eq!(app.db.query(&notes, &[]).await.unwrap().len(), 0);
+    let (status, out) = app
+        .post(
+            "/api/v1/bulk",
+            &token,
+            &json!({"action": "update_field", "object_name": "contacts", "record_ids": ids,
+                    "field_name": "email", "field_value": "new@x.io"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{out}");
+    let noted: Vec<String> = app
+        .db
+        .query(&notes, &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    // Thirty key rows deleted and thirty inserted: one note per key.
+    assert_eq!(noted, ["0 new@x.io", "0 old0@x.io", "0 old1@x.io"]);
+    assert_eq!(groups_drift(&app, "contacts").await, Vec::<String>::new());
+}

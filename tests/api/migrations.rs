@@ -19,7 +19,7 @@ async fn key_table_primary_key(app: &TestApp) -> Vec<String> {
 }
 
 #[actix_web::test]
-async fn v9_and_v10_give_key_rows_their_records_creation_time_and_records_their_digests() {
+async fn v9_to_v11_give_key_rows_their_records_creation_time_and_records_their_digests() {
     let app = spawn_app().await;
     let token = app.admin.token.clone();
     app.create_id(
@@ -65,13 +65,20 @@ async fn v9_and_v10_give_key_rows_their_records_creation_time_and_records_their_
             .unwrap();
     }
     app.db
-        .batch_execute("DELETE FROM refinery_schema_history WHERE version IN (9, 10)")
+        .batch_execute("DELETE FROM refinery_schema_history WHERE version IN (9, 10, 11)")
         .await
         .unwrap();
 
     let (pool, _) = kasar_server::services(&app.settings).unwrap();
     let applied = kasar_postgres::migrate(&pool).await.unwrap();
-    assert_eq!(applied, ["V9__key_creation_times", "V10__key_digests"]);
+    assert_eq!(
+        applied,
+        [
+            "V9__key_creation_times",
+            "V10__key_digests",
+            "V11__distinct_key_notes"
+        ]
+    );
     // The same rows, each with its record's creation time (`keys` checks it),
     // and the same digests, computed by V10 from the key rows as the server
     // computes them from the keys.
