@@ -34,7 +34,8 @@ pub(crate) async fn replace(
             &[&ids, &codes],
         )
         .await?;
-    let mut old: HashSet<(Holder, i16, String)> = HashSet::with_capacity(held.len());
+    // The held keys borrowed from the rows read: no copy of each.
+    let mut old: HashSet<(Holder, i16, &str)> = HashSet::with_capacity(held.len());
     for r in &held {
         old.insert((
             Holder::of_row(r)?,
@@ -44,15 +45,15 @@ pub(crate) async fn replace(
     }
     let mut added = KeyRows::default();
     for (holder, criterion, key) in new.iter() {
-        // `take`: what remains in `old` afterwards is what goes.
-        if old.take(&(holder, criterion, key.clone())).is_none() {
+        // `remove`: what remains in `old` afterwards is what goes.
+        if !old.remove(&(holder, criterion, key.as_str())) {
             added.row(holder, criterion, key.clone());
         }
     }
     if !old.is_empty() {
         let mut gone = KeyRows::default();
         for (holder, criterion, key) in old {
-            gone.row(holder, criterion, key);
+            gone.row(holder, criterion, key.to_owned());
         }
         // The whole primary key of each row: a common key (ten thousand
         // records given one e-mail) has as many entries, and a probe by
