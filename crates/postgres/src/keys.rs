@@ -57,24 +57,21 @@ pub(crate) async fn for_inserted(
 }
 
 /// What an update must return for its keys to be refreshed: the criteria
-/// whose keys read a field it writes, and their plan, and the blocking plan
-/// when the profile reads one; `None` when it writes no such field.
+/// whose keys read a field it writes, and their plan, and when a comparison
+/// of the profile reads one, the prefixes of the blocking keys that can
+/// change and the plan giving every key of those prefixes
+/// ([`BlockPlan::refreshed`]); `None` when it writes no such field.
 pub(crate) struct Refresh {
     criteria: Vec<Criterion>,
     plan: MatchPlan,
-    blocks: Option<BlockPlan>,
+    blocks: Option<(BlockPlan, Vec<&'static str>)>,
 }
 
 impl Refresh {
     /// The refresh an update of the fields `written` needs, if any.
     pub(crate) fn of(object: &ObjectDef, written: impl Fn(&str) -> bool) -> Option<Refresh> {
         let criteria = MatchPlan::criteria_reading(object, &written);
-        let blocks = BlockPlan::new(object);
-        let blocks = blocks
-            .columns()
-            .iter()
-            .any(|c| written(c))
-            .then_some(blocks);
+        let blocks = BlockPlan::new(object).refreshed(&written);
         if criteria.is_empty() && blocks.is_none() {
             return None;
         }
@@ -96,7 +93,7 @@ impl Refresh {
                 .iter()
                 .map(|c| format!("{alias}.{}", ident(c))),
         );
-        if let Some(blocks) = &self.blocks {
+        if let Some((blocks, _)) = &self.blocks {
             cols.extend(
                 blocks
                     .columns()
@@ -131,7 +128,7 @@ impl Refresh {
             let keys = self.plan.keys(&texts, tx.region);
             digests.push(holder, &keys);
             out.push(holder, keys);
-            if let Some(blocks) = &self.blocks {
+            if let Some((blocks, _)) = &self.blocks {
                 let texts = (0..blocks.columns().len())
                     .map(|i| row.try_get(i + 2 + exact))
                     .collect::<Result<Vec<Option<&str>>, _>>()
@@ -140,11 +137,9 @@ impl Refresh {
             }
             ids.push(holder.id);
         }
-        let mut codes: Vec<i16> = self.criteria.iter().map(|c| c.code()).collect();
-        if self.blocks.is_some() {
-            codes.push(BLOCKING);
-        }
-        crate::key_replace::replace(tx, object, &ids, &codes, &out).await?;
+        let codes: Vec<i16> = self.criteria.iter().map(|c| c.code()).collect();
+        let prefixes = self.blocks.as_ref().map_or(&[][..], |(_, p)| p);
+        crate::key_replace::replace(tx, object, &ids, (&codes, prefixes), &out).await?;
         crate::digests::update(tx, object, &self.criteria, &digests).await
     }
 }

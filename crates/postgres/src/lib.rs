@@ -29,7 +29,9 @@ mod schema;
 mod select;
 mod selecting;
 mod sql;
+
 mod store;
+mod tid;
 mod tx;
 mod unnamed;
 mod unrelink;

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::blocking::prepared_keys;
+use super::blocking::{key_prefix, prepared_keys};
 use super::detect::{prepare, Prepared};
 use super::Comparison;
 use crate::catalog::ObjectDef;
@@ -49,6 +49,36 @@ impl BlockPlan {
             columns,
             at,
         }
+    }
+
+    /// What a write of the fields `written` changes in the blocking keys: the
+    /// prefixes of the comparisons reading a written field ([`key_prefix`]),
+    /// and the plan of every comparison giving keys of those prefixes (its
+    /// keys are the record's keys of those prefixes, all of them, since two
+    /// comparisons can give one key). Keys of other prefixes come from
+    /// fields left as they were. `None` when no comparison reads a written
+    /// field.
+    pub fn refreshed(
+        &self,
+        written: impl Fn(&str) -> bool,
+    ) -> Option<(BlockPlan, Vec<&'static str>)> {
+        let mut prefixes: Vec<&'static str> = Vec::new();
+        for c in &self.profile {
+            let prefix = key_prefix(c.comparator);
+            if c.fields.iter().any(|f| written(f)) && !prefixes.contains(&prefix) {
+                prefixes.push(prefix);
+            }
+        }
+        if prefixes.is_empty() {
+            return None;
+        }
+        let profile = self
+            .profile
+            .iter()
+            .filter(|c| prefixes.contains(&key_prefix(c.comparator)))
+            .cloned()
+            .collect();
+        Some((BlockPlan::of(profile), prefixes))
     }
 
     /// The comparisons of the plan.
@@ -144,3 +174,7 @@ pub fn record_keys(
 ) -> Vec<String> {
     prepared_record_keys(&prepare(profile, values, region))
 }
+
+#[cfg(test)]
+#[path = "block_plan_tests.rs"]
+mod tests;

@@ -66,6 +66,21 @@ fn name_keys(person: Option<&Person>, out: &mut Vec<String>) {
     }
 }
 
+/// The first two characters of every blocking key `comparator` gives (the
+/// keys of two comparators with one prefix can be equal: an organization's
+/// name and a text both give `o:`).
+pub fn key_prefix(comparator: Comparator) -> &'static str {
+    match comparator {
+        Comparator::PersonName => "n:",
+        Comparator::OrgName | Comparator::Text => "o:",
+        Comparator::Email => "e:",
+        Comparator::Phone => "p:",
+        Comparator::Date => "d:",
+        Comparator::Code => "c:",
+        Comparator::Linkedin => "l:",
+    }
+}
+
 /// The blocking keys of one record for one comparison.
 pub fn keys(comparator: Comparator, values: &[Option<&str>], region: PhoneRegion) -> Vec<String> {
     prepared_keys(&comparator.prepare(values, region))
