@@ -19,7 +19,7 @@ async fn key_table_primary_key(app: &TestApp) -> Vec<String> {
 }
 
 #[actix_web::test]
-async fn v9_to_v11_give_key_rows_their_records_creation_time_and_records_their_digests() {
+async fn v9_to_v12_give_key_rows_their_records_creation_time_and_records_their_digests() {
     let app = spawn_app().await;
     let token = app.admin.token.clone();
     app.create_id(
@@ -43,7 +43,8 @@ async fn v9_to_v11_give_key_rows_their_records_creation_time_and_records_their_d
     assert!(before.len() > 5, "{before:?}");
 
     // The database as V8 left it: no digest tables (V10), key tables without
-    // creation times, no trigger carrying them (V9).
+    // creation times, no trigger carrying them (V9), keys in the database's
+    // collation (V12).
     app.db
         .batch_execute(
             "DROP FUNCTION kasar.carry_created_at() CASCADE; \
@@ -59,13 +60,16 @@ async fn v9_to_v11_give_key_rows_their_records_creation_time_and_records_their_d
             .batch_execute(&format!(
                 "ALTER TABLE \"{s}\".\"_keys_{object}\" DROP CONSTRAINT \"_keys_{object}_pkey\", \
                  DROP COLUMN created_at, ADD PRIMARY KEY (criterion, key, record_id); \
-                 DROP TABLE \"{s}\".\"_digests_{object}\""
+                 DROP TABLE \"{s}\".\"_digests_{object}\"; \
+                 ALTER TABLE \"{s}\".\"_keys_{object}\" ALTER COLUMN key TYPE text COLLATE \"default\"; \
+                 ALTER TABLE \"{s}\".\"_groups_{object}\" ALTER COLUMN key TYPE text COLLATE \"default\"; \
+                 ALTER TABLE \"{s}\".\"_dirty_{object}\" ALTER COLUMN key TYPE text COLLATE \"default\""
             ))
             .await
             .unwrap();
     }
     app.db
-        .batch_execute("DELETE FROM refinery_schema_history WHERE version IN (9, 10, 11)")
+        .batch_execute("DELETE FROM refinery_schema_history WHERE version IN (9, 10, 11, 12)")
         .await
         .unwrap();
 
@@ -76,7 +80,8 @@ async fn v9_to_v11_give_key_rows_their_records_creation_time_and_records_their_d
         [
             "V9__key_creation_times",
             "V10__key_digests",
-            "V11__distinct_key_notes"
+            "V11__distinct_key_notes",
+            "V12__byte_order_keys"
         ]
     );
     // The same rows, each with its record's creation time (`keys` checks it),
@@ -86,6 +91,27 @@ async fn v9_to_v11_give_key_rows_their_records_creation_time_and_records_their_d
     assert_eq!(
         key_table_primary_key(&app).await,
         ["criterion", "key", "created_at", "record_id"]
+    );
+    // Keys compare byte by byte in every table holding them (V12).
+    let collations: Vec<String> = app
+        .db
+        .query(
+            "SELECT c.relname::text || ':' || coalesce(l.collname::text, '-') FROM pg_attribute a \
+             JOIN pg_class c ON c.oid = a.attrelid \
+             LEFT JOIN pg_collation l ON l.oid = a.attcollation \
+             WHERE c.relnamespace = $1::text::regnamespace AND a.attname = 'key' AND c.relkind = 'r' \
+             ORDER BY 1",
+            &[&s],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(collations.len(), 12, "{collations:?}");
+    assert!(
+        collations.iter().all(|c| c.ends_with(":C")),
+        "{collations:?}"
     );
     // Detect over the newest two reads their digests: Bo and Cy share a phone.
     let out = app.detect_contacts(json!({"scan_limit": 2})).await;

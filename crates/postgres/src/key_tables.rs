@@ -21,7 +21,8 @@ pub(crate) fn keys_name(object: &str) -> String {
 }
 
 /// The statements creating the key table of `object`, its groups and its
-/// notes: the key table's primary key serves lookups by key, each key's
+/// notes: keys compare byte by byte (`COLLATE "C"`, whatever the database's
+/// collation: see migration V12); the key table's primary key serves lookups by key, each key's
 /// holders in the order of their records' creation (`created_at`, the
 /// record's, copied); the second
 /// index serves the refresh and the drop by record; the trigger on the
@@ -42,7 +43,7 @@ pub(crate) fn ddl(schema: &str, object: &str) -> Vec<String> {
     vec![
         format!(
             "CREATE TABLE {k} (\n    record_id uuid NOT NULL,\n    \
-             criterion smallint NOT NULL,\n    key text NOT NULL,\n    created_at timestamptz NOT NULL,\n    \
+             criterion smallint NOT NULL,\n    key text COLLATE \"C\" NOT NULL,\n    created_at timestamptz NOT NULL,\n    \
              PRIMARY KEY (criterion, key, created_at, record_id)\n)"
         ),
         format!(
@@ -60,11 +61,11 @@ pub(crate) fn ddl(schema: &str, object: &str) -> Vec<String> {
             &format!("kasar.carry_created_at({}, {})", lit(&k), lit(&d)),
         ),
         format!(
-            "CREATE TABLE {g} (criterion smallint NOT NULL, key text NOT NULL, n integer NOT NULL, \
+            "CREATE TABLE {g} (criterion smallint NOT NULL, key text COLLATE \"C\" NOT NULL, n integer NOT NULL, \
              fp1 bigint NOT NULL, fp2 bigint NOT NULL, oldest_at timestamptz NOT NULL, oldest_id uuid NOT NULL, \
              PRIMARY KEY (criterion, key))"
         ),
-        format!("CREATE TABLE {d} (criterion smallint NOT NULL, key text NOT NULL)"),
+        format!("CREATE TABLE {d} (criterion smallint NOT NULL, key text COLLATE \"C\" NOT NULL)"),
         // One row per record, written with its keys; its primary key read
         // backwards lists the newest records first. Room is left on each page
         // so that an update of a record's digests (no indexed column) stays on
