@@ -8,20 +8,19 @@
 -- New organizations get the same columns from their DDL
 -- (crates/postgres/src/key_tables.rs).
 
+-- Every key, groups and notes table of every organization's objects, each
+-- converted by one statement.
 DO $$
 DECLARE
-    o record;
-    prefix text;
+    t text;
 BEGIN
-    FOR o IN
-        SELECT org.schema_name, obj.name
-        FROM kasar.organizations org
-        JOIN kasar.objects obj ON obj.organization_id = org.id
+    FOR t IN
+        SELECT format('%I.%I', org.schema_name, kasar.relation_name(p.prefix || obj.name))
+        FROM kasar.objects obj
+        JOIN kasar.organizations org ON org.id = obj.organization_id
+        CROSS JOIN unnest(ARRAY['_keys_', '_groups_', '_dirty_']) AS p(prefix)
     LOOP
-        FOREACH prefix IN ARRAY ARRAY['_keys_', '_groups_', '_dirty_'] LOOP
-            EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN key TYPE text COLLATE "C"',
-                o.schema_name, kasar.relation_name(prefix || o.name));
-        END LOOP;
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN key TYPE text COLLATE "C"', t);
     END LOOP;
 END
 $$;
