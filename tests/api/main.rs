@@ -21,6 +21,7 @@ mod import;
 mod key_digests;
 mod key_groups;
 mod key_index;
+mod key_refresh;
 mod limits;
 mod merges;
 mod metrics;
