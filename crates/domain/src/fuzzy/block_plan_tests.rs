@@ -41,6 +41,14 @@ fn plan() -> BlockPlan {
 #[test]
 fn every_key_of_a_comparator_starts_with_its_prefix() {
     let plan = plan();
+    // One comparison per comparator: a new comparator joins the profile above.
+    for c in Comparator::ALL {
+        assert!(
+            plan.profile().iter().any(|x| x.comparator == c),
+            "{}",
+            c.as_str()
+        );
+    }
     let texts = texts(&plan);
     for (c, values) in plan.profile().iter().zip(plan.values(&texts)) {
         let got = keys(c.comparator, &values, PhoneRegion::default());
