@@ -325,6 +325,17 @@ impl TestApp {
         self.send("PATCH", path, Some(token), Some(body)).await
     }
 
+    /// Replaces the match profile of `object` as admin; panics unless 200.
+    /// Returns the response.
+    pub(crate) async fn put_profile(&self, object: &str, profile: &Json) -> Json {
+        let path = format!("/api/v1/schema/{object}/matching");
+        let (status, out) = self
+            .send("PUT", &path, Some(&self.admin.token), Some(profile))
+            .await;
+        assert_eq!(status, 200, "{out}");
+        out
+    }
+
     pub(crate) async fn delete(&self, path: &str, token: &str) -> (u16, Json) {
         self.send("DELETE", path, Some(token), None).await
     }

@@ -242,7 +242,6 @@ async fn a_batch_racing_a_merge_of_the_same_records_leaves_both_consistent() {
 #[actix_web::test]
 async fn a_profile_change_rebuilds_the_blocking_keys_in_its_transaction() {
     let app = spawn_app().await;
-    let token = app.admin.token.clone();
     for c in [
         json!({"first_name": "Robert", "last_name": "Smith", "email": "bob@smith.io", "phone": "+1 555 123 4567"}),
         json!({"first_name": "Ann", "last_name": "Lee", "email": "ann@lee.io"}),
@@ -253,15 +252,7 @@ async fn a_profile_change_rebuilds_the_blocking_keys_in_its_transaction() {
     assert!(name_keys(&keys(&app).await) > 0);
     let profile =
         json!({"comparisons": [{"name": "email", "comparator": "email", "fields": ["email"]}]});
-    let (status, out) = app
-        .send(
-            "PUT",
-            "/api/v1/schema/contacts/matching",
-            Some(&token),
-            Some(&profile),
-        )
-        .await;
-    assert_eq!(status, 200, "{out}");
+    app.put_profile("contacts", &profile).await;
     let after = keys(&app).await;
     assert_eq!(name_keys(&after), 0, "{after:?}");
     assert!(after.iter().any(|k| k.contains(" 8 e:bob")), "{after:?}");

@@ -15,15 +15,7 @@ async fn a_refresh_keeps_a_blocking_key_another_comparison_still_gives() {
         {"name": "name", "comparator": "org_name", "fields": ["name"]},
         {"name": "industry", "comparator": "text", "fields": ["industry"]}
     ]});
-    let (status, out) = app
-        .send(
-            "PUT",
-            "/api/v1/schema/companies/matching",
-            Some(&token),
-            Some(&profile),
-        )
-        .await;
-    assert_eq!(status, 200, "{out}");
+    app.put_profile("companies", &profile).await;
     let id = app
         .create_id(
             "companies",
