@@ -29,7 +29,6 @@ mod schema;
 mod select;
 mod selecting;
 mod sql;
-
 mod store;
 mod tid;
 mod tx;

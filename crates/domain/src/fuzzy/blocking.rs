@@ -19,6 +19,16 @@ use crate::duplicates::PhoneRegion;
 /// (a common family name with a common initial) says too little.
 pub const MAX_BLOCK: usize = 300;
 
+// Each comparator's keys start with a prefix of their own ([`key_prefix`]):
+// a refresh reads a record's held blocking keys by prefix.
+const NAME: &str = "n:";
+const ORG: &str = "o:";
+const EMAIL: &str = "e:";
+const PHONE: &str = "p:";
+const DATE: &str = "d:";
+const CODE: &str = "c:";
+const LINKEDIN: &str = "l:";
+
 fn head(s: &str, n: usize) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).take(n).collect()
 }
@@ -42,7 +52,7 @@ fn name_keys(person: Option<&Person>, out: &mut Vec<String>) {
         person.family.as_deref().unwrap_or_default(),
     );
     if given.is_empty() || family.is_empty() {
-        out.push(format!("n:{family}|{given}"));
+        out.push(format!("{NAME}{family}|{given}"));
         return;
     }
     // Each pair of names in one order whichever field holds which (the
@@ -56,9 +66,9 @@ fn name_keys(person: Option<&Person>, out: &mut Vec<String>) {
         (head(family, 3), head(given, 3)),
     ] {
         let key = if a <= b {
-            format!("n:{a}|{b}")
+            format!("{NAME}{a}|{b}")
         } else {
-            format!("n:{b}|{a}")
+            format!("{NAME}{b}|{a}")
         };
         if !out.contains(&key) {
             out.push(key);
@@ -71,13 +81,13 @@ fn name_keys(person: Option<&Person>, out: &mut Vec<String>) {
 /// name and a text both give `o:`).
 pub fn key_prefix(comparator: Comparator) -> &'static str {
     match comparator {
-        Comparator::PersonName => "n:",
-        Comparator::OrgName | Comparator::Text => "o:",
-        Comparator::Email => "e:",
-        Comparator::Phone => "p:",
-        Comparator::Date => "d:",
-        Comparator::Code => "c:",
-        Comparator::Linkedin => "l:",
+        Comparator::PersonName => NAME,
+        Comparator::OrgName | Comparator::Text => ORG,
+        Comparator::Email => EMAIL,
+        Comparator::Phone => PHONE,
+        Comparator::Date => DATE,
+        Comparator::Code => CODE,
+        Comparator::Linkedin => LINKEDIN,
     }
 }
 
@@ -93,13 +103,16 @@ pub fn prepared_keys(prepared: &Prepared) -> Vec<String> {
     let mut out = Vec::new();
     match &prepared.0 {
         Inner::Person(p) => name_keys(p.as_ref(), &mut out),
-        Inner::Org(o) => out.extend(o.as_ref().map(|o| format!("o:{}", head(o.joined(), 4)))),
-        Inner::Text(t) => out.extend(t.as_ref().map(|t| format!("o:{}", head(t, 4)))),
-        Inner::Emails(a) => out.extend(a.iter().map(|a| format!("e:{}", a.mailbox_local()))),
-        Inner::Phones(n) => out.extend(n.iter().filter_map(|n| n.tail().map(|t| format!("p:{t}")))),
-        Inner::Dates(d) => out.extend(d.iter().map(|d| format!("d:{}", d.year_month()))),
-        Inner::Codes(c) => out.extend(c.iter().map(|v| format!("c:{}", code_key(v)))),
-        Inner::Linkedins(l) => out.extend(l.iter().map(|k| format!("l:{k}"))),
+        Inner::Org(o) => out.extend(o.as_ref().map(|o| format!("{ORG}{}", head(o.joined(), 4)))),
+        Inner::Text(t) => out.extend(t.as_ref().map(|t| format!("{ORG}{}", head(t, 4)))),
+        Inner::Emails(a) => out.extend(a.iter().map(|a| format!("{EMAIL}{}", a.mailbox_local()))),
+        Inner::Phones(n) => out.extend(
+            n.iter()
+                .filter_map(|n| n.tail().map(|t| format!("{PHONE}{t}"))),
+        ),
+        Inner::Dates(d) => out.extend(d.iter().map(|d| format!("{DATE}{}", d.year_month()))),
+        Inner::Codes(c) => out.extend(c.iter().map(|v| format!("{CODE}{}", code_key(v)))),
+        Inner::Linkedins(l) => out.extend(l.iter().map(|k| format!("{LINKEDIN}{k}"))),
     }
     out.dedup();
     out
