@@ -261,15 +261,7 @@ async fn the_model_is_stored_shown_and_estimated_again_on_drift_or_a_new_profile
         {"name": "name", "comparator": "person_name", "fields": ["first_name", "last_name"]},
         {"name": "email", "comparator": "email", "fields": ["email"]}
     ]});
-    let (status, out) = app
-        .send(
-            "PUT",
-            "/api/v1/schema/contacts/matching",
-            Some(&token),
-            Some(&profile),
-        )
-        .await;
-    assert_eq!(status, 200, "{out}");
+    let out = app.put_profile("contacts", &profile).await;
     assert_eq!(out["matching"]["weights"], Json::Null, "{out}");
     let (status, out) = app
         .post(

@@ -50,15 +50,7 @@ async fn defaults_are_shown_and_a_profile_can_be_set_with_its_rules() {
         {"name": "mail", "comparator": "email", "fields": ["email", "alt_email"]},
         {"name": "number", "comparator": "code", "fields": ["number"]},
     ]});
-    let (status, out) = app
-        .send(
-            "PUT",
-            "/api/v1/schema/partners/matching",
-            Some(&app.admin.token),
-            Some(&profile),
-        )
-        .await;
-    assert_eq!(status, 200, "{out}");
+    let out = app.put_profile("partners", &profile).await;
     assert_eq!(names(&out), ["who", "mail", "number"]);
     assert_eq!(out["matching"]["default"], false);
     let (_, again) = app.get("/api/v1/schema", &app.reader.token).await;
