@@ -101,24 +101,6 @@ pub async fn auto_merge(
     command: AutoMergeCommand,
 ) -> Result<AutoMergeOutcome, AppError> {
     let detect_auth: Authorized<Detect> = authorize(auth.caller())?;
-    let threshold = match (command.mode, command.min_score) {
-        (Some(DetectMode::Fuzzy), Some(s)) => {
-            Some(Threshold::new(s).filter(|_| s >= 0.5).ok_or_else(|| {
-                AppError::Validation("min_score must be a number between 0.5 and 1".into())
-            })?)
-        }
-        (Some(DetectMode::Fuzzy), None) => {
-            return Err(AppError::Validation(
-                "min_score (0.5 to 1) is required with mode fuzzy".into(),
-            ))
-        }
-        (_, Some(_)) => {
-            return Err(AppError::Validation(
-                "min_score applies to mode fuzzy".into(),
-            ))
-        }
-        (_, None) => None,
-    };
     let max_groups = command.max_groups.map_or(DEFAULT_AUTO_GROUPS, Limit::get);
     let found = detect(
         services,
@@ -126,7 +108,7 @@ pub async fn auto_merge(
         DetectCommand {
             object_name: command.object_name.clone(),
             mode: command.mode,
-            threshold,
+            threshold: threshold(command.mode, command.min_score)?,
             fields: command.fields.clone(),
             limit: Limit::new(i64::from(max_groups)).ok(),
             scan_limit: command.scan_limit,
@@ -134,7 +116,6 @@ pub async fn auto_merge(
         },
     )
     .await?;
-    let rule = command.master_rule.unwrap_or_default();
     let dry_run = command.dry_run.unwrap_or(false);
     let mut taken: HashSet<Uuid> = HashSet::new();
     let mut out = AutoMergeOutcome {
@@ -156,50 +137,89 @@ pub async fn auto_merge(
             continue;
         }
         taken.extend(records.iter().map(|r| r.id));
-        let master = pick(rule, &records);
-        let duplicate_ids: Vec<Uuid> = records
-            .iter()
-            .map(|r| r.id)
-            .filter(|id| *id != master)
-            .collect();
-        let merged = merge(
-            services,
-            auth,
-            MergeCommand {
-                object_name: command.object_name.clone(),
-                master_id: master.into(),
-                duplicate_ids: duplicate_ids.iter().map(|id| (*id).into()).collect(),
-                merge_strategy: command.merge_strategy,
-                dry_run: Some(dry_run),
-            },
-        )
-        .await;
+        let (merged, deleted) = merge_group(services, auth, &command, &records).await?;
         match merged {
-            Ok(m) => {
+            AutoMerged::Merged { .. } => {
                 out.merged_groups += 1;
-                out.records_merged += m.duplicates_deleted;
-                out.results.push(AutoMerged::Merged {
-                    master_id: master,
-                    duplicate_ids,
-                    merge_id: m.merge_id,
-                    preview: m.preview.map(|(_, r)| r),
-                });
+                out.records_merged += deleted;
             }
-            // Unavailable or busy ends the run: the next groups would fail alike.
-            Err(e @ (AppError::Unavailable(_) | AppError::Busy(_) | AppError::Internal(_))) => {
-                return Err(e)
-            }
-            Err(e) => {
-                out.failed += 1;
-                out.results.push(AutoMerged::Failed {
-                    record_ids: records.iter().map(|r| r.id).collect(),
-                    code: e.code(),
-                    message: e.to_string(),
-                });
-            }
+            AutoMerged::Failed { .. } => out.failed += 1,
         }
+        out.results.push(merged);
     }
     Ok(out)
+}
+
+/// The fuzzy threshold `min_score` gives: required with mode fuzzy (0.5 to
+/// 1), refused with any other mode.
+fn threshold(
+    mode: Option<DetectMode>,
+    min_score: Option<f64>,
+) -> Result<Option<Threshold>, AppError> {
+    match (mode, min_score) {
+        (Some(DetectMode::Fuzzy), Some(s)) => {
+            Ok(Some(Threshold::new(s).filter(|_| s >= 0.5).ok_or_else(
+                || AppError::Validation("min_score must be a number between 0.5 and 1".into()),
+            )?))
+        }
+        (Some(DetectMode::Fuzzy), None) => Err(AppError::Validation(
+            "min_score (0.5 to 1) is required with mode fuzzy".into(),
+        )),
+        (_, Some(_)) => Err(AppError::Validation(
+            "min_score applies to mode fuzzy".into(),
+        )),
+        (_, None) => Ok(None),
+    }
+}
+
+/// Merges one group into the master the command's rule picks: the group's
+/// result and the number of records deleted. Unavailable, busy or internal
+/// errors end the run (the next groups would fail alike); any other error is
+/// the group's failure.
+async fn merge_group(
+    services: &Services,
+    auth: &Authorized<Merge>,
+    command: &AutoMergeCommand,
+    records: &[&Record],
+) -> Result<(AutoMerged, u64), AppError> {
+    let master = pick(command.master_rule.unwrap_or_default(), records);
+    let duplicate_ids: Vec<Uuid> = records
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| *id != master)
+        .collect();
+    let merged = merge(
+        services,
+        auth,
+        MergeCommand {
+            object_name: command.object_name.clone(),
+            master_id: master.into(),
+            duplicate_ids: duplicate_ids.iter().map(|id| (*id).into()).collect(),
+            merge_strategy: command.merge_strategy,
+            dry_run: Some(command.dry_run.unwrap_or(false)),
+        },
+    )
+    .await;
+    match merged {
+        Ok(m) => Ok((
+            AutoMerged::Merged {
+                master_id: master,
+                duplicate_ids,
+                merge_id: m.merge_id,
+                preview: m.preview.map(|(_, r)| r),
+            },
+            m.duplicates_deleted,
+        )),
+        Err(e @ (AppError::Unavailable(_) | AppError::Busy(_) | AppError::Internal(_))) => Err(e),
+        Err(e) => Ok((
+            AutoMerged::Failed {
+                record_ids: records.iter().map(|r| r.id).collect(),
+                code: e.code(),
+                message: e.to_string(),
+            },
+            0,
+        )),
+    }
 }
 
 /// The master of a group (its records oldest first): by the rule, ties to
