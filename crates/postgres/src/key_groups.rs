@@ -11,11 +11,12 @@ use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
 use kasar_application::ports::{IndexedGroups, Tenant};
 use kasar_application::StoreError;
-use kasar_domain::duplicates::{distinct_sets, exact_order, to_read, Criterion, KeyGroup};
+use kasar_domain::duplicates::{
+    distinct_sets, exact_order, to_read, Criterion, Holder, KeyGroup, KeySet,
+};
 use kasar_domain::ObjectDef;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, Row};
@@ -65,6 +66,77 @@ struct Snapshot<'a> {
 }
 
 impl Snapshot<'_> {
+    /// The records of the object: all of them when the planner has
+    /// `estimated` the table, otherwise no further than one past the scan.
+    async fn count(
+        &self,
+        names: &Tables,
+        estimated: bool,
+        scan_limit: u32,
+    ) -> Result<i64, StoreError> {
+        // A table the planner has estimated (at most 1.5x the scan, above)
+        // is counted whole: a plain count is twice as fast as one through a
+        // LIMIT, so even a table half again the scan costs less. One never
+        // estimated (-1) is counted no further than the bound.
+        let rows = if estimated {
+            let sql = format!("SELECT count(*) FROM {}", names.records);
+            self.rows(&sql, &[]).await?
+        } else {
+            let sql = format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {} LIMIT $1) s",
+                names.records
+            );
+            self.rows(&sql, &[&(i64::from(scan_limit) + 1)]).await?
+        };
+        rows.first().map_or(Ok(0), |r| r.try_get(0)).map_err(db)
+    }
+
+    /// The holders of each set, in the sets' order.
+    async fn holders(
+        &self,
+        names: &Tables,
+        read: &[KeySet],
+    ) -> Result<Vec<Vec<Holder>>, StoreError> {
+        // Each set's key is found again among its oldest holder's keys of
+        // its criterion (the one whose group has the set's count and
+        // fingerprint), then its holders through that key, with the
+        // creation times their key rows carry (no record is read).
+        let set_codes: Vec<i16> = read.iter().map(|s| s.criterion.code()).collect();
+        let oldest: Vec<Uuid> = read.iter().map(|s| s.oldest.1).collect();
+        let counts: Vec<i32> = read
+            .iter()
+            .map(|s| i32::try_from(s.holders).unwrap_or(i32::MAX))
+            .collect();
+        let (fp1, fp2): (Vec<i64>, Vec<i64>) = read.iter().map(|s| s.fingerprint).unzip();
+        let rows = self
+            .rows(
+                &format!(
+                    "WITH s AS (SELECT DISTINCT ON (q.i) q.i, q.criterion, k.key \
+                       FROM unnest($1::int2[], $2::uuid[], $3::int4[], $4::int8[], $5::int8[]) \
+                         WITH ORDINALITY AS q(criterion, oldest, n, fp1, fp2, i) \
+                       JOIN {keys} k ON k.record_id = q.oldest AND k.criterion = q.criterion \
+                       JOIN {groups} g ON g.criterion = k.criterion AND g.key = k.key \
+                         AND g.n = q.n AND g.fp1 = q.fp1 AND g.fp2 = q.fp2 \
+                       ORDER BY q.i) \
+                     SELECT s.i, k.created_at, k.record_id FROM s \
+                     JOIN {keys} k ON k.criterion = s.criterion AND k.key = s.key",
+                    keys = names.keys,
+                    groups = names.groups,
+                ),
+                &[&set_codes, &oldest, &counts, &fp1, &fp2],
+            )
+            .await?;
+        let mut holders: Vec<Vec<Holder>> = vec![Vec::new(); read.len()];
+        for row in &rows {
+            let i: i64 = row.try_get(0).map_err(db)?;
+            let at = (row.try_get(1).map_err(db)?, row.try_get(2).map_err(db)?);
+            if let Some(h) = usize::try_from(i - 1).ok().and_then(|i| holders.get_mut(i)) {
+                h.push(at);
+            }
+        }
+        Ok(holders)
+    }
+
     async fn rows(
         &self,
         sql: &str,
@@ -118,22 +190,9 @@ impl PgStore {
         )
         .await?;
         let snap = Snapshot { tx, bound, broken };
-        // A table the planner has estimated (at most 1.5x the scan, above)
-        // is counted whole: a plain count is twice as fast as one through a
-        // LIMIT, so even a table half again the scan costs less. One never
-        // estimated (-1) is counted no further than the bound.
-        let estimated = estimate.is_some_and(|e| e >= 0.0);
-        let rows = if estimated {
-            let sql = format!("SELECT count(*) FROM {}", names.records);
-            snap.rows(&sql, &[]).await?
-        } else {
-            let sql = format!(
-                "SELECT count(*) FROM (SELECT 1 FROM {} LIMIT $1) s",
-                names.records
-            );
-            snap.rows(&sql, &[&(i64::from(scan_limit) + 1)]).await?
-        };
-        let count: i64 = rows.first().map_or(Ok(0), |r| r.try_get(0)).map_err(db)?;
+        let count = snap
+            .count(&names, estimate.is_some_and(|e| e >= 0.0), scan_limit)
+            .await?;
         if count > i64::from(scan_limit) {
             return Ok(None);
         }
@@ -148,43 +207,7 @@ impl PgStore {
         let sets = distinct_sets(groups);
         let total = sets.len();
         let read = sets.get(..to_read(&sets, limit)).unwrap_or_default();
-        // Each set's key is found again among its oldest holder's keys of
-        // its criterion (the one whose group has the set's count and
-        // fingerprint), then its holders through that key, with the
-        // creation times their key rows carry (no record is read).
-        let set_codes: Vec<i16> = read.iter().map(|s| s.criterion.code()).collect();
-        let oldest: Vec<Uuid> = read.iter().map(|s| s.oldest.1).collect();
-        let counts: Vec<i32> = read
-            .iter()
-            .map(|s| i32::try_from(s.holders).unwrap_or(i32::MAX))
-            .collect();
-        let (fp1, fp2): (Vec<i64>, Vec<i64>) = read.iter().map(|s| s.fingerprint).unzip();
-        let rows = snap
-            .rows(
-                &format!(
-                    "WITH s AS (SELECT DISTINCT ON (q.i) q.i, q.criterion, k.key \
-                       FROM unnest($1::int2[], $2::uuid[], $3::int4[], $4::int8[], $5::int8[]) \
-                         WITH ORDINALITY AS q(criterion, oldest, n, fp1, fp2, i) \
-                       JOIN {keys} k ON k.record_id = q.oldest AND k.criterion = q.criterion \
-                       JOIN {groups} g ON g.criterion = k.criterion AND g.key = k.key \
-                         AND g.n = q.n AND g.fp1 = q.fp1 AND g.fp2 = q.fp2 \
-                       ORDER BY q.i) \
-                     SELECT s.i, k.created_at, k.record_id FROM s \
-                     JOIN {keys} k ON k.criterion = s.criterion AND k.key = s.key",
-                    keys = names.keys,
-                    groups = names.groups,
-                ),
-                &[&set_codes, &oldest, &counts, &fp1, &fp2],
-            )
-            .await?;
-        let mut holders: Vec<Vec<(DateTime<Utc>, Uuid)>> = vec![Vec::new(); read.len()];
-        for row in &rows {
-            let i: i64 = row.try_get(0).map_err(db)?;
-            let at = (row.try_get(1).map_err(db)?, row.try_get(2).map_err(db)?);
-            if let Some(h) = usize::try_from(i - 1).ok().and_then(|i| holders.get_mut(i)) {
-                h.push(at);
-            }
-        }
+        let holders = snap.holders(&names, read).await?;
         bounded(bound, broken, snap.tx.commit()).await?;
         let read = read.iter().cloned().zip(holders).collect();
         Ok(Some(IndexedGroups {
