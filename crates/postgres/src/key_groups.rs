@@ -74,8 +74,8 @@ impl Snapshot<'_> {
         estimated: bool,
         scan_limit: u32,
     ) -> Result<i64, StoreError> {
-        // A table the planner has estimated (at most 1.5x the scan, above)
-        // is counted whole: a plain count is twice as fast as one through a
+        // A table the planner has estimated (at most 1.5x the scan: the
+        // caller has ruled out larger estimates) is counted whole: a plain count is twice as fast as one through a
         // LIMIT, so even a table half again the scan costs less. One never
         // estimated (-1) is counted no further than the bound.
         let rows = if estimated {
